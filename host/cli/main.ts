@@ -1,0 +1,36 @@
+/**
+ * host/cli — the `kilohash` command line. Each command lives in commands/ and registers
+ * itself here; this file owns only argument parsing and how the process exits.
+ */
+import { Command } from 'commander';
+import { registerBench } from './commands/bench.ts';
+import { registerJob } from './commands/job.ts';
+import { exitCodeFor } from './errors.ts';
+
+export function buildProgram(print: (s: string) => void = (s) => process.stdout.write(s + '\n')): Command {
+  const program = new Command('kilohash')
+    .description('ESP32 + FPGA Bitcoin solo miner: firmware tools, simulators and a local pool')
+    .version('0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerJob(program, print);
+  registerBench(program, print);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 0;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    const { code, message } = exitCodeFor(err);
+    if (message !== undefined) process.stderr.write(`kilohash: error: ${message}\n`);
+    return code;
+  }
+}

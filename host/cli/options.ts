@@ -1,0 +1,55 @@
+/**
+ * Flag value parsers shared by the commands. Each throws commander's InvalidArgumentError so
+ * the message names the flag and the exit code is 2.
+ */
+import { InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { parseU32 } from '../../src/work/bytes.ts';
+import { InputError } from '../../src/work/errors.ts';
+
+function rethrow<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof InputError) throw new InvalidArgumentError(err.reason);
+    throw err;
+  }
+}
+
+export function u32Option(value: string): number {
+  return rethrow(() => parseU32(value, 'value'));
+}
+
+export function positiveNumberOption(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number above 0');
+  return n;
+}
+
+export function intOption(min: number, max: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** Plain 8-hex-digit word as Stratum writes it (no 0x), e.g. version bits or ntime. */
+export function hexWordOption(value: string): number {
+  if (!/^[0-9a-fA-F]{8}$/.test(value)) throw new InvalidArgumentError('expected exactly 8 hex digits');
+  return Number.parseInt(value, 16) >>> 0;
+}
+
+/** `@path` reads the value from a file; anything else is the value itself. */
+export function readArgument(value: string, flag: string): string {
+  if (!value.startsWith('@')) return value;
+  const path = value.slice(1);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const why = err instanceof Error && 'code' in err ? String((err as NodeJS.ErrnoException).code) : 'unreadable';
+    throw new InputError(flag, `cannot read file '${path}' (${why})`);
+  }
+}
