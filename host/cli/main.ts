@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerBench } from './commands/bench.ts';
 import { registerJob } from './commands/job.ts';
+import { registerPool } from './commands/pool.ts';
 import { exitCodeFor } from './errors.ts';
 
 export function buildProgram(print: (s: string) => void = (s) => process.stdout.write(s + '\n')): Command {
@@ -14,6 +15,7 @@ export function buildProgram(print: (s: string) => void = (s) => process.stdout.
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerJob(program, print);
+  registerPool(program, print);
   registerBench(program, print);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

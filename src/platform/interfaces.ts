@@ -1,0 +1,38 @@
+/**
+ * The platform services src/ is given, never imports: each runtime (Moddable on the device,
+ * Node on the host, a test's fake) implements these. Shaped like Moddable's ECMA-419 IO
+ * classes — one options object with callbacks — so the device adapters stay thin.
+ */
+
+/** Monotonic milliseconds and one-shot timers (Moddable: module `timer`; Node: setTimeout). */
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export type TimerHandle = unknown;
+
+export interface TransportOptions {
+  host: string;
+  port: number;
+  /** `stratum+ssl://`: a transport that cannot do TLS must fail the connection, never downgrade. */
+  tls: boolean;
+  /** The connection is up and writable. */
+  onConnect(): void;
+  onData(data: Uint8Array): void;
+  /** The connection is gone (remote close, error, or our close()); called once. */
+  onClose(reason: string): void;
+}
+
+/** A byte stream to a pool (TCP or TLS). */
+export interface Transport {
+  write(data: Uint8Array): void;
+  close(): void;
+}
+
+export type TransportFactory = (options: TransportOptions) => Transport;
+
+/** Where log lines go: trace() on the device, stderr or JSON lines on the host. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type Log = (level: LogLevel, text: string) => void;

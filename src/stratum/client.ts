@@ -1,0 +1,710 @@
+/**
+ * The Stratum v1 client: one pool session at a time over a Transport, with everything that
+ * makes small miners lose shares handled on purpose — replies matched by id, difficulty bound
+ * to the job it arrived with, version-rolling negotiation, reconnect with backoff and jitter,
+ * failover across a pool list with a timed return to the primary, idle detection, and shares
+ * found while disconnected kept and sent once the session is back (or counted as stale).
+ */
+import { match } from 'ts-pattern';
+import { bytesToHex, u32ToHex } from '../work/bytes.ts';
+import { encodeUtf8 } from './utf8.ts';
+import { JobBook, type ActiveJob } from './job-book.ts';
+import { LineFramer, DEFAULT_MAX_LINE_BYTES } from './line-framer.ts';
+import { parseInbound, parseMask, parseSubscribeResult, type Inbound, type StratumError } from './messages.ts';
+import { formatPoolUrl, parsePoolUrl, type PoolEndpoint } from './pool-url.ts';
+import { RequestTable, type Reply } from './request-table.ts';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import type { Share, ShareVerdict, StratumEvent, SubmitOutcome } from './events.ts';
+import type { Clock, Log, TimerHandle, Transport, TransportFactory } from '../platform/interfaces.ts';
+import { BIP320_MASK } from '../work/version-rolling.ts';
+
+export interface PoolConfig {
+  url: string;
+  /** Usually `ADDRESS.worker` on solo pools. */
+  user: string;
+  password?: string;
+}
+
+export interface StratumClientOptions {
+  pools: PoolConfig[];
+  transport: TransportFactory;
+  clock: Clock;
+  onEvent(event: StratumEvent): void;
+  log?: Log;
+  random?: () => number;
+  userAgent?: string;
+  /** false turns mining.configure off; otherwise the mask we ask for (the pool's answer rules). */
+  versionRolling?: false | { mask?: number; minBitCount?: number };
+  suggestDifficulty?: number | null;
+  extranonceSubscribe?: boolean;
+  /** client.reconnect to a different host is obeyed only when this is set. */
+  allowReconnectToOtherHost?: boolean;
+  requestTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** No line from the pool for this long means the connection is dead. */
+  idleTimeoutMs?: number;
+  backoff?: BackoffOptions;
+  /** Consecutive failures on one pool before moving to the next. */
+  failoverAfter?: number;
+  /** While on a backup pool, try the primary again after this long. */
+  returnToPrimaryMs?: number;
+  maxLineBytes?: number;
+  maxQueuedShares?: number;
+}
+
+export interface StratumStats {
+  accepted: number;
+  rejected: number;
+  rejectReasons: Record<string, number>;
+  stale: number;
+  belowTarget: number;
+  invalid: number;
+  unanswered: number;
+  sent: number;
+  /** Sum of the difficulty of accepted shares (the pool's measure of work done). */
+  acceptedDifficulty: number;
+  reconnects: number;
+  malformedMessages: number;
+  overlongLines: number;
+}
+
+export type ClientState =
+  | { kind: 'stopped' }
+  | { kind: 'waiting'; poolIndex: number; retryAt: number }
+  | { kind: 'connecting'; poolIndex: number }
+  | { kind: 'subscribing'; poolIndex: number }
+  | { kind: 'authorizing'; poolIndex: number }
+  | { kind: 'mining'; poolIndex: number };
+
+/** Per-pool memory of what this pool could not take, so the next attempt leaves it out. */
+interface PoolQuirks {
+  noConfigure: boolean;
+  noSuggest: boolean;
+  /** extranonce1 and session id of the last session, for resuming it. */
+  lastExtranonce1: string | null;
+  lastSessionId: string | null;
+}
+
+/** Everything that lives and dies with one connection. */
+interface Connection {
+  readonly poolIndex: number;
+  readonly endpoint: PoolEndpoint;
+  readonly transport: Transport;
+  readonly requests: RequestTable;
+  readonly framer: LineFramer;
+  connected: boolean;
+  authorized: boolean;
+  /** Optional requests still unanswered: if the pool hangs up now, they are the likely cause. */
+  configurePending: boolean;
+  suggestPending: boolean;
+  gotJob: boolean;
+  connectedAt: number;
+  /** extranonce1 is known (subscribe answered); jobs before that wait in `early`. */
+  subscribed: boolean;
+  early: Inbound[];
+  idleTimer: TimerHandle | null;
+  connectTimer: TimerHandle | null;
+  closed: boolean;
+  /** A planned reconnect (client.reconnect, return to primary): not a failure. */
+  planned: { endpoint: PoolEndpoint; delayMs: number; poolIndex: number } | null;
+}
+
+interface QueuedShare {
+  share: Share;
+  /** The session (extranonce1) the share was built for. */
+  extranonce1: string;
+}
+
+const STABLE_SESSION_MS = 30_000;
+
+const DEFAULTS = {
+  userAgent: 'kilohash/0.1.0',
+  requestTimeoutMs: 30_000,
+  connectTimeoutMs: 15_000,
+  idleTimeoutMs: 600_000,
+  failoverAfter: 3,
+  returnToPrimaryMs: 15 * 60_000,
+  maxQueuedShares: 64,
+};
+
+export class StratumClient {
+  private readonly opts: StratumClientOptions;
+  private readonly endpoints: PoolEndpoint[];
+  private readonly quirks: PoolQuirks[];
+  private readonly jobs = new JobBook();
+  private readonly queue: QueuedShare[] = [];
+  /** Submits whose reply timed out, by request id: a late reply still gives the verdict. */
+  private readonly lateSubmits = new Map<string, Share>();
+  private conn: Connection | null = null;
+  private stateValue: ClientState = { kind: 'stopped' };
+  private retryTimer: TimerHandle | null = null;
+  private primaryTimer: TimerHandle | null = null;
+  private failures = 0;
+  private poolIndex = 0;
+  private difficultyValue = 1;
+  private versionMaskValue = 0;
+  private extranonce1: Uint8Array = new Uint8Array(0);
+  private extranonce1Hex = '';
+  private extranonce2SizeValue = 0;
+  readonly stats: StratumStats = {
+    accepted: 0,
+    rejected: 0,
+    rejectReasons: {},
+    stale: 0,
+    belowTarget: 0,
+    invalid: 0,
+    unanswered: 0,
+    sent: 0,
+    acceptedDifficulty: 0,
+    reconnects: 0,
+    malformedMessages: 0,
+    overlongLines: 0,
+  };
+
+  constructor(options: StratumClientOptions) {
+    if (options.pools.length === 0) throw new RangeError('at least one pool is needed');
+    this.opts = options;
+    this.endpoints = options.pools.map((p) => parsePoolUrl(p.url));
+    this.quirks = options.pools.map(() => ({ noConfigure: false, noSuggest: false, lastExtranonce1: null, lastSessionId: null }));
+  }
+
+  get state(): ClientState {
+    return this.stateValue;
+  }
+
+  /** The pool difficulty in force now. */
+  get difficulty(): number {
+    return this.difficultyValue;
+  }
+
+  get versionMask(): number {
+    return this.versionMaskValue;
+  }
+
+  get currentJob(): ActiveJob | null {
+    return this.jobs.current;
+  }
+
+  get activePool(): PoolConfig {
+    return this.opts.pools[this.poolIndex]!;
+  }
+
+  get queuedShares(): number {
+    return this.queue.length;
+  }
+
+  start(): void {
+    if (this.stateValue.kind !== 'stopped') return;
+    this.connect(0, this.endpoints[0]!);
+  }
+
+  stop(): void {
+    this.clearTimer('retryTimer');
+    this.clearTimer('primaryTimer');
+    const c = this.conn;
+    this.conn = null;
+    this.stateValue = { kind: 'stopped' };
+    if (c) this.teardown(c, 'stopped');
+  }
+
+  /**
+   * Offers a share. It is sent now if the session is up, kept if not, and refused (counted) if
+   * its job is gone or it misses the difficulty that applies to it. Block candidates go first.
+   */
+  submit(share: Share): SubmitOutcome {
+    const active = this.jobs.get(share.jobId);
+    if (!active) {
+      this.stats.stale++;
+      return { kind: 'stale', reason: 'job no longer valid' };
+    }
+    if (share.extranonce2.length !== active.extranonce2Size) {
+      this.stats.invalid++;
+      return { kind: 'invalid', reason: `extranonce2 is ${share.extranonce2.length} bytes, the pool wants ${active.extranonce2Size}` };
+    }
+    if (share.versionBits !== undefined && (share.versionBits & ~this.versionMaskValue) >>> 0 !== 0) {
+      this.stats.invalid++;
+      return { kind: 'invalid', reason: `version bits ${u32ToHex(share.versionBits)} outside the mask ${u32ToHex(this.versionMaskValue)}` };
+    }
+    // The share must meet the difficulty the job came with and the one in force now: pools
+    // differ in which they apply, and a share that fails either is a likely reject.
+    const required = Math.max(active.difficulty, this.difficultyValue);
+    if (!share.isBlockCandidate && share.difficulty < required) {
+      this.stats.belowTarget++;
+      return { kind: 'below-target', required };
+    }
+    const c = this.conn;
+    if (!c || !c.authorized) {
+      this.enqueue({ share, extranonce1: bytesToHex(active.extranonce1) });
+      return { kind: 'queued' };
+    }
+    this.send(c, share);
+    return { kind: 'sent' };
+  }
+
+  // ── connection lifecycle ────────────────────────────────────────────────────────────────
+
+  private connect(poolIndex: number, endpoint: PoolEndpoint): void {
+    this.clearTimer('retryTimer');
+    this.poolIndex = poolIndex;
+    const url = formatPoolUrl(endpoint);
+    this.stateValue = { kind: 'connecting', poolIndex };
+    this.opts.onEvent({ type: 'connecting', url, poolIndex });
+    const requests = new RequestTable(this.opts.clock);
+    // The connection record is filled in after the transport exists; callbacks may not fire
+    // synchronously from the factory, but guard anyway by checking identity.
+    let conn: Connection | null = null;
+    const framer = new LineFramer(
+      {
+        onLine: (line) => conn && this.onLine(conn, line),
+        onOverflow: (bytes) => {
+          this.stats.overlongLines++;
+          this.log('warn', `dropped a ${bytes}-byte line from the pool (limit ${framer.maxLineBytes})`);
+        },
+      },
+      this.opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    );
+    let transport: Transport;
+    try {
+      transport = this.opts.transport({
+        host: endpoint.host,
+        port: endpoint.port,
+        tls: endpoint.tls,
+        onConnect: () => conn && this.onConnect(conn),
+        onData: (data) => {
+          if (conn && conn === this.conn && !conn.closed) {
+            this.touch(conn);
+            conn.framer.push(data);
+          }
+        },
+        onClose: (reason) => conn && this.onClose(conn, reason),
+      });
+    } catch (err) {
+      this.failed(poolIndex, `cannot open a connection: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    conn = {
+      poolIndex,
+      endpoint,
+      transport,
+      requests,
+      framer,
+      connected: false,
+      authorized: false,
+      configurePending: false,
+      suggestPending: false,
+      gotJob: false,
+      connectedAt: 0,
+      subscribed: false,
+      early: [],
+      idleTimer: null,
+      connectTimer: null,
+      closed: false,
+      planned: null,
+    };
+    this.conn = conn;
+    const c = conn;
+    c.connectTimer = this.opts.clock.setTimeout(() => {
+      if (!c.connected) this.abort(c, 'connect timed out');
+    }, this.opts.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs);
+  }
+
+  private onConnect(c: Connection): void {
+    if (c !== this.conn || c.closed) return;
+    c.connected = true;
+    c.connectedAt = this.opts.clock.now();
+    if (c.connectTimer !== null) this.opts.clock.clearTimeout(c.connectTimer);
+    c.connectTimer = null;
+    this.touch(c);
+    this.opts.onEvent({ type: 'connected', url: formatPoolUrl(c.endpoint), poolIndex: c.poolIndex });
+    this.stateValue = { kind: 'subscribing', poolIndex: c.poolIndex };
+    this.difficultyValue = 1; // Stratum's default until the pool says otherwise
+
+    const quirks = this.quirks[c.poolIndex]!;
+    const vr = this.opts.versionRolling;
+    this.versionMaskValue = 0;
+    if (vr !== false && !quirks.noConfigure) {
+      c.configurePending = true;
+      const mask = vr?.mask ?? BIP320_MASK;
+      this.request(c, 'mining.configure', [
+        ['version-rolling'],
+        { 'version-rolling.mask': u32ToHex(mask), 'version-rolling.min-bit-count': vr?.minBitCount ?? 2 },
+      ], (reply) => this.onConfigureReply(c, reply));
+    }
+    const subscribeParams: unknown[] = [this.opts.userAgent ?? DEFAULTS.userAgent];
+    if (quirks.lastSessionId) subscribeParams.push(quirks.lastSessionId);
+    this.request(c, 'mining.subscribe', subscribeParams, (reply) => this.onSubscribeReply(c, reply));
+  }
+
+  private onConfigureReply(c: Connection, reply: Reply): void {
+    if (reply.kind !== 'closed') c.configurePending = false;
+    if (reply.kind !== 'reply') return;
+    const r = reply.result as Record<string, unknown> | null;
+    if (reply.error || !r || typeof r !== 'object' || r['version-rolling'] !== true) {
+      this.log('info', 'pool does not offer version rolling');
+      return;
+    }
+    try {
+      this.setVersionMask(parseMask(r['version-rolling.mask']));
+    } catch (err) {
+      this.log('warn', `ignoring the version mask in the configure reply: ${(err as Error).message}`);
+    }
+  }
+
+  private onSubscribeReply(c: Connection, reply: Reply): void {
+    if (reply.kind === 'closed') return;
+    if (reply.kind === 'timeout') return this.abort(c, 'no reply to mining.subscribe');
+    if (reply.error) return this.abort(c, `mining.subscribe refused: ${reply.error.message}`);
+    let sub;
+    try {
+      sub = parseSubscribeResult(reply.result);
+    } catch (err) {
+      return this.abort(c, `bad mining.subscribe reply: ${(err as Error).message}`);
+    }
+    const quirks = this.quirks[c.poolIndex]!;
+    const en1 = bytesToHex(sub.extranonce1);
+    // The same extranonce1 from the same pool means the pool resumed our session: jobs it sent
+    // before the reconnect are still its jobs, so shares kept for them can still go.
+    const resumed =
+      quirks.lastExtranonce1 === en1 && this.extranonce1Hex === en1 && this.extranonce2SizeValue === sub.extranonce2Size && this.jobs.size > 0;
+    if (!resumed) {
+      this.jobs.clear();
+      this.opts.onEvent({ type: 'jobs-reset' });
+    }
+    quirks.lastExtranonce1 = en1;
+    quirks.lastSessionId = sub.sessionId;
+    this.extranonce1 = sub.extranonce1;
+    this.extranonce1Hex = en1;
+    this.extranonce2SizeValue = sub.extranonce2Size;
+    this.opts.onEvent({ type: 'subscribed', extranonce1: en1, extranonce2Size: sub.extranonce2Size, resumed });
+    this.stateValue = { kind: 'authorizing', poolIndex: c.poolIndex };
+    c.subscribed = true;
+    // A job that overtook the subscribe reply could not know its extranonce1: use it now.
+    for (const m of c.early.splice(0)) this.handle(c, m);
+
+    if (this.opts.extranonceSubscribe) this.request(c, 'mining.extranonce.subscribe', [], () => undefined);
+    const pool = this.opts.pools[c.poolIndex]!;
+    this.request(c, 'mining.authorize', [pool.user, pool.password ?? 'x'], (r) => this.onAuthorizeReply(c, r));
+    const suggest = this.opts.suggestDifficulty;
+    if (suggest && !quirks.noSuggest) {
+      c.suggestPending = true;
+      this.request(c, 'mining.suggest_difficulty', [suggest], (r) => {
+        if (r.kind !== 'closed') c.suggestPending = false;
+        if (r.kind === 'reply' && (r.error || r.result === false)) this.log('info', 'pool declined the suggested difficulty');
+      });
+    }
+  }
+
+  private onAuthorizeReply(c: Connection, reply: Reply): void {
+    if (reply.kind === 'closed') return;
+    const user = this.opts.pools[c.poolIndex]!.user;
+    if (reply.kind === 'timeout') return this.abort(c, 'no reply to mining.authorize');
+    if (reply.error || reply.result !== true) {
+      this.opts.onEvent({ type: 'auth-failed', user, error: reply.error });
+      c.suggestPending = c.configurePending = false; // the close that follows is ours
+      return this.abort(c, `authorization refused for '${user}'${reply.error ? `: ${reply.error.message}` : ''}`);
+    }
+    c.authorized = true;
+    this.stateValue = { kind: 'mining', poolIndex: c.poolIndex };
+    this.opts.onEvent({ type: 'authorized', user });
+    this.flushQueue(c);
+    if (c.poolIndex !== 0) this.scheduleReturnToPrimary();
+  }
+
+  private onClose(c: Connection, reason: string): void {
+    if (c.closed) return;
+    c.closed = true;
+    this.cleanupConnection(c);
+    if (c !== this.conn) return;
+    this.conn = null;
+    if (this.stateValue.kind === 'stopped') return;
+    const quirks = this.quirks[c.poolIndex]!;
+    // Pools that do not know a method sometimes hang up instead of answering: leave the
+    // optional request that was left unanswered out of the next attempt.
+    if (c.suggestPending) {
+      quirks.noSuggest = true;
+      this.log('info', 'pool closed the connection over mining.suggest_difficulty; not sending it again');
+    } else if (c.configurePending) {
+      quirks.noConfigure = true;
+      this.log('info', 'pool closed the connection over mining.configure; not sending it again');
+    }
+    if (c.planned) {
+      const p = c.planned;
+      this.opts.onEvent({ type: 'disconnected', reason, retryInMs: p.delayMs });
+      this.stats.reconnects++;
+      this.scheduleConnect(p.poolIndex, p.endpoint, p.delayMs);
+      return;
+    }
+    // A session that worked for a while starts the backoff afresh; one that dies at once does not.
+    if (c.authorized && c.gotJob && this.opts.clock.now() - c.connectedAt >= STABLE_SESSION_MS) this.failures = 0;
+    this.failed(c.poolIndex, reason);
+  }
+
+  private failed(poolIndex: number, reason: string): void {
+    this.failures++;
+    let next = poolIndex;
+    const failoverAfter = this.opts.failoverAfter ?? DEFAULTS.failoverAfter;
+    if (this.endpoints.length > 1 && this.failures >= failoverAfter) {
+      next = (poolIndex + 1) % this.endpoints.length;
+      this.failures = 0;
+      this.opts.onEvent({ type: 'failover', fromIndex: poolIndex, toIndex: next, reason });
+    }
+    const delay = next !== poolIndex ? 0 : backoffDelay(this.failures, this.opts.backoff ?? DEFAULT_BACKOFF, this.opts.random ?? Math.random);
+    this.opts.onEvent({ type: 'disconnected', reason, retryInMs: delay });
+    this.stats.reconnects++;
+    this.scheduleConnect(next, this.endpoints[next]!, delay);
+  }
+
+  private scheduleConnect(poolIndex: number, endpoint: PoolEndpoint, delayMs: number): void {
+    this.clearTimer('retryTimer');
+    this.stateValue = { kind: 'waiting', poolIndex, retryAt: this.opts.clock.now() + delayMs };
+    this.retryTimer = this.opts.clock.setTimeout(() => {
+      this.retryTimer = null;
+      if (this.stateValue.kind === 'waiting') this.connect(poolIndex, endpoint);
+    }, delayMs);
+  }
+
+  private scheduleReturnToPrimary(): void {
+    if (this.primaryTimer !== null) return;
+    this.primaryTimer = this.opts.clock.setTimeout(() => {
+      this.primaryTimer = null;
+      const c = this.conn;
+      if (!c || c.poolIndex === 0) return;
+      this.log('info', 'trying the primary pool again');
+      c.planned = { endpoint: this.endpoints[0]!, delayMs: 0, poolIndex: 0 };
+      this.failures = 0;
+      this.teardown(c, 'returning to the primary pool');
+    }, this.opts.returnToPrimaryMs ?? DEFAULTS.returnToPrimaryMs);
+  }
+
+  /** Ends a connection on our side; onClose does the bookkeeping. */
+  private abort(c: Connection, reason: string): void {
+    this.log('warn', reason);
+    this.teardown(c, reason);
+  }
+
+  private teardown(c: Connection, reason: string): void {
+    try {
+      c.transport.close();
+    } catch {
+      // already closed
+    }
+    // Transports report the close asynchronously or not at all after close(): settle it here.
+    this.onClose(c, reason);
+  }
+
+  private cleanupConnection(c: Connection): void {
+    if (c.idleTimer !== null) this.opts.clock.clearTimeout(c.idleTimer);
+    if (c.connectTimer !== null) this.opts.clock.clearTimeout(c.connectTimer);
+    c.idleTimer = c.connectTimer = null;
+    c.framer.reset();
+    c.requests.closeAll();
+  }
+
+  private touch(c: Connection): void {
+    if (c.idleTimer !== null) this.opts.clock.clearTimeout(c.idleTimer);
+    c.idleTimer = this.opts.clock.setTimeout(
+      () => this.abort(c, 'no data from the pool for too long'),
+      this.opts.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
+    );
+  }
+
+  private clearTimer(which: 'retryTimer' | 'primaryTimer'): void {
+    const t = this[which];
+    if (t !== null) this.opts.clock.clearTimeout(t);
+    this[which] = null;
+  }
+
+  // ── messages ───────────────────────────────────────────────────────────────────────────
+
+  private onLine(c: Connection, line: string): void {
+    if (c !== this.conn || c.closed) return;
+    const msg = parseInbound(line);
+    this.handle(c, msg);
+  }
+
+  private handle(c: Connection, msg: Inbound): void {
+    match(msg)
+      .with({ kind: 'response' }, (m) => {
+        if (c.requests.resolve(m.id, m.result, m.error)) return;
+        const late = this.lateSubmits.get(String(m.id));
+        if (late) {
+          this.lateSubmits.delete(String(m.id));
+          this.stats.unanswered--;
+          this.recordVerdict(late, submitVerdict(m.result, m.error));
+          return;
+        }
+        this.log('debug', `reply to unknown or finished request id ${String(m.id)}`);
+      })
+      .with({ kind: 'notify' }, (m) => {
+        if (!c.subscribed) {
+          if (c.early.length < 4) c.early.push(m);
+          return;
+        }
+        c.gotJob = true;
+        const active: ActiveJob = {
+          job: m.job,
+          extranonce1: this.extranonce1,
+          extranonce2Size: this.extranonce2SizeValue,
+          difficulty: this.difficultyValue,
+          versionMask: this.versionMaskValue,
+          receivedAt: this.opts.clock.now(),
+        };
+        this.jobs.add(active);
+        this.opts.onEvent({ type: 'job', job: active, clean: m.job.cleanJobs });
+      })
+      .with({ kind: 'set_difficulty' }, (m) => {
+        this.difficultyValue = m.difficulty;
+        this.opts.onEvent({ type: 'difficulty', difficulty: m.difficulty });
+      })
+      .with({ kind: 'set_version_mask' }, (m) => this.setVersionMask(m.mask))
+      .with({ kind: 'set_extranonce' }, (m) => {
+        // Applies to jobs from now on; the pool follows it with a fresh notify.
+        this.extranonce1 = m.extranonce1;
+        this.extranonce1Hex = bytesToHex(m.extranonce1);
+        this.extranonce2SizeValue = m.extranonce2Size;
+        this.quirks[c.poolIndex]!.lastExtranonce1 = this.extranonce1Hex;
+        this.log('info', `pool set extranonce1 ${this.extranonce1Hex} (extranonce2 ${m.extranonce2Size} bytes)`);
+      })
+      .with({ kind: 'reconnect' }, (m) => this.onReconnectRequest(c, m))
+      .with({ kind: 'show_message' }, (m) => this.opts.onEvent({ type: 'message', text: m.text.slice(0, 512) }))
+      .with({ kind: 'get_version' }, (m) => this.reply(c, m.id, this.opts.userAgent ?? DEFAULTS.userAgent))
+      .with({ kind: 'ping' }, (m) => this.reply(c, m.id, 'pong'))
+      .with({ kind: 'unknown' }, (m) => {
+        this.log('info', `ignoring unknown method ${m.method.slice(0, 64)}`);
+        if (m.id !== null) this.write(c, { id: m.id, result: null, error: [20, 'Method not found', null] });
+      })
+      .with({ kind: 'malformed' }, (m) => {
+        this.stats.malformedMessages++;
+        this.log('warn', `ignoring a malformed message: ${m.reason.slice(0, 200)}`);
+      })
+      .exhaustive();
+  }
+
+  private onReconnectRequest(c: Connection, m: { host: string | null; port: number | null; waitSeconds: number }): void {
+    let endpoint = c.endpoint;
+    if (m.host !== null && m.host !== c.endpoint.host) {
+      if (!this.opts.allowReconnectToOtherHost) {
+        this.log('warn', `pool asked to reconnect to ${m.host}; staying on ${c.endpoint.host} (not allowed in settings)`);
+      } else {
+        endpoint = { host: m.host, port: m.port ?? c.endpoint.port, tls: c.endpoint.tls };
+      }
+    } else if (m.port !== null) {
+      endpoint = { ...c.endpoint, port: m.port };
+    }
+    this.log('info', `pool asked us to reconnect to ${formatPoolUrl(endpoint)} in ${m.waitSeconds} s`);
+    c.planned = { endpoint, delayMs: m.waitSeconds * 1000, poolIndex: c.poolIndex };
+    this.teardown(c, 'client.reconnect');
+  }
+
+  private setVersionMask(mask: number): void {
+    this.versionMaskValue = mask >>> 0;
+    this.opts.onEvent({ type: 'version-mask', mask: this.versionMaskValue });
+  }
+
+  // ── shares ─────────────────────────────────────────────────────────────────────────────
+
+  private send(c: Connection, share: Share): void {
+    const pool = this.opts.pools[c.poolIndex]!;
+    const params: unknown[] = [pool.user, share.jobId, bytesToHex(share.extranonce2), u32ToHex(share.ntime), u32ToHex(share.nonce)];
+    if (share.versionBits !== undefined) params.push(u32ToHex(share.versionBits));
+    this.stats.sent++;
+    const id = this.request(c, 'mining.submit', params, (reply) => {
+      const verdict = match(reply)
+        .returnType<ShareVerdict | null>()
+        .with({ kind: 'reply' }, (r) => submitVerdict(r.result, r.error))
+        .with({ kind: 'timeout' }, () => {
+          this.lateSubmits.set(String(id), share);
+          if (this.lateSubmits.size > 64) this.lateSubmits.delete(this.lateSubmits.keys().next().value as string);
+          return { kind: 'unanswered' };
+        })
+        .with({ kind: 'closed' }, () => null)
+        .exhaustive();
+      if (verdict === null) {
+        // The connection died with the share in flight: we cannot know whether the pool got
+        // it, so it goes again after the reconnect (a duplicate reject beats a lost share).
+        this.enqueue({ share, extranonce1: this.extranonce1Hex });
+        return;
+      }
+      this.recordVerdict(share, verdict);
+    });
+  }
+
+  private recordVerdict(share: Share, verdict: ShareVerdict): void {
+    match(verdict)
+      .with({ kind: 'accepted' }, () => {
+        this.stats.accepted++;
+        this.stats.acceptedDifficulty += Math.min(share.difficulty, this.jobs.get(share.jobId)?.difficulty ?? this.difficultyValue);
+      })
+      .with({ kind: 'rejected' }, (v) => {
+        this.stats.rejected++;
+        this.stats.rejectReasons[v.reason] = (this.stats.rejectReasons[v.reason] ?? 0) + 1;
+      })
+      .with({ kind: 'stale' }, () => this.stats.stale++)
+      .with({ kind: 'unanswered' }, () => this.stats.unanswered++)
+      .exhaustive();
+    this.opts.onEvent({ type: 'share', share, verdict });
+  }
+
+  private enqueue(q: QueuedShare): void {
+    if (q.share.isBlockCandidate) this.queue.unshift(q);
+    else this.queue.push(q);
+    const max = this.opts.maxQueuedShares ?? DEFAULTS.maxQueuedShares;
+    while (this.queue.length > max) {
+      // Over the bound: the oldest ordinary share goes, counted, never silently.
+      let drop = this.queue.length - 1;
+      for (let i = 0; i < this.queue.length; i++) {
+        if (!this.queue[i]!.share.isBlockCandidate) {
+          drop = i;
+          break;
+        }
+      }
+      const [dropped] = this.queue.splice(drop, 1);
+      this.recordVerdict(dropped!.share, { kind: 'stale', reason: 'share queue full while disconnected' });
+    }
+  }
+
+  private flushQueue(c: Connection): void {
+    const pending = this.queue.splice(0, this.queue.length);
+    for (const q of pending) {
+      const stillValid = q.extranonce1 === this.extranonce1Hex && this.jobs.get(q.share.jobId) !== undefined;
+      if (stillValid) this.send(c, q.share);
+      else this.recordVerdict(q.share, { kind: 'stale', reason: 'job did not survive the reconnect' });
+    }
+  }
+
+  // ── wire ───────────────────────────────────────────────────────────────────────────────
+
+  private request(c: Connection, method: string, params: unknown[], settle: (reply: Reply) => void): number {
+    const id = c.requests.open(method, this.opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, settle);
+    this.write(c, { id, method, params });
+    return id;
+  }
+
+  private reply(c: Connection, id: number | string, result: unknown): void {
+    this.write(c, { id, result, error: null });
+  }
+
+  private write(c: Connection, msg: unknown): void {
+    if (c.closed) return;
+    try {
+      c.transport.write(encodeUtf8(JSON.stringify(msg) + '\n'));
+    } catch (err) {
+      this.abort(c, `write failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private log(level: Parameters<Log>[0], text: string): void {
+    this.opts.log?.(level, text);
+  }
+}
+
+function submitVerdict(result: unknown, error: StratumError | null): ShareVerdict {
+  if (result === true && !error) return { kind: 'accepted' };
+  return { kind: 'rejected', reason: rejectReason(error), code: error?.code ?? null };
+}
+
+function rejectReason(error: StratumError | null): string {
+  if (!error) return 'rejected';
+  const m = error.message.trim().slice(0, 80);
+  return m.length > 0 ? m : error.code !== null ? `error ${error.code}` : 'rejected';
+}

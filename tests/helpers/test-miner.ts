@@ -1,0 +1,115 @@
+/**
+ * A deliberately simple miner for protocol tests: it runs the real StratumClient over real
+ * loopback TCP and, for every job, hashes nonces with src/work until it finds shares. It
+ * records every share it found, so a test can prove none was lost.
+ */
+import { StratumClient, type StratumClientOptions } from '../../src/stratum/client.ts';
+import type { Share, StratumEvent, SubmitOutcome } from '../../src/stratum/events.ts';
+import type { ActiveJob } from '../../src/stratum/job-book.ts';
+import { Extranonce2Counter } from '../../src/work/extranonce2.ts';
+import { buildHeader, jobWork } from '../../src/work/job.ts';
+import { NonceHasher } from '../../src/work/nonce-hasher.ts';
+import { hashMeetsTarget, hashToDifficulty, nbitsToTarget } from '../../src/work/target.ts';
+import { nodeClock, nodeTransport } from '../../host/platform/node.ts';
+
+export function findShare(active: ActiveJob, extranonce2: Uint8Array, minDifficulty: number, startNonce = 0, maxNonces = 50_000_000): Share | null {
+  const work = jobWork(active.job, active.extranonce1, extranonce2);
+  const header = buildHeader({ ...active.job, merkleRoot: work.merkleRoot, nonce: 0 });
+  const hasher = new NonceHasher(header);
+  const out = new Uint8Array(32);
+  const network = nbitsToTarget(active.job.nbits);
+  for (let i = 0; i < maxNonces; i++) {
+    const nonce = (startNonce + i) >>> 0;
+    hasher.hash(nonce, out);
+    const d = hashToDifficulty(out);
+    if (d >= minDifficulty) {
+      return {
+        jobId: active.job.jobId,
+        extranonce2: Uint8Array.from(extranonce2),
+        ntime: active.job.ntime,
+        nonce,
+        difficulty: d,
+        isBlockCandidate: hashMeetsTarget(out, network),
+      };
+    }
+  }
+  return null;
+}
+
+export interface TestMiner {
+  client: StratumClient;
+  events: StratumEvent[];
+  found: Share[];
+  outcomes: SubmitOutcome[];
+  /** Resolves when `predicate` holds for the events so far (checked on every event). */
+  until(predicate: (events: StratumEvent[]) => boolean, timeoutMs?: number): Promise<void>;
+  /** Find and submit `n` shares on the current job. */
+  mine(n: number): Share[];
+  stop(): void;
+}
+
+export function startTestMiner(url: string, user: string, extra: Partial<StratumClientOptions> = {}): TestMiner {
+  const events: StratumEvent[] = [];
+  const waiters: { predicate: (e: StratumEvent[]) => boolean; resolve: () => void }[] = [];
+  const found: Share[] = [];
+  const outcomes: SubmitOutcome[] = [];
+  let en2: Extranonce2Counter | null = null;
+  const client = new StratumClient({
+    pools: [{ url, user, password: 'x' }],
+    transport: nodeTransport,
+    clock: nodeClock,
+    backoff: { initialMs: 20, maxMs: 200 },
+    requestTimeoutMs: 10_000,
+    ...extra,
+    onEvent: (e) => {
+      events.push(e);
+      extra.onEvent?.(e);
+      for (const w of [...waiters]) {
+        if (w.predicate(events)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
+      }
+    },
+  });
+  client.start();
+  return {
+    client,
+    events,
+    found,
+    outcomes,
+    until(predicate, timeoutMs = 10_000) {
+      if (predicate(events)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const w = { predicate, resolve };
+        waiters.push(w);
+        setTimeout(() => {
+          const i = waiters.indexOf(w);
+          if (i >= 0) {
+            waiters.splice(i, 1);
+            reject(new Error(`timed out; outcomes ${JSON.stringify(outcomes)}; last events: ${events.slice(-30).map((e) => (e.type === 'share' ? `share:${JSON.stringify(e.verdict)}` : e.type)).join(',')}`));
+          }
+        }, timeoutMs).unref();
+      });
+    },
+    mine(n) {
+      const shares: Share[] = [];
+      for (let k = 0; k < n; k++) {
+        const active = client.currentJob;
+        if (!active) break;
+        if (!en2 || en2.size !== active.extranonce2Size) en2 = new Extranonce2Counter(active.extranonce2Size);
+        en2.increment();
+        const required = Math.max(active.difficulty, client.difficulty);
+        const share = findShare(active, en2.bytes, required);
+        if (!share) continue;
+        found.push(share);
+        shares.push(share);
+        outcomes.push(client.submit(share));
+      }
+      return shares;
+    },
+    stop() {
+      client.stop();
+    },
+  };
+}
