@@ -12,13 +12,15 @@ import { NonceHasher } from '../../src/work/nonce-hasher.ts';
 import { hashMeetsTarget, hashToDifficulty, nbitsToTarget } from '../../src/work/target.ts';
 import { nodeClock, nodeTransport } from '../../host/platform/node.ts';
 
-export function findShare(active: ActiveJob, extranonce2: Uint8Array, minDifficulty: number, startNonce = 0, maxNonces = 50_000_000): Share | null {
+/** Hashes in slices that yield to the event loop, so sockets and timers keep running. */
+export async function findShare(active: ActiveJob, extranonce2: Uint8Array, minDifficulty: number, startNonce = 0, maxNonces = 50_000_000): Promise<Share | null> {
   const work = jobWork(active.job, active.extranonce1, extranonce2);
   const header = buildHeader({ ...active.job, merkleRoot: work.merkleRoot, nonce: 0 });
   const hasher = new NonceHasher(header);
   const out = new Uint8Array(32);
   const network = nbitsToTarget(active.job.nbits);
   for (let i = 0; i < maxNonces; i++) {
+    if (i % 20_000 === 19_999) await new Promise((r) => setImmediate(r));
     const nonce = (startNonce + i) >>> 0;
     hasher.hash(nonce, out);
     const d = hashToDifficulty(out);
@@ -44,7 +46,7 @@ export interface TestMiner {
   /** Resolves when `predicate` holds for the events so far (checked on every event). */
   until(predicate: (events: StratumEvent[]) => boolean, timeoutMs?: number): Promise<void>;
   /** Find and submit `n` shares on the current job. */
-  mine(n: number): Share[];
+  mine(n: number): Promise<Share[]>;
   stop(): void;
 }
 
@@ -92,7 +94,7 @@ export function startTestMiner(url: string, user: string, extra: Partial<Stratum
         }, timeoutMs).unref();
       });
     },
-    mine(n) {
+    async mine(n) {
       const shares: Share[] = [];
       for (let k = 0; k < n; k++) {
         const active = client.currentJob;
@@ -100,7 +102,7 @@ export function startTestMiner(url: string, user: string, extra: Partial<Stratum
         if (!en2 || en2.size !== active.extranonce2Size) en2 = new Extranonce2Counter(active.extranonce2Size);
         en2.increment();
         const required = Math.max(active.difficulty, client.difficulty);
-        const share = findShare(active, en2.bytes, required);
+        const share = await findShare(active, en2.bytes, required);
         if (!share) continue;
         found.push(share);
         shares.push(share);

@@ -41,7 +41,7 @@ describe('client ⇄ local pool over loopback', () => {
     await miner.until(has('authorized'));
     await miner.until(has('job'));
     expect(miner.client.versionMask).toBe(0x1fffe000);
-    miner.mine(3);
+    await miner.mine(3);
     await miner.until(accepted(3));
     expect(miner.client.stats.accepted).toBe(3);
     expect(miner.client.stats.rejected).toBe(0);
@@ -53,7 +53,7 @@ describe('client ⇄ local pool over loopback', () => {
       const { miner } = await setup({ quirks: { errorStyle } });
       await miner.until(has('authorized'));
       await miner.until(has('job'));
-      const [share] = miner.mine(1);
+      const [share] = await miner.mine(1);
       miner.client.submit(share!);
       await miner.until((ev) => ev.some((e) => e.type === 'share' && e.verdict.kind === 'rejected'));
       expect(miner.client.stats.rejectReasons, errorStyle).toEqual({ 'Duplicate share': 1 });
@@ -74,7 +74,7 @@ describe('client ⇄ local pool over loopback', () => {
     const { miner } = await setup({ quirks }, { suggestDifficulty: 0.0002 });
     await miner.until(has('authorized'));
     await miner.until(has('job'));
-    miner.mine(2);
+    await miner.mine(2);
     await miner.until(accepted(2));
     expect(miner.client.stats.rejected).toBe(0);
   });
@@ -83,7 +83,7 @@ describe('client ⇄ local pool over loopback', () => {
     const { miner } = await setup({ quirks: { configure: 'close' } });
     await miner.until(has('authorized'));
     expect(miner.client.versionMask).toBe(0);
-    miner.mine(1);
+    await miner.mine(1);
     await miner.until(accepted(1));
   });
 
@@ -93,14 +93,14 @@ describe('client ⇄ local pool over loopback', () => {
     await miner.until((ev) => count(ev, (e) => e.type === 'authorized') >= 2);
     await new Promise((r) => setTimeout(r, 200));
     expect(count(miner.events, (e) => e.type === 'disconnected')).toBe(1);
-    miner.mine(1);
+    await miner.mine(1);
     await miner.until(accepted(1));
   });
 
   it('a suggested difficulty the pool answers is applied to later jobs', async () => {
     const { miner } = await setup({}, { suggestDifficulty: 0.0003 });
     await miner.until((ev) => ev.some((e) => e.type === 'job' && e.job.difficulty === 0.0003));
-    miner.mine(1);
+    await miner.mine(1);
     await miner.until(accepted(1));
   });
 
@@ -119,7 +119,7 @@ describe('client ⇄ local pool over loopback', () => {
       await miner.until(has('job'));
       await miner.until(has('authorized'));
       expect(miner.client.currentJob!.extranonce2Size).toBe(en2);
-      miner.mine(1);
+      await miner.mine(1);
       await miner.until(accepted(1));
       miner.stop();
       await pool!.stop();
@@ -131,7 +131,7 @@ describe('client ⇄ local pool over loopback', () => {
     await miner.until(has('authorized'));
     pool.reconnectAll(0, 'evil.example', 1);
     await miner.until((ev) => count(ev, (e) => e.type === 'authorized') >= 2);
-    miner.mine(1);
+    await miner.mine(1);
     await miner.until(accepted(1));
   });
 
@@ -140,7 +140,7 @@ describe('client ⇄ local pool over loopback', () => {
     await miner.until(has('authorized'));
     await miner.until(has('job'));
     const oldJob = miner.client.currentJob!;
-    const [share] = miner.mine(1);
+    const [share] = await miner.mine(1);
     expect(share!.isBlockCandidate).toBe(true);
     await miner.until(accepted(1));
     await miner.until((ev) => ev.some((e) => e.type === 'job' && e.clean && e.job.job.jobId !== oldJob.job.jobId));

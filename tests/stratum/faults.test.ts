@@ -13,8 +13,8 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function runThroughFault(faults: Fault[], shares = 4, clientExtra = {}) {
-  const pool = new LocalPool({ port: 0, address: ADDRESS, difficulty: 0.0001, chain: { difficulty: 1000, targetBlockSeconds: 60, retargetWindow: 5 } });
+async function runThroughFault(faults: Fault[], shares = 4, clientExtra = {}, poolExtra = {}) {
+  const pool = new LocalPool({ port: 0, address: ADDRESS, difficulty: 0.0001, chain: { difficulty: 1000, targetBlockSeconds: 60, retargetWindow: 5 }, ...poolExtra });
   const poolAccepted: PoolEvent[] = [];
   pool.on('event', (e: PoolEvent) => e.event === 'share' && e.accepted && poolAccepted.push(e));
   const port = await pool.start();
@@ -28,7 +28,7 @@ async function runThroughFault(faults: Fault[], shares = 4, clientExtra = {}) {
   const deadline = Date.now() + 20_000;
   while (miner.found.length < shares && Date.now() < deadline) {
     await miner.until((ev) => ev.some((e) => e.type === 'job'), 15_000);
-    miner.mine(1);
+    await miner.mine(1);
     await sleep(150);
   }
   // Wait until every share found has a final verdict (queued ones are sent after reconnects).
@@ -69,12 +69,13 @@ describe('no valid share is lost through a faulty network', () => {
   });
 
   it('a stalled pool is detected as idle and the session comes back', async () => {
-    const { miner } = await runThroughFault([{ kind: 'stall', afterLines: 6, ms: 4000 }], 2, { idleTimeoutMs: 1500 });
+    // The pool sends a job every second, so 2.5 s of silence means the connection is dead.
+    const { miner } = await runThroughFault([{ kind: 'stall', afterLines: 6, ms: 5000 }], 2, { idleTimeoutMs: 2500 }, { jobIntervalSeconds: 1 });
     await miner.until((ev) => ev.some((e) => e.type === 'disconnected' && /no data from the pool/.test(e.reason)), 10_000);
     await miner.until((ev) => ev.filter((e) => e.type === 'authorized').length >= 2, 15_000);
-    await sleep(4500); // let the stalled first connection's backlog pass
+    await sleep(1000);
     const before = miner.client.stats.accepted;
-    miner.mine(1);
+    await miner.mine(1);
     await miner.until(() => miner.client.stats.accepted > before, 15_000);
   });
 });

@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { kilohash } from '../helpers/cli.ts';
+import { startTestMiner } from '../helpers/test-miner.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/kilohash.js', import.meta.url));
+
+describe('kilohash pool', () => {
+  it('logs JSON events, serves a miner, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'pool', '--port', '0', '--json', '--difficulty', '0.0001', '--vardiff', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const events: Record<string, unknown>[] = [];
+    const rl = createInterface({ input: child.stdout! });
+    const listening = new Promise<number>((resolve) => {
+      rl.on('line', (line) => {
+        const e = JSON.parse(line);
+        events.push(e);
+        if (e.event === 'listening') resolve(e.port);
+      });
+    });
+    const port = await listening;
+    const miner = startTestMiner(`stratum+tcp://127.0.0.1:${port}`, 'bcrt1qqurswpc8qurswpc8qurswpc8qurswpc8dxm0gk.cli');
+    await miner.until((ev) => ev.some((e) => e.type === 'authorized'));
+    await miner.until((ev) => ev.some((e) => e.type === 'job'));
+    await miner.mine(1);
+    await miner.until(() => miner.client.stats.accepted === 1);
+    miner.stop();
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['listening', 'job', 'connect', 'subscribe', 'authorize', 'share']));
+    expect(events.find((e) => e.event === 'share')).toMatchObject({ accepted: true });
+    expect(typeof events[0]!.time).toBe('string');
+  });
+
+  it.each([
+    [['--address', 'nope'], /--address: not a Bitcoin address/],
+    [['--difficulty', '0'], /--difficulty/],
+    [['--extranonce2-size', '17'], /--extranonce2-size/],
+    [['--auth', 'maybe'], /--auth must be/],
+  ])('%j is a usage error', (args, message) => {
+    const r = kilohash(['pool', '--port', '0', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});
