@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,16 +24,18 @@ export function buildTestbench(sim: Simulator, top: string, sources: string[]): 
   const hash = createHash('sha256');
   hash.update(sim + top);
   for (const f of files) hash.update(readFileSync(f));
+  // Included headers change the build too.
+  for (const h of readdirSync(HDL_DIR).filter((n) => n.endsWith('.vh')).sort()) hash.update(readFileSync(join(HDL_DIR, h)));
   const dir = join(CACHE, `${sim}-${top}-${hash.digest('hex').slice(0, 16)}`);
   mkdirSync(dir, { recursive: true });
   if (sim === 'icarus') {
     const out = join(dir, `${top}.vvp`);
-    if (!existsSync(out)) run('iverilog', ['-g2012', '-s', top, '-o', out, ...files]);
+    if (!existsSync(out)) run('iverilog', ['-g2012', '-I', HDL_DIR, '-s', top, '-o', out, ...files]);
     return ['vvp', '-n', out];
   }
   const exe = join(dir, `V${top}`);
   if (!existsSync(exe)) {
-    run('verilator', ['--binary', '--timing', '-O2', '-Wno-fatal', '--top-module', top, '-Mdir', dir, ...files]);
+    run('verilator', ['--binary', '--timing', '-O2', '-Wno-fatal', `-I${HDL_DIR}`, '--top-module', top, '-Mdir', dir, ...files]);
   }
   return [exe];
 }

@@ -1,0 +1,412 @@
+// kilohash mining core: SPI frames → registers → work queue → engines → result FIFO.
+// The contract is docs/core-protocol.md (register map, frame format, work layout, errors);
+// this file implements it and nothing else.
+//
+//   addr  name       access
+//   0x00  MAGIC      R   "KHAS"
+//   0x01  VERSION    R   1.0
+//   0x02  CAPS       R   engines | queue depth | FIFO depth | cycles per nonce
+//   0x03  CLOCK_HZ   R
+//   0x04  CONTROL    W   RESET | CLEAR_ERRORS | ABORT
+//   0x05  STATUS     R   busy, queue, FIFO, errors
+//   0x06  NONCES_LO  R   (latches NONCES_HI)      0x07 NONCES_HI
+//   0x08  CYCLES_LO  R   (latches CYCLES_HI)      0x09 CYCLES_HI
+//   0x0a  WORK_ID    R
+//   0x10  WORK       W   15 words in one frame push one work
+//   0x20  RESULT     R   one result (two words) per frame, popped when the frame ends well
+`default_nettype none
+module kh_core #(
+    parameter integer ENGINES  = 1,
+    parameter integer CLOCK_HZ = 36_000_000
+) (
+    input  wire clk,
+    input  wire rst,
+    input  wire spi_sck,
+    input  wire spi_mosi,
+    input  wire spi_cs_n,
+    output wire spi_miso,
+    output wire ready        // result FIFO not empty
+);
+  `include "kh_crc8.vh"
+
+  localparam [31:0] MAGIC   = 32'h4b484153;
+  localparam [31:0] VERSION = 32'h00010000;
+  localparam [31:0] CYCLES_PER_NONCE = 32'd127;
+  localparam [31:0] CAPS = (CYCLES_PER_NONCE << 20) | (32'd16 << 12) | (32'd2 << 8) | ENGINES;
+  localparam [7:0] CMD_READ = 8'h52, CMD_WRITE = 8'h57;
+  localparam [5:0] A_MAGIC = 6'h00, A_VERSION = 6'h01, A_CAPS = 6'h02, A_CLOCK = 6'h03, A_CONTROL = 6'h04,
+                   A_STATUS = 6'h05, A_NONCES_LO = 6'h06, A_NONCES_HI = 6'h07, A_CYCLES_LO = 6'h08,
+                   A_CYCLES_HI = 6'h09, A_WORK_ID = 6'h0a, A_WORK = 6'h10, A_RESULT = 6'h20;
+  localparam integer E_CRC = 0, E_CMD = 1, E_ADDR = 2, E_FRAME = 3, E_QUEUE = 4, E_FIFO = 5;
+
+  // ── soft reset ──────────────────────────────────────────────────────────────────────────
+  reg soft_reset;
+  wire core_rst = rst | soft_reset;
+
+  // ── SPI bytes ───────────────────────────────────────────────────────────────────────────
+  wire       frame_start, frame_end, frame_partial, rx_valid;
+  wire [7:0] rx_byte;
+  reg  [7:0] tx_byte;
+  kh_spi_slave spi (.clk(clk), .rst(rst), .sck(spi_sck), .mosi(spi_mosi), .cs_n(spi_cs_n), .miso(spi_miso),
+                    .frame_start(frame_start), .frame_end(frame_end), .frame_partial(frame_partial),
+                    .rx_valid(rx_valid), .rx_byte(rx_byte), .tx_byte(tx_byte));
+
+  // ── state shared by the frame logic and the mining side ─────────────────────────────────
+  reg  [5:0]  errors;
+  reg  [63:0] nonces, cycles;
+  reg  [31:0] nonces_hi_latch, cycles_hi_latch;
+  reg  [1:0]  q_head, q_tail;
+  reg  [1:0]  q_count;
+  reg         active_busy;
+  reg  [15:0] active_id;
+
+  // Work queue storage: 4 slots × 16 words in block RAM (slot = q_tail while a frame writes).
+  reg  [31:0] work_mem [0:63];
+  reg         mem_we;
+  reg  [5:0]  mem_waddr;
+  reg  [31:0] mem_wdata;
+  reg  [5:0]  mem_raddr;
+  reg  [31:0] mem_rdata;
+  always @(posedge clk) begin
+    if (mem_we) work_mem[mem_waddr] <= mem_wdata;
+    mem_rdata <= work_mem[mem_raddr];
+  end
+
+  // Result FIFO: {work id, nonce}.
+  wire        fifo_empty, fifo_full;
+  wire [4:0]  fifo_count;
+  wire [47:0] fifo_dout;
+  reg         fifo_push, fifo_pop;
+  reg  [47:0] fifo_din;
+  kh_result_fifo #(.WIDTH(48), .DEPTH_LOG2(4)) results (
+      .clk(clk), .rst(core_rst), .push(fifo_push), .din(fifo_din), .pop(fifo_pop),
+      .dout(fifo_dout), .empty(fifo_empty), .full(fifo_full), .count(fifo_count));
+  assign ready = !fifo_empty;
+
+  wire [31:0] status = {8'd0, 2'd0, errors, 3'd0, fifo_count, 3'd0, !fifo_empty, q_count, q_count == 2'd2, active_busy};
+
+  // ── frame parser ────────────────────────────────────────────────────────────────────────
+  reg  [6:0]  pos;            // index of the next byte to arrive
+  reg  [7:0]  cmd, hcrc, dcrc;
+  reg  [5:0]  addr;
+  reg  [4:0]  count;          // words, 1..16
+  reg         header_ok;      // header valid and accepted
+  reg         frame_bad;      // something in this frame already failed
+  reg         data_crc_ok;
+  reg  [23:0] wshift;         // write data: bytes of the current word so far
+  reg  [2:0]  control_word;   // CONTROL bits (the rest of the word is reserved)
+  reg  [31:0] tx_word;        // read data: the word being sent, captured at its first byte
+  reg         result_latched; // RESULT read: word 0 said a result was there
+
+  wire [6:0] data_bytes = {count, 2'b00};
+  wire [6:0] frame_len  = 7'd4 + data_bytes + 7'd1;     // header, HCRC, data, DCRC
+  wire [6:0] data_pos   = pos - 7'd4;                   // byte index within the data
+  wire [4:0] word_idx   = data_pos[6:2];
+  wire [5:0] next_addr  = addr + {1'b0, word_idx} + 6'd1;   // the register of the next word read
+
+  function header_valid(input [7:0] c, input [5:0] a, input [4:0] n);
+    header_valid = (c == CMD_READ  && n != 5'd0 && n <= 5'd16 &&
+                      ((a == A_RESULT && n == 5'd2) ||
+                       (a != A_RESULT && a != A_CONTROL && a <= A_WORK_ID && ({1'b0, a} + {2'b0, n}) <= 7'd11))) ||
+                   (c == CMD_WRITE && ((a == A_CONTROL && n == 5'd1) || (a == A_WORK && n == 5'd15)));
+  endfunction
+
+  // Register values for reads (the word at address `a`).
+  function [31:0] reg_value(input [5:0] a);
+    case (a)
+      A_MAGIC:     reg_value = MAGIC;
+      A_VERSION:   reg_value = VERSION;
+      A_CAPS:      reg_value = CAPS;
+      A_CLOCK:     reg_value = CLOCK_HZ;
+      A_STATUS:    reg_value = status;
+      A_NONCES_LO: reg_value = nonces[31:0];
+      A_NONCES_HI: reg_value = nonces_hi_latch;
+      A_CYCLES_LO: reg_value = cycles[31:0];
+      A_CYCLES_HI: reg_value = cycles_hi_latch;
+      A_WORK_ID:   reg_value = {active_busy, 15'd0, active_id};
+      default:     reg_value = 32'd0;
+    endcase
+  endfunction
+
+  // Push requests from the frame side to the mining side.
+  reg commit_work, do_abort;
+
+  always @(posedge clk) begin
+    mem_we      <= 1'b0;
+    fifo_pop    <= 1'b0;
+    commit_work <= 1'b0;
+    do_abort    <= 1'b0;
+    soft_reset  <= 1'b0;
+    if (rst) begin
+      pos <= 7'd0;
+      header_ok <= 1'b0;
+      frame_bad <= 1'b0;
+      tx_byte <= 8'h00;
+      errors <= 6'd0;
+    end else begin
+      if (frame_start) begin
+        pos         <= 7'd0;
+        header_ok   <= 1'b0;
+        frame_bad   <= 1'b0;
+        data_crc_ok <= 1'b0;
+        hcrc        <= 8'd0;
+        dcrc        <= 8'd0;
+        tx_byte     <= 8'h00;
+      end
+      if (rx_valid) begin
+        pos <= (pos == 7'd127) ? pos : pos + 7'd1;
+        if (pos < 7'd3) begin
+          hcrc <= crc8_byte(hcrc, rx_byte);
+          if (pos == 7'd0) cmd <= rx_byte;
+          if (pos == 7'd1) addr <= rx_byte[5:0];
+          if (pos == 7'd1 && rx_byte[7:6] != 2'd0) frame_bad <= 1'b1;
+          if (pos == 7'd2) count <= (rx_byte > 8'd16) ? 5'd0 : rx_byte[4:0];
+          tx_byte <= 8'h00;
+        end else if (pos == 7'd3) begin
+          // HCRC: the header stands or falls here.
+          if (rx_byte != hcrc) begin
+            errors[E_CRC] <= 1'b1;
+            frame_bad <= 1'b1;
+          end else if (cmd != CMD_READ && cmd != CMD_WRITE) begin
+            errors[E_CMD] <= 1'b1;
+            frame_bad <= 1'b1;
+          end else if (frame_bad || !header_valid(cmd, addr, count)) begin
+            errors[E_ADDR] <= 1'b1;
+            frame_bad <= 1'b1;
+          end else begin
+            header_ok <= 1'b1;
+          end
+          if (rx_byte == hcrc && !frame_bad && header_valid(cmd, addr, count) && cmd == CMD_READ) begin
+            // First data byte of a read: capture its word now.
+            tx_word <= reg_value(addr);
+            if (addr == A_RESULT) begin
+              tx_word <= fifo_empty ? 32'd0 : {1'b1, 15'd0, fifo_dout[47:32]};
+              result_latched <= !fifo_empty;
+            end
+            if (addr == A_NONCES_LO) nonces_hi_latch <= nonces[63:32];
+            if (addr == A_CYCLES_LO) cycles_hi_latch <= cycles[63:32];
+            tx_byte <= (addr == A_RESULT) ? {!fifo_empty, 7'd0} : tx_word_byte(reg_value(addr), 2'd0);
+          end else begin
+            tx_byte <= (cmd == CMD_READ) ? 8'hff : 8'h00;
+          end
+        end else if (pos < 7'd4 + data_bytes) begin
+          // Data bytes.
+          if (cmd == CMD_WRITE) begin
+            dcrc <= crc8_byte(dcrc, rx_byte);
+            wshift <= {wshift[15:0], rx_byte};
+            if (data_pos[1:0] == 2'd3) begin
+              if (addr == A_WORK) begin
+                mem_we    <= 1'b1;
+                mem_waddr <= {q_tail, word_idx[3:0]};
+                mem_wdata <= {wshift, rx_byte};
+              end else begin
+                control_word <= rx_byte[2:0];
+              end
+            end
+            tx_byte <= 8'h00;
+          end else if (header_ok) begin
+            // This byte (data_pos) was just sent; choose the next one.
+            dcrc <= crc8_byte(dcrc, tx_word_byte(tx_word, data_pos[1:0]));
+            if (data_pos + 7'd1 == data_bytes) begin
+              tx_byte <= crc8_byte(dcrc, tx_word_byte(tx_word, data_pos[1:0]));
+            end else if (data_pos[1:0] == 2'd3) begin
+              if (addr == A_RESULT) begin
+                // Word 1 of the result: the nonce, if word 0 said there was a result.
+                tx_word <= result_latched ? fifo_dout[31:0] : 32'd0;
+                tx_byte <= result_latched ? fifo_dout[31:24] : 8'd0;
+              end else begin
+                tx_word <= reg_value(next_addr);
+                tx_byte <= tx_word_byte(reg_value(next_addr), 2'd0);
+                if (next_addr == A_NONCES_LO) nonces_hi_latch <= nonces[63:32];
+                if (next_addr == A_CYCLES_LO) cycles_hi_latch <= cycles[63:32];
+              end
+            end else begin
+              tx_byte <= tx_word_byte(tx_word, data_pos[1:0] + 2'd1);
+            end
+          end else begin
+            tx_byte <= 8'hff;
+          end
+        end else if (pos == 7'd4 + data_bytes) begin
+          // DCRC from the host (writes) or the byte after ours (reads).
+          if (cmd == CMD_WRITE && header_ok) begin
+            if (rx_byte == dcrc) data_crc_ok <= 1'b1;
+            else begin
+              errors[E_CRC] <= 1'b1;
+              frame_bad <= 1'b1;
+            end
+          end
+          tx_byte <= 8'h00;
+        end else begin
+          // Bytes past the frame's length.
+          if (!frame_bad) errors[E_FRAME] <= 1'b1;
+          frame_bad <= 1'b1;
+          tx_byte <= 8'h00;
+        end
+      end
+      if (frame_end) begin
+        if (pos != 7'd0 && (frame_partial || (header_ok && pos < frame_len) || (pos < 7'd4))) errors[E_FRAME] <= 1'b1;
+        // A result leaves the FIFO only once the frame that carried it ended correctly.
+        if (header_ok && !frame_bad && !frame_partial && pos == frame_len && cmd == CMD_READ && addr == A_RESULT && result_latched)
+          fifo_pop <= 1'b1;
+        if (header_ok && !frame_bad && !frame_partial && pos == frame_len && cmd == CMD_WRITE && data_crc_ok) begin
+          if (addr == A_WORK) commit_work <= 1'b1;
+          if (addr == A_CONTROL) begin
+            if (control_word[0]) soft_reset <= 1'b1;
+            if (control_word[1] || control_word[0]) errors <= 6'd0;
+            if (control_word[2]) do_abort <= 1'b1;
+          end
+        end
+      end
+      if (soft_reset) errors <= 6'd0;
+      if (commit_work && q_count == 2'd2) errors[E_QUEUE] <= 1'b1;
+      if (fifo_push && fifo_full) errors[E_FIFO] <= 1'b1;
+    end
+  end
+
+  function [7:0] tx_word_byte(input [31:0] w, input [1:0] i);
+    case (i)
+      2'd0: tx_word_byte = w[31:24];
+      2'd1: tx_word_byte = w[23:16];
+      2'd2: tx_word_byte = w[15:8];
+      default: tx_word_byte = w[7:0];
+    endcase
+  endfunction
+
+  // ── mining side: queue → active work → engines ─────────────────────────────────────────
+  reg [255:0] midstate;
+  reg [95:0]  tail;
+  reg [31:0]  first_nonce, last_nonce;
+  reg [5:0]   threshold;
+  reg [1:0]   load_state;   // 0 idle, 1 loading, 2 starting, 3 running
+  reg [4:0]   load_idx;
+  reg         engine_start;
+  reg [1:0]   settle;
+
+  wire [ENGINES-1:0] e_busy, e_found, e_hashed;
+  wire [32*ENGINES-1:0] e_nonce;
+  wire any_busy = |e_busy;
+
+  genvar gi;
+  generate
+    for (gi = 0; gi < ENGINES; gi = gi + 1) begin : engine
+      wire [32:0] first_i = {1'b0, first_nonce} + gi;
+      kh_engine e (.clk(clk), .rst(core_rst), .start(engine_start && !first_i[32]), .stop(do_abort),
+                   .first_nonce(first_i[31:0]), .last_nonce(last_nonce), .stride(ENGINES[7:0]),
+                   .midstate(midstate), .tail(tail), .threshold(threshold),
+                   .busy(e_busy[gi]), .found(e_found[gi]), .found_nonce(e_nonce[32*gi +: 32]),
+                   .hashed(e_hashed[gi]));
+    end
+  endgenerate
+
+  // Results: engines report at most once per 127 cycles each, so a pending flag per engine
+  // and one push per cycle never loses one.
+  reg [ENGINES-1:0] pending;
+  reg [32*ENGINES-1:0] pending_nonce;
+  // The lowest pending engine wins this cycle (combinational priority pick).
+  reg [ENGINES-1:0] grant;
+  integer j;
+  always @* begin
+    grant = {ENGINES{1'b0}};
+    for (j = ENGINES - 1; j >= 0; j = j - 1) if (pending[j]) grant = {{ENGINES-1{1'b0}}, 1'b1} << j;
+  end
+  integer m;
+  always @(posedge clk) begin
+    fifo_push <= 1'b0;
+    if (core_rst) begin
+      pending <= {ENGINES{1'b0}};
+    end else begin
+      for (m = 0; m < ENGINES; m = m + 1) begin
+        if (grant[m]) begin
+          fifo_push <= 1'b1;
+          fifo_din  <= {active_id, pending_nonce[32*m +: 32]};
+        end
+        if (e_found[m]) begin
+          pending_nonce[32*m +: 32] <= e_nonce[32*m +: 32];
+        end
+      end
+      pending <= (pending & ~grant) | e_found;
+    end
+  end
+
+  // Nonce and cycle counters.
+  integer k;
+  reg [7:0] hashed_now;
+  always @* begin
+    hashed_now = 8'd0;
+    for (k = 0; k < ENGINES; k = k + 1) hashed_now = hashed_now + {7'd0, e_hashed[k]};
+  end
+  always @(posedge clk) begin
+    if (core_rst) begin
+      nonces <= 64'd0;
+      cycles <= 64'd0;
+    end else begin
+      nonces <= nonces + {56'd0, hashed_now};
+      cycles <= cycles + 64'd1;
+    end
+  end
+
+  // Queue pointers and the loader.
+  always @(posedge clk) begin
+    engine_start <= 1'b0;
+    if (core_rst) begin
+      q_head <= 2'd0;
+      q_tail <= 2'd0;
+      q_count <= 2'd0;
+      load_state <= 2'd0;
+      active_busy <= 1'b0;
+      active_id <= 16'd0;
+    end else begin
+      if (commit_work && q_count != 2'd2) begin
+        q_tail <= q_tail + 2'd1;
+      end
+      case (load_state)
+        2'd0: if (q_count != 2'd0 && !any_busy) begin
+          load_state <= 2'd1;
+          load_idx   <= 5'd0;
+          mem_raddr  <= {q_head, 4'd0};
+        end
+        2'd1: begin
+          // mem_rdata holds word load_idx - 1 (one cycle of read latency).
+          mem_raddr <= {q_head, load_idx[3:0] + 4'd1};
+          if (load_idx != 5'd0) begin
+            case (load_idx - 5'd1)
+              5'd0: midstate[255:224] <= mem_rdata;  5'd1: midstate[223:192] <= mem_rdata;
+              5'd2: midstate[191:160] <= mem_rdata;  5'd3: midstate[159:128] <= mem_rdata;
+              5'd4: midstate[127:96]  <= mem_rdata;  5'd5: midstate[95:64]   <= mem_rdata;
+              5'd6: midstate[63:32]   <= mem_rdata;  5'd7: midstate[31:0]    <= mem_rdata;
+              5'd8: tail[95:64] <= mem_rdata;        5'd9: tail[63:32] <= mem_rdata;
+              5'd10: tail[31:0] <= mem_rdata;        5'd11: first_nonce <= mem_rdata;
+              5'd12: last_nonce <= mem_rdata;        5'd13: active_id <= mem_rdata[15:0];
+              5'd14: threshold <= (mem_rdata[5:0] == 6'd0) ? 6'd1 : (mem_rdata[5:0] > 6'd32 ? 6'd32 : mem_rdata[5:0]);
+              default: ;
+            endcase
+          end
+          load_idx <= load_idx + 5'd1;
+          if (load_idx == 5'd15) load_state <= 2'd2;
+        end
+        2'd2: begin
+          q_head       <= q_head + 2'd1;
+          engine_start <= 1'b1;
+          active_busy  <= 1'b1;
+          settle       <= 2'd2;
+          load_state   <= 2'd3;
+        end
+        default: begin
+          if (settle != 2'd0) settle <= settle - 2'd1;
+          else if (!any_busy) begin
+            active_busy <= 1'b0;
+            load_state  <= 2'd0;
+          end
+        end
+      endcase
+      // The count follows pushes and pops, including both in one cycle.
+      q_count <= q_count + ((commit_work && q_count != 2'd2) ? 2'd1 : 2'd0) - ((load_state == 2'd2) ? 2'd1 : 2'd0);
+      if (do_abort) begin
+        q_head <= q_tail;
+        q_count <= 2'd0;
+        if (load_state != 2'd3) load_state <= 2'd0;
+      end
+    end
+  end
+endmodule
+`default_nettype wire

@@ -1,0 +1,184 @@
+// Core testbench: talks to kh_core only through SPI frames as docs/core-protocol.md defines
+// them. Plusargs as tb_engine (+midstate +tail +first +last +expect); prints PASS or FAIL lines.
+`timescale 1ns/1ps
+`default_nettype none
+module tb_core;
+  `include "kh_crc8.vh"
+  reg clk = 0, rst = 1;
+  always #5 clk = ~clk;
+  reg sck = 0, mosi = 0, cs_n = 1;
+  wire miso, ready;
+  kh_core #(.ENGINES(2), .CLOCK_HZ(36_000_000)) dut (.clk(clk), .rst(rst), .spi_sck(sck), .spi_mosi(mosi),
+      .spi_cs_n(cs_n), .spi_miso(miso), .ready(ready));
+
+  integer failures = 0;
+  task check(input ok, input [8*48-1:0] what);
+    begin
+      if (ok) $display("PASS %0s", what);
+      else begin $display("FAIL %0s", what); failures = failures + 1; end
+    end
+  endtask
+
+  // One SPI byte, mode 0, SCK = clk/10.
+  task spi_byte(input [7:0] out, output [7:0] in);
+    integer i;
+    begin
+      for (i = 7; i >= 0; i = i - 1) begin
+        mosi = out[i];
+        #50 sck = 1; in[i] = miso;
+        #50 sck = 0;
+      end
+    end
+  endtask
+
+  reg [7:0] rx, crc;
+  reg [31:0] words [0:15];
+  reg [7:0] resp_crc;
+
+  task frame_begin; begin cs_n = 0; #100; end endtask
+  task frame_end; begin #100 cs_n = 1; #200; end endtask
+
+  task header(input [7:0] cmd, input [7:0] addr, input [7:0] count, input bad_crc);
+    begin
+      crc = 8'd0;
+      spi_byte(cmd, rx);   crc = crc8_byte(crc, cmd);
+      spi_byte(addr, rx);  crc = crc8_byte(crc, addr);
+      spi_byte(count, rx); crc = crc8_byte(crc, count);
+      spi_byte(crc ^ {7'd0, bad_crc}, rx);
+    end
+  endtask
+
+  // Read `count` words from `addr` into words[]; resp_ok says the core's DCRC matched.
+  reg resp_ok;
+  task read_regs(input [7:0] addr, input [7:0] count);
+    integer w, b;
+    reg [7:0] dcrc;
+    begin
+      frame_begin;
+      header(8'h52, addr, count, 1'b0);
+      dcrc = 8'd0;
+      for (w = 0; w < count; w = w + 1)
+        for (b = 0; b < 4; b = b + 1) begin
+          spi_byte(8'h00, rx);
+          words[w] = {words[w][23:0], rx};
+          dcrc = crc8_byte(dcrc, rx);
+        end
+      spi_byte(8'h00, rx);
+      resp_ok = rx == dcrc;
+      if (!resp_ok) $display("  crc mismatch: got %h want %h (words %h %h)", rx, dcrc, words[0], words[1]);
+      frame_end;
+    end
+  endtask
+
+  task write_regs(input [7:0] addr, input [7:0] count, input bad_hcrc, input bad_dcrc, input truncate);
+    integer w, b;
+    reg [7:0] dcrc;
+    begin
+      frame_begin;
+      header(8'h57, addr, count, bad_hcrc);
+      dcrc = 8'd0;
+      for (w = 0; w < count; w = w + 1)
+        for (b = 0; b < 4; b = b + 1) begin
+          spi_byte(words[w][31 - 8*b -: 8], rx);
+          dcrc = crc8_byte(dcrc, words[w][31 - 8*b -: 8]);
+        end
+      if (!truncate) spi_byte(dcrc ^ {7'd0, bad_dcrc}, rx);
+      frame_end;
+    end
+  endtask
+
+  reg [255:0] midstate;
+  reg [95:0] tail;
+  reg [31:0] first, last, expect_nonce, status;
+  task load_work(input [15:0] id, input bad_dcrc);
+    integer i;
+    begin
+      for (i = 0; i < 8; i = i + 1) words[i] = midstate[255 - 32*i -: 32];
+      for (i = 0; i < 3; i = i + 1) words[8 + i] = tail[95 - 32*i -: 32];
+      words[11] = first; words[12] = last; words[13] = {16'd0, id}; words[14] = 32'd32;
+      write_regs(8'h10, 8'd15, 1'b0, bad_dcrc, 1'b0);
+    end
+  endtask
+
+  initial begin
+    if (!$value$plusargs("midstate=%h", midstate) || !$value$plusargs("tail=%h", tail) ||
+        !$value$plusargs("first=%h", first) || !$value$plusargs("last=%h", last) ||
+        !$value$plusargs("expect=%h", expect_nonce)) begin
+      $display("FAIL needs +midstate= +tail= +first= +last= +expect=");
+      $finish;
+    end
+    crc = 8'd0;
+    crc = crc8_byte(crc, "1"); crc = crc8_byte(crc, "2"); crc = crc8_byte(crc, "3");
+    crc = crc8_byte(crc, "4"); crc = crc8_byte(crc, "5"); crc = crc8_byte(crc, "6");
+    crc = crc8_byte(crc, "7"); crc = crc8_byte(crc, "8"); crc = crc8_byte(crc, "9");
+    check(crc == 8'hf4, "crc8 check value");
+    #100 rst = 0; #100;
+
+    read_regs(8'h00, 8'd4);
+    check(resp_ok && words[0] == 32'h4b484153 && words[1] == 32'h00010000, "identity: magic and version");
+    check(words[2][7:0] == 8'd2 && words[2][11:8] == 4'd2 && words[2][31:20] == 12'd127, "identity: caps");
+    check(words[3] == 32'd36_000_000, "identity: clock");
+
+    // A write with a corrupted data CRC is refused and flagged.
+    load_work(16'h0001, 1'b1);
+    read_regs(8'h05, 8'd1); status = words[0];
+    check(status[23:16] == 8'h01 && status[3:2] == 2'd0 && !status[0], "bad DCRC: ERR_CRC, nothing queued");
+    words[0] = 32'h2; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);   // CLEAR_ERRORS
+    read_regs(8'h05, 8'd1);
+    check(words[0][23:16] == 8'h00, "CLEAR_ERRORS");
+
+    // Unknown command, bad address, truncated frame.
+    frame_begin; header(8'h41, 8'h00, 8'd1, 1'b0); frame_end;
+    read_regs(8'h05, 8'd1);
+    check(words[0][17] == 1'b1, "unknown command: ERR_CMD");
+    words[0] = 32'h2; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);
+    words[0] = 32'h1; write_regs(8'h00, 8'd1, 1'b0, 1'b0, 1'b0);
+    read_regs(8'h05, 8'd1);
+    check(words[0][18] == 1'b1, "write to read-only: ERR_ADDR");
+    words[0] = 32'h2; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);
+    load_work(16'h0002, 1'b0); // sanity: fine
+    words[0] = 32'h4; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);  // ABORT it again
+    words[0] = 32'h1; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);  // RESET
+    begin : trunc
+      integer i;
+      for (i = 0; i < 8; i = i + 1) words[i] = midstate[255 - 32*i -: 32];
+      write_regs(8'h10, 8'd15, 1'b0, 1'b0, 1'b1);
+    end
+    read_regs(8'h05, 8'd1);
+    check(words[0][19] == 1'b1 && words[0][3:2] == 2'd0, "truncated frame: ERR_FRAME, nothing queued");
+    words[0] = 32'h1; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);  // RESET
+
+    // Real work: two works queued back to back; the second queued while the first hashes.
+    load_work(16'h00a1, 1'b0);
+    load_work(16'h00a2, 1'b0);
+    read_regs(8'h05, 8'd1); status = words[0];
+    check(status[0] && status[3:2] == 2'd1, "busy with one more work queued");
+    load_work(16'h00a3, 1'b0);
+    load_work(16'h00a4, 1'b0);  // queue now full: refused
+    read_regs(8'h05, 8'd1); status = words[0];
+    check(status[1] && status[20], "queue full: QUEUE_FULL, ERR_QUEUE");
+
+    wait (ready);
+    read_regs(8'h20, 8'd2);
+    check(resp_ok && words[0] == 32'h800000a1 && words[1] == expect_nonce, "result 1: work a1, the real nonce");
+    // Nothing is lost to a broken read: cut the frame short, then read again.
+    wait (ready);
+    frame_begin; header(8'h52, 8'h20, 8'd2, 1'b0); spi_byte(8'h00, rx); frame_end;
+    read_regs(8'h20, 8'd2);
+    check(resp_ok && words[0] == 32'h800000a2 && words[1] == expect_nonce, "result 2 survives a broken read");
+    wait (ready);
+    read_regs(8'h20, 8'd2);
+    check(resp_ok && words[0] == 32'h800000a3, "result 3: the queue kept the engines busy");
+    read_regs(8'h20, 8'd2);
+    if (words[0][31]) $display("  got %h %h", words[0], words[1]);
+    check(resp_ok && words[0][31] == 1'b0, "empty FIFO reads as not valid");
+    wait (!dut.active_busy);
+    #1000;
+    read_regs(8'h06, 8'd4);
+    check(words[0] == 3 * (last - first + 1) && words[1] == 0, "nonce counter is exact");
+    check(words[2] > 3 * (last - first + 1) * 127 / 2, "cycle counter runs");
+    if (failures == 0) $display("ALL PASS");
+    $finish;
+  end
+endmodule
+`default_nettype wire
