@@ -9,7 +9,7 @@ module kh_result_fifo #(
     input  wire             push,
     input  wire [WIDTH-1:0] din,
     input  wire             pop,
-    output reg  [WIDTH-1:0] dout,
+    output wire [WIDTH-1:0] dout,
     output wire             empty,
     output wire             full,
     output wire [DEPTH_LOG2:0] count
@@ -23,11 +23,17 @@ module kh_result_fifo #(
   wire do_pop  = pop && !empty;
   wire [DEPTH_LOG2:0] rd_next = rd_reg + {{DEPTH_LOG2{1'b0}}, do_pop};
 
+  // The RAM's read register holds the entry that will be at the head next cycle. When that
+  // entry is being written in the same cycle the RAM would return the old word, so the new
+  // one is kept aside and chosen after the RAM (keeping the RAM's output register its own,
+  // which is what lets synthesis place it in block RAM).
+  reg [WIDTH-1:0] mem_q, din_q;
+  reg             bypass_q;
   always @(posedge clk) begin
     if (do_push) mem[wr_reg[DEPTH_LOG2-1:0]] <= din;
-    // Read the entry that will be at the head next cycle; bypass when it is being written now.
-    if (do_push && rd_next == wr_reg) dout <= din;
-    else dout <= mem[rd_next[DEPTH_LOG2-1:0]];
+    mem_q    <= mem[rd_next[DEPTH_LOG2-1:0]];
+    din_q    <= din;
+    bypass_q <= do_push && rd_next == wr_reg;
     if (rst) begin
       wr_reg <= 0;
       rd_reg <= 0;
@@ -36,5 +42,6 @@ module kh_result_fifo #(
       rd_reg <= rd_next;
     end
   end
+  assign dout = bypass_q ? din_q : mem_q;
 endmodule
 `default_nettype wire

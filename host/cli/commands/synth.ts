@@ -1,0 +1,76 @@
+/**
+ * `kilohash synth` — synthesises the core for a board with yosys + nextpnr-ice40 from npm and
+ * prints what a hardware developer needs: cells used, the clock nextpnr closes, cycles per
+ * nonce, engines and the resulting hash rate; writes the bitstream to flash.
+ */
+import type { Command } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { synthesize, type Device, type SynthReport } from '../../synth/synthesize.ts';
+import { UsageError } from '../errors.ts';
+import { intOption, positiveNumberOption } from '../options.ts';
+
+type Summary = Omit<SynthReport, 'bitstream'> & { bitstream: string };
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+function describe(r: Summary): string {
+  const mhs = (r.hashRate / 1e6).toFixed(3);
+  return [
+    `${r.device}, ${r.engines} engine(s), seed ${r.seed}:`,
+    `  logic cells  ${r.logicCells.used} / ${r.logicCells.available} (${((100 * r.logicCells.used) / r.logicCells.available).toFixed(0)} %)`,
+    `  LUT4 ${r.lut4}, DFF ${r.dff}, carry ${r.carry}, BRAM ${r.bram.used} / ${r.bram.available}, DSP ${r.dsp}`,
+    `  fmax         ${r.fmaxMhz.toFixed(2)} MHz (PLL set to ${r.requestedClockMhz} MHz${r.timingMet ? '' : ' — TIMING NOT MET: rebuild with --clock-mhz at or below fmax before flashing'})`,
+    `  cycles/nonce ${r.cyclesPerNonce}`,
+    `  hash rate    ${mhs} MH/s at fmax`,
+    `  bitstream    ${r.bitstream}  (${r.seconds.toFixed(0)} s)`,
+  ].join('\n');
+}
+
+export function registerSynth(program: Command, print: (s: string) => void): void {
+  program
+    .command('synth')
+    .description('synthesise the mining core for an iCE40 (yosys + nextpnr-ice40 from npm) and report its hash rate')
+    .option('--device <device>', 'up5k (ICE-V Wireless) or hx8k', 'up5k')
+    .option('--engines <n>', 'hashing engines', intOption(1, 64), 1)
+    .option('--seed <s>', 'nextpnr placement seed', intOption(0, 2 ** 31 - 1), 1)
+    .option('--seeds <list>', 'sweep several seeds (comma-separated) and report min/median/max')
+    .option('--clock-mhz <f>', 'PLL / timing target for the hashing clock', positiveNumberOption, 24)
+    .option('--out <dir>', 'where to write the bitstream', 'build/synth')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { device: string; engines: number; seed: number; seeds?: string; clockMhz: number; out: string; json?: boolean }) => {
+      if (opts.device !== 'up5k' && opts.device !== 'hx8k') throw new UsageError(`--device must be up5k or hx8k, got '${opts.device}'`);
+      const seeds = opts.seeds === undefined ? [opts.seed] : opts.seeds.split(',').map((s) => {
+        const n = Number(s.trim());
+        if (!Number.isInteger(n) || n < 0) throw new UsageError(`--seeds: '${s}' is not a seed`);
+        return n;
+      });
+      const outDir = resolve(opts.out);
+      mkdirSync(outDir, { recursive: true });
+      const started = Date.now();
+      const results: Summary[] = [];
+      for (const seed of seeds) {
+        const report = await synthesize({
+          device: opts.device as Device,
+          engines: opts.engines,
+          seed,
+          clockMhz: opts.clockMhz,
+          onProgress: (stage) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${stage}\n`),
+        });
+        const file = join(outDir, `kilohash-${opts.device}-e${opts.engines}-s${seed}.bin`);
+        writeFileSync(file, report.bitstream);
+        const { bitstream: _bits, ...rest } = report;
+        results.push({ ...rest, bitstream: file });
+        if (!opts.json) print(describe(results.at(-1)!));
+      }
+      const rates = results.map((r) => r.hashRate);
+      const sweep = results.length > 1
+        ? { seeds, hashRate: { min: Math.min(...rates), median: median(rates), max: Math.max(...rates) }, fmaxMhz: { min: Math.min(...results.map((r) => r.fmaxMhz)), median: median(results.map((r) => r.fmaxMhz)), max: Math.max(...results.map((r) => r.fmaxMhz)) } }
+        : null;
+      if (opts.json) print(JSON.stringify(sweep ? { ...sweep, runs: results } : results[0]));
+      else if (sweep) print(`sweep over ${seeds.length} seeds: hash rate min ${(sweep.hashRate.min / 1e6).toFixed(3)} / median ${(sweep.hashRate.median / 1e6).toFixed(3)} / max ${(sweep.hashRate.max / 1e6).toFixed(3)} MH/s`);
+    });
+}

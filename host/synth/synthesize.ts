@@ -1,0 +1,168 @@
+/**
+ * The synthesis flow behind `kilohash synth`: the RTL for a board → yosys (synth_ice40) →
+ * nextpnr-ice40 (place, route, timing) → icepack (bitstream), and the figures that matter:
+ * cells used, the hashing clock nextpnr can close, cycles per nonce, and the hash rate.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HDL_DIR } from '../hdl/simulators.ts';
+import { fileBytes, fileText, icepack, icepll, nextpnr, yosys, type Tree } from './toolchain.ts';
+
+export type Device = 'up5k' | 'hx8k';
+
+/** The design needs more logic cells than the device has. */
+export class DoesNotFit extends Error {
+  constructor(
+    readonly device: Device,
+    readonly engines: number,
+    readonly needed: number,
+    readonly available: number,
+  ) {
+    super(`${engines} engine(s) need ${needed} logic cells; the ${device} has ${available}. Use fewer engines.`);
+  }
+}
+
+export interface SynthOptions {
+  device: Device;
+  engines: number;
+  seed: number;
+  /** The clock the PLL is set to (and nextpnr is asked to meet), MHz. */
+  clockMhz: number;
+  onProgress?: (stage: string) => void;
+}
+
+export interface SynthReport {
+  device: Device;
+  engines: number;
+  seed: number;
+  logicCells: { used: number; available: number };
+  lut4: number;
+  dff: number;
+  carry: number;
+  bram: { used: number; available: number };
+  dsp: number;
+  /** nextpnr's maximum frequency for the hashing clock, MHz. */
+  fmaxMhz: number;
+  requestedClockMhz: number;
+  /** fmax ≥ the requested clock: the bitstream's PLL setting is safe. */
+  timingMet: boolean;
+  cyclesPerNonce: number;
+  /** engines × fmax / cycles per nonce. */
+  hashRate: number;
+  bitstream: Uint8Array;
+  seconds: number;
+}
+
+const BOARDS: Record<Device, { top: string; nextpnrArgs: string[]; pcf: string | null }> = {
+  up5k: { top: 'kh_top_icev', nextpnrArgs: ['--up5k', '--package', 'sg48'], pcf: 'boards/icev_wireless/icev_wireless.pcf' },
+  hx8k: { top: 'kh_top', nextpnrArgs: ['--hx8k', '--package', 'ct256', '--pcf-allow-unconstrained'], pcf: null },
+};
+
+/** Cycles per nonce as the RTL declares it (kh_core.v's CYCLES_PER_NONCE): one source. */
+export function rtlCyclesPerNonce(): number {
+  const m = /localparam \[31:0\] CYCLES_PER_NONCE = 32'd(\d+);/.exec(readFileSync(join(HDL_DIR, 'kh_core.v'), 'utf8'));
+  if (!m) throw new Error('kh_core.v does not declare CYCLES_PER_NONCE');
+  return Number(m[1]);
+}
+
+async function pllHeader(clockMhz: number): Promise<string> {
+  const r = await icepll(['-i', '12', '-o', String(clockMhz)]);
+  const field = (name: string) => {
+    const m = new RegExp(`${name}:\\s+(\\d+)`).exec(r.output);
+    if (!m) throw new Error(`icepll gave no ${name} for ${clockMhz} MHz:\n${r.output}`);
+    return Number(m[1]);
+  };
+  const achieved = /F_PLLOUT:\s+([\d.]+) MHz \(achieved\)/.exec(r.output);
+  return [
+    `// Written by kilohash synth: ${clockMhz} MHz from 12 MHz (achieved ${achieved?.[1] ?? '?'} MHz).`,
+    `localparam [3:0] PLL_DIVR = 4'd${field('DIVR')};`,
+    `localparam [6:0] PLL_DIVF = 7'd${field('DIVF')};`,
+    `localparam [2:0] PLL_DIVQ = 3'd${field('DIVQ')};`,
+    `localparam [2:0] PLL_FILTER_RANGE = 3'd${field('FILTER_RANGE')};`,
+    '',
+  ].join('\n');
+}
+
+function count(stat: string, cell: RegExp): number {
+  let n = 0;
+  for (const m of stat.matchAll(new RegExp(`^\\s+(${cell.source})\\s+(\\d+)$`, 'gm'))) n += Number(m[2]);
+  return n;
+}
+
+export async function synthesize(o: SynthOptions): Promise<SynthReport> {
+  const t0 = Date.now();
+  const board = BOARDS[o.device];
+  const progress = o.onProgress ?? (() => undefined);
+  const files: Tree = {};
+  const sources: string[] = [];
+  for (const name of readdirSync(HDL_DIR)) {
+    if (name.endsWith('.v') || name.endsWith('.vh')) files[name] = readFileSync(join(HDL_DIR, name));
+    if (name.endsWith('.v')) sources.push(name);
+  }
+  if (o.device === 'up5k') {
+    files['kh_top_icev.v'] = readFileSync(join(HDL_DIR, 'boards/icev_wireless/kh_top_icev.v'));
+    sources.push('kh_top_icev.v');
+    files['kh_pll.vh'] = await pllHeader(o.clockMhz);
+  }
+  if (board.pcf) files['board.pcf'] = readFileSync(join(HDL_DIR, board.pcf));
+  const clockHz = Math.round(o.clockMhz * 1e6);
+  files['synth.ys'] = [
+    `read_verilog -I. ${sources.join(' ')}`,
+    `chparam -set ENGINES ${o.engines} -set CLOCK_HZ ${clockHz} ${board.top}`,
+    `synth_ice40 -top ${board.top} ${o.device === 'up5k' ? '-dsp ' : ''}-json design.json`,
+    'tee -o stat.txt stat',
+  ].join('\n');
+
+  progress('yosys: synthesis');
+  const syn = await yosys(['-q', '-s', 'synth.ys'], files);
+  const stat = fileText(syn.files, 'stat.txt');
+
+  progress('nextpnr-ice40: place and route (this takes minutes)');
+  const cellsAvailable = o.device === 'up5k' ? 5280 : 7680;
+  const pnrFiles: Tree = { 'design.json': fileBytes(syn.files, 'design.json') };
+  if (board.pcf) pnrFiles['board.pcf'] = files['board.pcf']!;
+  const pnr = await nextpnr(
+    [...board.nextpnrArgs, '--json', 'design.json', ...(board.pcf ? ['--pcf', 'board.pcf'] : []), '--asc', 'design.asc',
+      '--freq', String(o.clockMhz), '--timing-allow-fail', '--seed', String(o.seed), '--report', 'report.json', '-q'],
+    pnrFiles,
+    (line) => {
+      if (/^Info: (Placed|Routing|Max frequency)|ERROR/.test(line)) progress(line.replace(/^Info: /, 'nextpnr: '));
+    },
+  ).catch((err: Error) => {
+    const needed = /of (\d+) ICESTORM_LCs/.exec(err.message);
+    if (needed) throw new DoesNotFit(o.device, o.engines, Number(needed[1]), cellsAvailable);
+    throw err;
+  });
+  const report = JSON.parse(fileText(pnr.files, 'report.json')) as {
+    fmax: Record<string, { achieved: number; constraint: number }>;
+    utilization: Record<string, { available: number; used: number }>;
+  };
+
+  progress('icepack: bitstream');
+  const packed = await icepack(['design.asc', 'design.bin'], { 'design.asc': fileBytes(pnr.files, 'design.asc') });
+
+  const clocks = Object.entries(report.fmax).filter(([name]) => !/12m/i.test(name));
+  const hashing = clocks.find(([name]) => /(^|\W)clk$/.test(name)) ?? clocks.sort((a, b) => a[1].achieved - b[1].achieved)[0];
+  if (!hashing) throw new Error('nextpnr reported no clock');
+  const fmaxMhz = hashing[1].achieved;
+  const cyclesPerNonce = rtlCyclesPerNonce();
+  const util = (k: string) => report.utilization[k] ?? { used: 0, available: 0 };
+  return {
+    device: o.device,
+    engines: o.engines,
+    seed: o.seed,
+    logicCells: util('ICESTORM_LC'),
+    lut4: count(stat, /SB_LUT4/),
+    dff: count(stat, /SB_DFF\w*/),
+    carry: count(stat, /SB_CARRY/),
+    bram: util('ICESTORM_RAM'),
+    dsp: util('ICESTORM_DSP').used,
+    fmaxMhz,
+    requestedClockMhz: o.clockMhz,
+    timingMet: fmaxMhz >= o.clockMhz,
+    cyclesPerNonce,
+    hashRate: (o.engines * fmaxMhz * 1e6) / cyclesPerNonce,
+    bitstream: fileBytes(packed.files, 'design.bin'),
+    seconds: (Date.now() - t0) / 1000,
+  };
+}
