@@ -31,7 +31,7 @@ module kh_core #(
 
   localparam [31:0] MAGIC   = 32'h4b484153;
   localparam [31:0] VERSION = 32'h00010000;
-  localparam [31:0] CYCLES_PER_NONCE = 32'd127;
+  localparam [31:0] CYCLES_PER_NONCE = 32'd128;
   localparam [31:0] CAPS = (CYCLES_PER_NONCE << 20) | (32'd16 << 12) | (32'd2 << 8) | ENGINES;
   localparam [7:0] CMD_READ = 8'h52, CMD_WRITE = 8'h57;
   localparam [5:0] A_MAGIC = 6'h00, A_VERSION = 6'h01, A_CAPS = 6'h02, A_CLOCK = 6'h03, A_CONTROL = 6'h04,

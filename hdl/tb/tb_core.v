@@ -116,7 +116,7 @@ module tb_core;
 
     read_regs(8'h00, 8'd4);
     check(resp_ok && words[0] == 32'h4b484153 && words[1] == 32'h00010000, "identity: magic and version");
-    check(words[2][7:0] == 8'd2 && words[2][11:8] == 4'd2 && words[2][31:20] == 12'd127, "identity: caps");
+    check(words[2][7:0] == 8'd2 && words[2][11:8] == 4'd2 && words[2][31:20] == 12'd128, "identity: caps");
     check(words[3] == 32'd36_000_000, "identity: clock");
 
     // A write with a corrupted data CRC is refused and flagged.
@@ -176,7 +176,7 @@ module tb_core;
     #1000;
     read_regs(8'h06, 8'd4);
     check(words[0] == 3 * (last - first + 1) && words[1] == 0, "nonce counter is exact");
-    check(words[2] > 3 * (last - first + 1) * 127 / 2, "cycle counter runs");
+    check(words[2] > 3 * (last - first + 1) * 128 / 2, "cycle counter runs");
     if (failures == 0) $display("ALL PASS");
     $finish;
   end

@@ -49,6 +49,8 @@ export interface SynthReport {
   cyclesPerNonce: number;
   /** engines × fmax / cycles per nonce. */
   hashRate: number;
+  /** The slowest path nextpnr found: the cells it starts and ends at, and its logic depth. */
+  criticalPath: { from: string; to: string; delayNs: number; cells: number } | null;
   bitstream: Uint8Array;
   seconds: number;
 }
@@ -81,6 +83,20 @@ async function pllHeader(clockMhz: number): Promise<string> {
     `localparam [2:0] PLL_FILTER_RANGE = 3'd${field('FILTER_RANGE')};`,
     '',
   ].join('\n');
+}
+
+function criticalPath(paths: { path: { type: string; delay: number; from: { cell: string }; to: { cell: string } }[] }[] | undefined): SynthReport['criticalPath'] {
+  const worst = paths
+    ?.map((p) => ({ p, delay: p.path.reduce((t, seg) => t + seg.delay, 0) }))
+    .sort((a, b) => b.delay - a.delay)[0];
+  if (!worst || worst.p.path.length === 0) return null;
+  const segs = worst.p.path;
+  return {
+    from: segs[0]!.from.cell,
+    to: segs[segs.length - 1]!.to.cell,
+    delayNs: Math.round(worst.delay * 100) / 100,
+    cells: segs.filter((seg) => seg.type === 'logic').length,
+  };
 }
 
 function count(stat: string, cell: RegExp): number {
@@ -136,6 +152,7 @@ export async function synthesize(o: SynthOptions): Promise<SynthReport> {
   const report = JSON.parse(fileText(pnr.files, 'report.json')) as {
     fmax: Record<string, { achieved: number; constraint: number }>;
     utilization: Record<string, { available: number; used: number }>;
+    critical_paths?: { from: string; to: string; path: { type: string; delay: number; from: { cell: string }; to: { cell: string } }[] }[];
   };
 
   progress('icepack: bitstream');
@@ -162,6 +179,7 @@ export async function synthesize(o: SynthOptions): Promise<SynthReport> {
     timingMet: fmaxMhz >= o.clockMhz,
     cyclesPerNonce,
     hashRate: (o.engines * fmaxMhz * 1e6) / cyclesPerNonce,
+    criticalPath: criticalPath(report.critical_paths),
     bitstream: fileBytes(packed.files, 'design.bin'),
     seconds: (Date.now() - t0) / 1000,
   };

@@ -16,7 +16,7 @@ describe('kilohash synth', () => {
     expect(report.logicCells.used).toBeGreaterThan(0);
     expect(report.logicCells.used).toBeLessThanOrEqual(report.logicCells.available);
     expect(report.fmaxMhz).toBeGreaterThan(0);
-    expect(report.cyclesPerNonce).toBe(127);
+    expect(report.cyclesPerNonce).toBe(128);
     expect(report.hashRate).toBeCloseTo((report.engines * report.fmaxMhz * 1e6) / report.cyclesPerNonce, 3);
     expect(existsSync(report.bitstream)).toBe(true);
     expect(statSync(report.bitstream).size).toBe(135_100); // an HX8K bitstream

@@ -25,6 +25,7 @@ function describe(r: Summary): string {
     `  LUT4 ${r.lut4}, DFF ${r.dff}, carry ${r.carry}, BRAM ${r.bram.used} / ${r.bram.available}, DSP ${r.dsp}`,
     `  fmax         ${r.fmaxMhz.toFixed(2)} MHz (PLL set to ${r.requestedClockMhz} MHz${r.timingMet ? '' : ' — TIMING NOT MET: rebuild with --clock-mhz at or below fmax before flashing'})`,
     `  cycles/nonce ${r.cyclesPerNonce}`,
+    ...(r.criticalPath ? [`  critical     ${r.criticalPath.delayNs} ns, ${r.criticalPath.cells} logic cells: ${r.criticalPath.from} → ${r.criticalPath.to}`] : []),
     `  hash rate    ${mhs} MH/s at fmax`,
     `  bitstream    ${r.bitstream}  (${r.seconds.toFixed(0)} s)`,
   ].join('\n');
