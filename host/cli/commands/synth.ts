@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { synthesize, type Device, type SynthReport } from '../../synth/synthesize.ts';
+import type { Device, SynthReport } from '../../synth/synthesize.ts';
 import { UsageError } from '../errors.ts';
 import { intOption, positiveNumberOption } from '../options.ts';
 
@@ -49,6 +49,8 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
         if (!Number.isInteger(n) || n < 0) throw new UsageError(`--seeds: '${s}' is not a seed`);
         return n;
       });
+      // The toolchains are large WebAssembly bundles: load them only when synthesising.
+      const { synthesize } = await import('../../synth/synthesize.ts');
       const outDir = resolve(opts.out);
       mkdirSync(outDir, { recursive: true });
       const started = Date.now();
