@@ -101,8 +101,9 @@ module kh_core #(
   wire [6:0] data_bytes = {count, 2'b00};
   wire [6:0] frame_len  = 7'd4 + data_bytes + 7'd1;     // header, HCRC, data, DCRC
   wire [6:0] data_pos   = pos - 7'd4;                   // byte index within the data
-  wire [4:0] word_idx   = data_pos[6:2];
-  wire [5:0] next_addr  = addr + {1'b0, word_idx} + 6'd1;   // the register of the next word read
+  wire [3:0] word_idx   = data_pos[5:2];   // word within the data (at most 16)
+  reg  [5:0] rd_addr;         // register of the word being sent (reads)
+  wire [5:0] next_addr  = rd_addr + 6'd1;
 
   function header_valid(input [7:0] c, input [5:0] a, input [4:0] n);
     header_valid = (c == CMD_READ  && n != 5'd0 && n <= 5'd16 &&
@@ -178,6 +179,7 @@ module kh_core #(
           end
           if (rx_byte == hcrc && !frame_bad && header_valid(cmd, addr, count) && cmd == CMD_READ) begin
             // First data byte of a read: capture its word now.
+            rd_addr <= addr;
             tx_word <= reg_value(addr);
             if (addr == A_RESULT) begin
               tx_word <= fifo_empty ? 32'd0 : {1'b1, 15'd0, fifo_dout[47:32]};
@@ -197,7 +199,7 @@ module kh_core #(
             if (data_pos[1:0] == 2'd3) begin
               if (addr == A_WORK) begin
                 mem_we    <= 1'b1;
-                mem_waddr <= {q_tail, word_idx[3:0]};
+                mem_waddr <= {q_tail, word_idx};
                 mem_wdata <= {wshift, rx_byte};
               end else begin
                 control_word <= rx_byte[2:0];
@@ -215,6 +217,7 @@ module kh_core #(
                 tx_word <= result_latched ? fifo_dout[31:0] : 32'd0;
                 tx_byte <= result_latched ? fifo_dout[31:24] : 8'd0;
               end else begin
+                rd_addr <= next_addr;
                 tx_word <= reg_value(next_addr);
                 tx_byte <= tx_word_byte(reg_value(next_addr), 2'd0);
                 if (next_addr == A_NONCES_LO) nonces_hi_latch <= nonces[63:32];
