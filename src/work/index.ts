@@ -6,6 +6,7 @@
 export * from './bytes.ts';
 export * from './errors.ts';
 export * from './extranonce2.ts';
+export * from './header-work.ts';
 export * from './job.ts';
 export * from './nonce-hasher.ts';
 export * from './sha256.ts';

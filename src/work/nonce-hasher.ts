@@ -3,8 +3,8 @@
  * first 64 bytes is computed once, then each nonce costs two compressions. No allocation per
  * nonce; the digest is written into a caller's buffer.
  */
-import { readU32BE } from './bytes.ts';
-import { compressWords, midstate, SHA256_IV, stateToBytes } from './sha256.ts';
+import { headerWork } from './header-work.ts';
+import { compressWords, SHA256_IV, stateToBytes } from './sha256.ts';
 
 export class NonceHasher {
   readonly midstate: Uint32Array;
@@ -15,11 +15,9 @@ export class NonceHasher {
   private readonly state = new Uint32Array(8);
 
   constructor(header: Uint8Array) {
-    if (header.length !== 80) throw new RangeError('a block header is 80 bytes');
-    this.midstate = midstate(header);
-    this.block2[0] = readU32BE(header, 64);
-    this.block2[1] = readU32BE(header, 68);
-    this.block2[2] = readU32BE(header, 72);
+    const work = headerWork(header);
+    this.midstate = work.midstate;
+    this.block2.set(work.tail);
     this.block2[4] = 0x80000000;
     this.block2[15] = 80 * 8;
     this.block3[8] = 0x80000000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTestbench, runTestbench, simulatorAvailable, type Simulator } from '../../host/hdl/simulators.ts';
-import { hexToBytes, readU32BE, readU32LE, u32ToHex } from '../../src/work/bytes.ts';
-import { midstate } from '../../src/work/sha256.ts';
+import { hexToBytes, readU32LE, u32ToHex } from '../../src/work/bytes.ts';
+import { headerWork, wordsToHex } from '../../src/work/header-work.ts';
 import blocks from '../fixtures/blocks.json' with { type: 'json' };
 
 /** The whole core behind its SPI frames: tb_core speaks docs/core-protocol.md byte for byte. */
@@ -9,11 +9,12 @@ const SOURCES = ['tb/tb_core.v', 'kh_core.v', 'kh_spi_slave.v', 'kh_result_fifo.
 
 function run(sim: Simulator, headerHex: string) {
   const header = hexToBytes(headerHex);
+  const work = headerWork(header);
   const nonce = readU32LE(header, 76);
   const first = nonce - 300;
   const out = runTestbench(buildTestbench(sim, 'tb_core', SOURCES), {
-    midstate: Array.from(midstate(header), u32ToHex).join(''),
-    tail: [64, 68, 72].map((o) => u32ToHex(readU32BE(header, o))).join(''),
+    midstate: wordsToHex(work.midstate),
+    tail: wordsToHex(work.tail),
     first: u32ToHex(first),
     last: u32ToHex(first + 1023),
     expect: u32ToHex(nonce),

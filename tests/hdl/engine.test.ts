@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildTestbench, runTestbench, simulatorAvailable, type Simulator } from '../../host/hdl/simulators.ts';
-import { hexToBytes, readU32BE, readU32LE, u32ToHex } from '../../src/work/bytes.ts';
+import { hexToBytes, readU32LE, u32ToHex } from '../../src/work/bytes.ts';
 import { NonceHasher } from '../../src/work/nonce-hasher.ts';
-import { midstate } from '../../src/work/sha256.ts';
+import { headerWork, wordsToHex } from '../../src/work/header-work.ts';
 import blocks from '../fixtures/blocks.json' with { type: 'json' };
 
 const SOURCES = ['tb/tb_engine.v', 'kh_engine.v', 'kh_sha256_round.v', 'kh_sha256_k.v', 'kh_sha256_schedule.v'];
@@ -23,10 +23,11 @@ function leadingZeroBits(hash: Uint8Array): number {
 
 function workFor(headerHex: string) {
   const header = hexToBytes(headerHex);
+  const work = headerWork(header);
   return {
     header,
-    midstate: Array.from(midstate(header), u32ToHex).join(''),
-    tail: [64, 68, 72].map((o) => u32ToHex(readU32BE(header, o))).join(''),
+    midstate: wordsToHex(work.midstate),
+    tail: wordsToHex(work.tail),
     nonce: readU32LE(header, 76),
   };
 }

@@ -84,3 +84,13 @@ describe('midstate', () => {
     expect(() => new NonceHasher(new Uint8Array(79))).toThrow(/80 bytes/);
   });
 });
+
+describe('headerWork (the core protocol\'s work layout)', () => {
+  it('block 125552: midstate words and the tail words of docs/core-protocol.md', async () => {
+    const { headerWork, wordsToHex } = await import('../../src/work/header-work.ts');
+    const w = headerWork(hexToBytes(blocks.blocks[1]!.header));
+    expect(wordsToHex(w.tail)).toBe('f1fc122bc7f5d74df2b9441a');
+    expect(wordsToHex(w.midstate)).toBe('9524c59305c5671316e669ba2d2810a007e86e372f56a9dacd5bce697a78da2d');
+    expect(() => headerWork(new Uint8Array(79))).toThrow(/80 bytes/);
+  });
+});

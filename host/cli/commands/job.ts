@@ -15,7 +15,7 @@ import {
 import { InputError } from '../../../src/work/errors.ts';
 import { buildHeader, jobWork } from '../../../src/work/job.ts';
 import { NonceHasher } from '../../../src/work/nonce-hasher.ts';
-import { midstate } from '../../../src/work/sha256.ts';
+import { headerWork, wordsToHex } from '../../../src/work/header-work.ts';
 import {
   difficultyToTarget,
   hashMeetsTarget,
@@ -111,7 +111,7 @@ export function explainJob(input: JobInput): JobExplanation {
     networkTarget: targetToHex(networkTarget),
     networkDifficulty: nbitsToDifficulty(job.nbits),
     header: bytesToHex(header),
-    midstate: midstateHex(header),
+    midstate: wordsToHex(headerWork(header).midstate),
   };
   if (input.nonce !== undefined) {
     const hash = new NonceHasher(header).hash(input.nonce, new Uint8Array(32));
@@ -127,12 +127,6 @@ export function explainJob(input: JobInput): JobExplanation {
     }
   }
   return out;
-}
-
-function midstateHex(header: Uint8Array): string {
-  let s = '';
-  for (const word of midstate(header)) s += u32ToHex(word);
-  return s;
 }
 
 const LABELS: Record<keyof JobExplanation, string> = {
