@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerBench } from './commands/bench.ts';
 import { registerJob } from './commands/job.ts';
 import { registerPool } from './commands/pool.ts';
+import { registerScan } from './commands/scan.ts';
 import { registerSynth } from './commands/synth.ts';
 import { exitCodeFor } from './errors.ts';
 
@@ -17,6 +18,7 @@ export function buildProgram(print: (s: string) => void = (s) => process.stdout.
     .exitOverride();
   registerJob(program, print);
   registerPool(program, print);
+  registerScan(program, print);
   registerBench(program, print);
   registerSynth(program, print);
   for (const cmd of program.commands) cmd.exitOverride();

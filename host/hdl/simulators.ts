@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,22 +20,46 @@ export function simulatorAvailable(sim: Simulator): boolean {
 
 /** Builds `top` from `sources` (paths relative to hdl/) and returns the executable's command. */
 export function buildTestbench(sim: Simulator, top: string, sources: string[]): string[] {
-  const files = sources.map((s) => join(HDL_DIR, s));
+  return buildSimulation({ sim, top, sources });
+}
+
+export interface SimulationBuild {
+  sim: Simulator;
+  top: string;
+  /** Verilog files relative to hdl/. */
+  sources: string[];
+  /** Top-level parameter overrides. */
+  parameters?: Record<string, number>;
+  /** Verilator: a C++ main (absolute path) instead of a --binary build with timing. */
+  harness?: string;
+}
+
+/**
+ * Builds a simulation once per distinct input (sources, headers, parameters, harness) and
+ * returns the command that runs it. Cached under build/sim; a stale cache is never reused.
+ */
+export function buildSimulation(b: SimulationBuild): string[] {
+  const files = b.sources.map((s) => join(HDL_DIR, s));
+  const params = Object.entries(b.parameters ?? {}).sort(([x], [y]) => x.localeCompare(y));
   const hash = createHash('sha256');
-  hash.update(sim + top);
+  hash.update(b.sim + b.top + JSON.stringify(params));
   for (const f of files) hash.update(readFileSync(f));
+  if (b.harness) hash.update(readFileSync(b.harness));
   // Included headers change the build too.
   for (const h of readdirSync(HDL_DIR).filter((n) => n.endsWith('.vh')).sort()) hash.update(readFileSync(join(HDL_DIR, h)));
-  const dir = join(CACHE, `${sim}-${top}-${hash.digest('hex').slice(0, 16)}`);
+  const dir = join(CACHE, `${b.sim}-${b.top}-${hash.digest('hex').slice(0, 16)}`);
   mkdirSync(dir, { recursive: true });
-  if (sim === 'icarus') {
-    const out = join(dir, `${top}.vvp`);
-    if (!existsSync(out)) run('iverilog', ['-g2012', '-I', HDL_DIR, '-s', top, '-o', out, ...files]);
+  if (b.sim === 'icarus') {
+    const out = join(dir, `${b.top}.vvp`);
+    const p = params.flatMap(([k, v]) => ['-P', `${b.top}.${k}=${v}`]);
+    if (!existsSync(out)) run('iverilog', ['-g2012', '-I', HDL_DIR, '-s', b.top, ...p, '-o', out + '.tmp', ...files], out);
     return ['vvp', '-n', out];
   }
-  const exe = join(dir, `V${top}`);
+  const exe = join(dir, `V${b.top}`);
   if (!existsSync(exe)) {
-    run('verilator', ['--binary', '--timing', '-O2', '-Wno-fatal', `-I${HDL_DIR}`, '--top-module', top, '-Mdir', dir, ...files]);
+    const p = params.map(([k, v]) => `-G${k}=${v}`);
+    const mode = b.harness ? ['--cc', '--exe', '--build', '-j', '2', b.harness, '-o', `V${b.top}.tmp`] : ['--binary', '--timing', '-o', `V${b.top}.tmp`];
+    run('verilator', [...mode, '-O3', '-x-assign', 'fast', '-x-initial', 'fast', '--noassert', '-Wno-fatal', `-I${HDL_DIR}`, '--top-module', b.top, ...p, '-Mdir', dir, ...files], exe);
   }
   return [exe];
 }
@@ -47,7 +71,9 @@ export function runTestbench(command: string[], plusargs: Record<string, string 
   return r.stdout;
 }
 
-function run(cmd: string, args: string[]): void {
+/** Runs a build step that writes `out + '.tmp'`, then renames it: a killed build leaves no half file. */
+function run(cmd: string, args: string[], out: string): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}):\n${r.stderr || r.stdout}`);
+  renameSync(out + '.tmp', out);
 }

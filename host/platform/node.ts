@@ -6,6 +6,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Clock, Log, Transport, TransportFactory, TransportOptions } from '../../src/platform/interfaces.ts';
 
+/** Timers that never keep the process alive on their own (background work: keepalives, retries). */
 export const nodeClock: Clock = {
   now: () => performance.now(),
   setTimeout: (cb, ms) => {
@@ -13,6 +14,13 @@ export const nodeClock: Clock = {
     t.unref?.();
     return t;
   },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** Timers that keep the process alive until they fire (a command awaiting them must finish). */
+export const hostClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (cb, ms) => setTimeout(cb, ms),
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 

@@ -1,0 +1,181 @@
+/**
+ * RTL co-simulation as a CoreLink: the real hdl/ top (SPI slave, synchronisers, register file,
+ * queue, engines) runs under Verilator or Icarus in a child process, and every frame the driver
+ * sends becomes SPI pin wiggles at the simulated clock (SCK = clk/8 by default, the fastest the
+ * spec allows). Between frames the simulation keeps running, so the core hashes on its own
+ * like a board does. The line protocol to the harness is in host/cosim/README.md.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { CoreLinkError, type CoreLink, type ReadyLine } from '../../src/core/link.ts';
+import { bytesToHex, hexToBytes } from '../../src/work/bytes.ts';
+import { buildSimulation, type Simulator, simulatorAvailable } from '../hdl/simulators.ts';
+
+export const RTL_SOURCES = [
+  'kh_sha256_k.v',
+  'kh_sha256_round.v',
+  'kh_sha256_schedule.v',
+  'kh_engine.v',
+  'kh_spi_slave.v',
+  'kh_result_fifo.v',
+  'kh_core.v',
+  'kh_top.v',
+];
+
+const HARNESS = fileURLToPath(new URL('./harness.cpp', import.meta.url));
+
+export interface CosimOptions {
+  simulator: Simulator;
+  engines?: number;
+  /** What the core reports as CLOCK_HZ (the simulation itself runs as fast as it can). */
+  clockHz?: number;
+  /** Clock cycles per SCK half period (default 4: SCK = clk/8). */
+  sckHalfCycles?: number;
+  /**
+   * Keep the simulation running between frames (default true). Off, simulated time passes
+   * only in frames and `runCycles`: deterministic, for tests that count cycles.
+   */
+  freeRun?: boolean;
+}
+
+/** Builds (or finds in the cache) the simulator for this top and returns its command line. */
+export function buildCosim(simulator: Simulator, engines: number, clockHz: number): string[] {
+  if (!simulatorAvailable(simulator)) {
+    throw new Error(`${simulator === 'icarus' ? 'iverilog' : 'verilator'} is not installed (Debian: apt-get install ${simulator === 'icarus' ? 'iverilog' : 'verilator'})`);
+  }
+  const parameters = { ENGINES: engines, CLOCK_HZ: clockHz };
+  if (simulator === 'verilator') return buildSimulation({ sim: 'verilator', top: 'kh_top', sources: RTL_SOURCES, parameters, harness: HARNESS });
+  return buildSimulation({ sim: 'icarus', top: 'cosim_icarus', sources: [...RTL_SOURCES, 'tb/cosim_icarus.v'], parameters });
+}
+
+type Pending = { line: string; resolve: (reply: string) => void; reject: (e: Error) => void };
+
+export class CosimLink implements CoreLink {
+  readonly ready: ReadyLine;
+  /** Simulated clock cycles so far. */
+  cycles = 0;
+  private readyLevel = false;
+  private readonly risers = new Set<() => void>();
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly queue: Pending[] = [];
+  private inflight: Pending | undefined;
+  private closed = false;
+  private failure: Error | undefined;
+  private freeRun: boolean;
+  /** Cycles per free-running chunk, tuned to about 5 ms of wall time. */
+  private chunk: number;
+  private stderr = '';
+
+  private constructor(command: string[], options: CosimOptions) {
+    this.freeRun = options.freeRun ?? true;
+    this.chunk = options.simulator === 'verilator' ? 8192 : 256;
+    const half = options.sckHalfCycles ?? 4;
+    this.child = spawn(command[0]!, [...command.slice(1), `+half=${half}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr.on('data', (d: Buffer) => {
+      this.stderr = (this.stderr + d.toString()).slice(-2000);
+    });
+    this.child.on('error', (e) => this.fail(new CoreLinkError(`co-simulation failed to start: ${e.message}`)));
+    this.child.on('exit', (code, signal) => {
+      if (!this.closed) this.fail(new CoreLinkError(`co-simulation exited (${signal ?? code})${this.stderr ? ': ' + this.stderr.trim() : ''}`));
+    });
+    createInterface({ input: this.child.stdout }).on('line', (line) => this.onLine(line));
+    this.ready = {
+      read: () => this.readyLevel,
+      onRise: (cb) => {
+        this.risers.add(cb);
+        return () => this.risers.delete(cb);
+      },
+    };
+  }
+
+  static start(options: CosimOptions): CosimLink {
+    const command = buildCosim(options.simulator, options.engines ?? 1, options.clockHz ?? 12_000_000);
+    const link = new CosimLink(command, options);
+    if (link.freeRun) link.pump();
+    return link;
+  }
+
+  async transfer(frame: Uint8Array): Promise<void> {
+    const reply = await this.send(`T ${bytesToHex(frame)}`);
+    const [tag, hex] = reply.split(' ');
+    if (tag !== 'R' || hex === undefined || hex.length !== frame.length * 2) throw new CoreLinkError(`co-simulation: bad reply to a frame: ${reply}`);
+    frame.set(hexToBytes(hex));
+  }
+
+  /** Runs the simulation for `n` more cycles (beyond what free running does). */
+  async runCycles(n: number): Promise<void> {
+    await this.send(`C ${Math.max(0, Math.floor(n))}`);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.freeRun = false;
+    const exited = new Promise<void>((resolve) => {
+      if (this.child.exitCode !== null) resolve();
+      else this.child.once('exit', () => resolve());
+    });
+    this.child.stdin.end('Q\n');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 2000);
+    await exited;
+    clearTimeout(timer);
+    this.fail(new CoreLinkError('co-simulation closed'));
+  }
+
+  private send(line: string): Promise<string> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ line, resolve, reject });
+      this.next();
+    });
+  }
+
+  private next(): void {
+    if (this.inflight || this.queue.length === 0 || this.failure) return;
+    this.inflight = this.queue.shift()!;
+    this.child.stdin.write(this.inflight.line + '\n');
+  }
+
+  private onLine(line: string): void {
+    const p = this.inflight;
+    this.inflight = undefined;
+    if (!p) return;
+    // Every reply ends "<cycles> <ready>".
+    const parts = line.split(' ');
+    const cycles = Number(parts[parts.length - 2]);
+    const ready = parts[parts.length - 1] === '1';
+    if (Number.isFinite(cycles)) this.cycles = cycles;
+    const rose = ready && !this.readyLevel;
+    this.readyLevel = ready;
+    if (line.startsWith('E')) p.reject(new CoreLinkError(`co-simulation: ${line}`));
+    else p.resolve(line);
+    if (rose) for (const cb of this.risers) cb();
+    this.next();
+  }
+
+  /** Free running: whenever nothing else is waiting, run another chunk of cycles. */
+  private pump(): void {
+    if (!this.freeRun || this.failure) return;
+    const t0 = performance.now();
+    this.send(`C ${this.chunk}`).then(
+      () => {
+        const ms = performance.now() - t0;
+        if (ms < 3) this.chunk = Math.min(this.chunk * 2, 1 << 20);
+        else if (ms > 10) this.chunk = Math.max(this.chunk >> 1, 64);
+        // Let queued frames go first: they were added while this chunk ran.
+        setImmediate(() => this.pump());
+      },
+      () => {},
+    );
+  }
+
+  private fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = e;
+    const waiting = this.inflight ? [this.inflight, ...this.queue] : [...this.queue];
+    this.inflight = undefined;
+    this.queue.length = 0;
+    for (const p of waiting) p.reject(e);
+  }
+}
