@@ -45,6 +45,8 @@ export interface ScanSummary {
   seconds: number;
   rate: number;
   hwErrors: number;
+  /** Times the core's result FIFO overflowed (results lost: poll faster or raise the threshold). */
+  fifoOverflows: number;
   retries: number;
   resets: number;
   complete: boolean;
@@ -111,6 +113,7 @@ export async function scanRange(o: ScanOptions): Promise<ScanSummary> {
     seconds,
     rate: seconds > 0 ? driver.stats.hashes / seconds : 0,
     hwErrors: driver.stats.hardwareErrors,
+    fifoOverflows: driver.stats.fifoOverflows,
     retries: driver.stats.retries,
     resets: driver.stats.resets,
     complete: driver.stats.hashes >= o.count && !o.signal?.aborted,

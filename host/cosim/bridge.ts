@@ -63,13 +63,18 @@ export class CosimLink implements CoreLink {
   private closed = false;
   private failure: Error | undefined;
   private freeRun: boolean;
-  /** Cycles per free-running chunk, tuned to about 5 ms of wall time. */
+  /**
+   * Cycles per free-running chunk, tuned to `chunkMs` of wall time: a frame waits for at most
+   * one chunk, so chunks stay short next to the driver's poll interval.
+   */
   private chunk: number;
+  private readonly chunkMs: number;
   private stderr = '';
 
   private constructor(command: string[], options: CosimOptions) {
     this.freeRun = options.freeRun ?? true;
-    this.chunk = options.simulator === 'verilator' ? 8192 : 256;
+    this.chunk = options.simulator === 'verilator' ? 2048 : 64;
+    this.chunkMs = options.simulator === 'verilator' ? 1 : 5;
     const half = options.sckHalfCycles ?? 4;
     this.child = spawn(command[0]!, [...command.slice(1), `+half=${half}`], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.on('data', (d: Buffer) => {
@@ -161,8 +166,8 @@ export class CosimLink implements CoreLink {
     this.send(`C ${this.chunk}`).then(
       () => {
         const ms = performance.now() - t0;
-        if (ms < 3) this.chunk = Math.min(this.chunk * 2, 1 << 20);
-        else if (ms > 10) this.chunk = Math.max(this.chunk >> 1, 64);
+        if (ms < this.chunkMs / 2) this.chunk = Math.min(this.chunk * 2, 1 << 20);
+        else if (ms > this.chunkMs * 2) this.chunk = Math.max(this.chunk >> 1, 64);
         // Let queued frames go first: they were added while this chunk ran.
         setImmediate(() => this.pump());
       },

@@ -304,9 +304,14 @@ export class CoreDriver<T = unknown> {
     await this.readStatus();
     if (this.status.errors !== 0) await this.handleErrors();
     this.retireFinished();
-    // Results: as many as STATUS said were there (more may arrive; the next poll gets them).
-    for (let n = this.status.results; n > 0; n--) {
-      if (!(await this.readResult())) break;
+    // Results: drain the FIFO, including what arrives meanwhile, up to twice its depth so a
+    // core that finds faster than the link reads cannot hold the poll forever.
+    if (this.status.results > 0) {
+      const most = 2 * (this.identity?.fifoDepth ?? 16);
+      for (let n = 0; n < most; n++) {
+        if (!(await this.readResult())) break;
+      }
+      this.status.results = 0;
     }
     await this.refill();
     this.checkProgress();

@@ -1,0 +1,235 @@
+/**
+ * One conformance suite, three cores: the behavioural model, the RTL under Verilator and the
+ * RTL under Icarus. Every core must give the same answers through the same driver; where a
+ * question has an exact answer (which nonces meet a threshold, what a refused frame returns)
+ * the cores are compared with each other and with the reference hasher.
+ *
+ * KILOHASH_CONFORMANCE_NONCES raises the random-work scan (default 10^4 on the RTL).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CoreDriver, SELF_TEST, leadingZeroBits } from '../../src/core/driver.ts';
+import { buildRead, buildWrite, parseRead } from '../../src/core/frames.ts';
+import type { CoreLink } from '../../src/core/link.ts';
+import { CoreModel } from '../../src/core/model/core-model.ts';
+import { CONTROL_RESET, ERR, REG, decodeStatus, frameBytes } from '../../src/core/protocol.ts';
+import { CosimLink } from '../../host/cosim/bridge.ts';
+import { simulatorAvailable } from '../../host/hdl/simulators.ts';
+import { openCore, type CoreKind, type OpenedCore } from '../../host/core/open-core.ts';
+import { scanRange } from '../../host/core/scan.ts';
+import { hostClock } from '../../host/platform/node.ts';
+import { hexToBytes } from '../../src/work/bytes.ts';
+import { NonceHasher } from '../../src/work/nonce-hasher.ts';
+import blocks from '../fixtures/blocks.json' with { type: 'json' };
+
+const extra = Number(process.env.KILOHASH_CONFORMANCE_NONCES ?? 0);
+
+interface Profile {
+  kind: CoreKind;
+  engines: number;
+  /** Window scanned around each real block's nonce. */
+  window: number;
+  /** Random-work scan: nonces and threshold (hits ≈ nonces / 2^threshold, well inside the FIFO per poll). */
+  nonces: number;
+  threshold: number;
+}
+
+const PROFILES: Profile[] = [
+  { kind: 'model', engines: 1, window: 4096, nonces: Math.max(extra, 1_000_000), threshold: 14 },
+  { kind: 'verilator', engines: 2, window: 1024, nonces: Math.max(extra, 10_000), threshold: 8 },
+  { kind: 'icarus', engines: 2, window: 48, nonces: Math.max(extra / 100, 400), threshold: 5 },
+];
+
+/** A fixed pseudo-random header (xorshift), so every core and every run scans the same work. */
+function randomHeader(seed: number): Uint8Array {
+  const h = new Uint8Array(80);
+  let x = seed;
+  for (let i = 0; i < 80; i++) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    h[i] = x & 0xff;
+  }
+  return h;
+}
+
+/** Reference answer: every nonce in [first, first+count) with ≥ threshold zero bits. */
+function reference(header: Uint8Array, first: number, count: number, threshold: number): number[] {
+  const hasher = new NonceHasher(header);
+  const out = new Uint8Array(32);
+  const found: number[] = [];
+  for (let n = first; n < first + count; n++) if (leadingZeroBits(hasher.hash(n, out)) >= threshold) found.push(n);
+  return found;
+}
+
+async function xfer(link: CoreLink, frame: Uint8Array): Promise<Uint8Array> {
+  await link.transfer(frame);
+  return frame;
+}
+
+async function readStatus(link: CoreLink): Promise<number> {
+  const f = await xfer(link, buildRead(new Uint8Array(frameBytes(1)), REG.STATUS, 1));
+  const w = new Uint32Array(1);
+  expect(parseRead(f, 1, w)).toBe(true);
+  return w[0]!;
+}
+
+/** Frames every core must answer byte for byte the same, each followed by a STATUS read. */
+function badFrames(): Array<{ name: string; frame: Uint8Array; error: number }> {
+  const work = new Uint32Array(15);
+  const badD = buildWrite(new Uint8Array(frameBytes(15)), REG.WORK, work);
+  badD[badD.length - 1]! ^= 0x01;
+  const badH = buildRead(new Uint8Array(frameBytes(2)), REG.MAGIC, 2);
+  badH[3]! ^= 0x80;
+  const cmd = buildRead(new Uint8Array(frameBytes(1)), REG.MAGIC, 1);
+  cmd[0] = 0x41;
+  cmd[3] = 0; // recomputed below
+  const writeRo = buildWrite(new Uint8Array(frameBytes(1)), REG.MAGIC, [1]);
+  const truncated = buildWrite(new Uint8Array(frameBytes(15)), REG.WORK, work).subarray(0, frameBytes(15) - 1);
+  const long = new Uint8Array(frameBytes(1) + 3);
+  long.set(buildRead(new Uint8Array(frameBytes(1)), REG.STATUS, 1));
+  const badCount = buildRead(new Uint8Array(frameBytes(1)), REG.STATUS, 1);
+  badCount[2] = 40;
+  const fix = (f: Uint8Array) => { let c = 0; for (let i = 0; i < 3; i++) { c ^= f[i]!; for (let b = 0; b < 8; b++) c = c & 0x80 ? ((c << 1) ^ 7) & 0xff : (c << 1) & 0xff; } f[3] = c; return f; };
+  return [
+    { name: 'WORK write with a flipped data CRC', frame: badD, error: ERR.CRC },
+    { name: 'read with a flipped header CRC', frame: badH, error: ERR.CRC },
+    { name: 'unknown command', frame: fix(cmd), error: ERR.CMD },
+    { name: 'write to a read-only register', frame: writeRo, error: ERR.ADDR },
+    { name: 'COUNT over 16', frame: fix(badCount), error: ERR.ADDR },
+    { name: 'WORK write cut before its CRC', frame: new Uint8Array(truncated), error: ERR.FRAME },
+    { name: 'read running past its length', frame: long, error: ERR.FRAME },
+  ];
+}
+
+/** The model's answers to badFrames(): what every core must reproduce. */
+function modelAnswers(): Array<{ reply: number[]; status: number }> {
+  const model = new CoreModel();
+  return badFrames().map(({ frame }) => {
+    model.transfer(frame);
+    const s = buildRead(new Uint8Array(frameBytes(1)), REG.STATUS, 1);
+    model.transfer(s);
+    const w = new Uint32Array(1);
+    parseRead(s, 1, w);
+    const clear = buildWrite(new Uint8Array(frameBytes(1)), REG.CONTROL, [CONTROL_RESET]);
+    model.transfer(clear);
+    return { reply: [...frame], status: w[0]! };
+  });
+}
+
+for (const p of PROFILES) {
+  const available = p.kind === 'model' || simulatorAvailable(p.kind);
+  describe.skipIf(!available)(`core conformance: ${p.kind}`, () => {
+    let core: OpenedCore;
+    let driver: CoreDriver;
+
+    beforeAll(() => {
+      core = openCore({ kind: p.kind, engines: p.engines });
+      driver = new CoreDriver({ link: core.link, clock: hostClock, hangTimeoutMs: 60_000 });
+    }, 300_000);
+    afterAll(async () => core?.close());
+
+    it('reports the identity the spec requires', async () => {
+      const id = await driver.probe();
+      expect(id.version >>> 16).toBe(1);
+      expect(id.queueDepth).toBe(2);
+      expect(id.fifoDepth).toBe(16);
+      expect(id.engines).toBe(p.engines);
+      if (p.kind === 'model') expect(id.cyclesPerNonce).toBe(1);
+      else {
+        expect(id.cyclesPerNonce).toBe(128);
+        expect(id.clockHz).toBe(36_000_000);
+        expect(id.nominalHashRate).toBe((36_000_000 * p.engines) / 128);
+      }
+    });
+
+    it('passes the known-answer self-test', async () => {
+      const r = await driver.selfTest(120_000);
+      expect(r).toMatchObject({ ok: true, found: [SELF_TEST.nonce] });
+    }, 120_000);
+
+    it('finds the real nonce of every fixture block', async () => {
+      for (const b of blocks.blocks) {
+        const first = Math.max(0, b.nonce - p.window / 2);
+        const s = await scanRange({
+          link: core.link, clock: hostClock, header: hexToBytes(b.header), start: first, count: p.window,
+          workSize: Math.max(16, p.window / 4), pollMs: 5,
+        });
+        expect(s.nonces.map((f) => f.nonce), b.name).toEqual(reference(hexToBytes(b.header), first, p.window, 32));
+        expect(s.nonces.map((f) => f.nonce), b.name).toContain(b.nonce);
+        expect(s.nonces[0]!.hash, b.name).toBe(b.hash);
+        expect(s.scanned, b.name).toBe(p.window);
+        expect(s.hwErrors).toBe(0);
+      }
+    }, 240_000);
+
+    it(`reports exactly the reference's nonces on random work (${p.nonces} nonces, ${p.threshold} bits)`, async () => {
+      const header = randomHeader(0x5eed + p.threshold);
+      const first = 0xfffff000 - p.nonces; // near the top of the nonce space
+      const s = await scanRange({
+        link: core.link, clock: hostClock, header, start: first, count: p.nonces, thresholdBits: p.threshold,
+        workSize: Math.ceil(p.nonces / 5), pollMs: 5,
+      });
+      const want = reference(header, first, p.nonces, p.threshold);
+      expect(want.length).toBeGreaterThan(10);
+      expect(s.nonces.map((f) => f.nonce)).toEqual(want);
+      expect(s.scanned).toBe(p.nonces);
+      expect(s.hwErrors).toBe(0);
+    }, 240_000);
+
+    it('refuses corrupted and malformed frames exactly as the model does', async () => {
+      const link = core.link;
+      await xfer(link, buildWrite(new Uint8Array(frameBytes(1)), REG.CONTROL, [CONTROL_RESET]));
+      const want = modelAnswers();
+      const cases = badFrames();
+      for (let i = 0; i < cases.length; i++) {
+        const c = cases[i]!;
+        const reply = [...(await xfer(link, c.frame))];
+        const status = await readStatus(link);
+        expect(reply, c.name).toEqual(want[i]!.reply);
+        expect(status, c.name).toBe(want[i]!.status);
+        const s = decodeStatus(status, { busy: false, queueFull: false, queued: 0, resultReady: false, results: 0, errors: 0 });
+        expect(s.errors, c.name).toBe(c.error);
+        expect(s.queued, c.name).toBe(0);
+        await xfer(link, buildWrite(new Uint8Array(frameBytes(1)), REG.CONTROL, [CONTROL_RESET]));
+      }
+    }, 120_000);
+
+    it('recovers from a reset in the middle of a work', async () => {
+      await driver.reset();
+      await driver.push({ header: hexToBytes(SELF_TEST.header), first: 0, last: 0xffffffff });
+      await driver.push({ header: hexToBytes(SELF_TEST.header), first: 0, last: 0xffffffff });
+      await driver.poll();
+      expect(driver.status.busy || driver.status.queued > 0).toBe(true);
+      await driver.reset();
+      await driver.poll();
+      expect(driver.status).toMatchObject({ busy: false, queued: 0, results: 0, errors: 0 });
+      expect(driver.inFlight).toBe(0);
+      expect((await driver.selfTest(120_000)).ok).toBe(true);
+    }, 120_000);
+  });
+}
+
+describe.skipIf(!simulatorAvailable('verilator'))('queue refill without gaps (RTL, counted in cycles)', () => {
+  it('three queued works run back to back: the core never waits between them', async () => {
+    const link = CosimLink.start({ simulator: 'verilator', engines: 2, clockHz: 36_000_000, freeRun: false });
+    try {
+      const d = new CoreDriver({ link, clock: hostClock });
+      await d.probe();
+      await d.reset();
+      const header = hexToBytes(SELF_TEST.header);
+      const n = 512;
+      // Work 1 starts at once; 2 and 3 wait in the queue.
+      for (let i = 0; i < 3; i++) expect(await d.push({ header, first: i * n, last: i * n + n - 1 })).toBe(true);
+      await d.poll();
+      const before = d.stats.hashes;
+      const start = link.cycles;
+      // Hashing 3·n nonces on 2 engines takes 3·n·128/2 cycles; allow 64 cycles per work switch.
+      const budget = (3 * n * 128) / 2 + 3 * 64;
+      await link.runCycles(budget - (link.cycles - start));
+      await d.poll();
+      expect(d.stats.hashes).toBe(3 * n);
+      expect(before).toBeLessThan(3 * n);
+      expect(d.status.busy).toBe(false);
+    } finally {
+      await link.close();
+    }
+  }, 120_000);
+});
