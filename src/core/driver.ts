@@ -176,8 +176,8 @@ export class CoreDriver<T = unknown> {
   private hashBase = 0;
   private lastCounter = 0;
   private lastProgressAt = 0;
-  /** A work taken from `nextWork` that the core had no room for yet. */
-  private pending: CoreWork<T> | undefined;
+  /** Works to write before asking `nextWork` again: refused for lack of room, or re-run after a reset. */
+  private backlog: Entry<T>[] = [];
 
   constructor(options: DriverOptions<T>) {
     this.options = options;
@@ -227,7 +227,7 @@ export class CoreDriver<T = unknown> {
   async abort(): Promise<void> {
     await this.control(CONTROL_ABORT);
     this.dropOutstanding(true);
-    this.pending = undefined;
+    for (const e of this.backlog.splice(0)) this.retire(e, true);
   }
 
   /**
@@ -280,17 +280,26 @@ export class CoreDriver<T = unknown> {
   async push(work: CoreWork<T>): Promise<boolean> {
     if (work.header.length !== 80) throw new RangeError('a work needs an 80-byte header');
     if (!(work.first >= 0 && work.last <= 0xffffffff && work.first <= work.last)) throw new RangeError('a work needs 0 ≤ first ≤ last ≤ 0xffffffff');
-    const id = this.allocateId();
-    const entry: Entry<T> = {
+    return this.pushEntry(this.entryFor(work));
+  }
+
+  private entryFor(work: CoreWork<T>): Entry<T> {
+    return {
       work,
-      id,
+      id: 0,
       hasher: new NonceHasher(work.header),
       threshold: Math.max(1, Math.min(32, work.thresholdBits ?? 32)),
       aborted: false,
       delivered: [],
     };
+  }
+
+  /** Writes an entry under a fresh work id; false when the queue had no room. */
+  private async pushEntry(entry: Entry<T>): Promise<boolean> {
+    const id = this.allocateId();
     this.fillWorkWords(entry, id);
     if (!(await this.writeWork(id))) return false;
+    entry.id = id;
     this.outstanding.push(entry);
     if (this.outstanding.length === 1) this.lastProgressAt = this.clock.now();
     return true;
@@ -323,11 +332,14 @@ export class CoreDriver<T = unknown> {
     const depth = this.identity?.queueDepth ?? 2;
     let room = depth - this.status.queued;
     while (room > 0) {
-      const work = this.pending ?? this.options.nextWork?.();
-      this.pending = undefined;
-      if (work === undefined) return;
-      if (!(await this.push(work))) {
-        this.pending = work;
+      let entry = this.backlog.shift();
+      if (entry === undefined) {
+        const work = this.options.nextWork?.();
+        if (work === undefined) return;
+        entry = this.entryFor(work);
+      }
+      if (!(await this.pushEntry(entry))) {
+        this.backlog.unshift(entry);
         return;
       }
       room--;
@@ -350,17 +362,10 @@ export class CoreDriver<T = unknown> {
     this.outstanding = [];
     await this.probe();
     this.lastProgressAt = this.clock.now();
-    // The works go back from the start; results already delivered are not delivered twice.
-    for (const e of held) {
-      const id = this.allocateId();
-      this.fillWorkWords(e, id);
-      if (!(await this.writeWork(id))) {
-        this.retire(e, true);
-        continue;
-      }
-      e.id = id;
-      this.outstanding.push(e);
-    }
+    // The works go back from their start, ahead of any new work; results already delivered
+    // are not delivered twice (Entry.delivered).
+    this.backlog.unshift(...held);
+    await this.refill();
   }
 
   private fillWorkWords(e: Entry<T>, id: number): void {
