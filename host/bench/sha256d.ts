@@ -1,10 +1,13 @@
 /**
  * Double SHA-256 per nonce: src/work's NonceHasher (midstate reuse, the firmware's own code)
- * against node:crypto (OpenSSL) hashing the same 80-byte header twice per nonce.
+ * and the behavioural model's unrolled scanner, against node:crypto (OpenSSL) hashing the
+ * same 80-byte header twice per nonce.
  */
 import { createHash } from 'node:crypto';
 import { writeU32LE } from '../../src/work/bytes.ts';
 import { NonceHasher } from '../../src/work/nonce-hasher.ts';
+import { headerWork } from '../../src/work/header-work.ts';
+import { lastHitCount, prepareScan, scan, thresholdMask } from '../../src/core/model/nonce-scanner.ts';
 import type { Contender } from './side-by-side.ts';
 
 export function workHasherContender(header: Uint8Array): Contender {
@@ -32,6 +35,20 @@ export function nodeCryptoContender(header: Uint8Array): Contender {
         acc ^= createHash('sha256').update(first).digest()[31]!;
       }
       return acc;
+    },
+  };
+}
+
+/** The behavioural model's scanner (what the demo's core runs): same header, same nonces. */
+export function modelScannerContender(header: Uint8Array): Contender {
+  const work = headerWork(header);
+  const scanWork = prepareScan(work.midstate, work.tail);
+  const hits = new Uint32Array(64);
+  return {
+    name: 'model scanner',
+    run(start, count) {
+      const first = Math.min(start, 0x100000000 - count);
+      return scan(scanWork, first, count, thresholdMask(32), hits) ^ lastHitCount(scanWork);
     },
   };
 }

@@ -5,7 +5,9 @@
 import type { Command } from 'commander';
 import { hexToBytes } from '../../../src/work/bytes.ts';
 import { measureSideBySide } from '../../bench/side-by-side.ts';
-import { nodeCryptoContender, workHasherContender } from '../../bench/sha256d.ts';
+import { modelScannerContender, nodeCryptoContender, workHasherContender } from '../../bench/sha256d.ts';
+import { type CosimFigure, type ModelThreadsFigure, cosimRate, cpuCount, modelRate } from '../../bench/cores.ts';
+import type { Simulator } from '../../hdl/simulators.ts';
 import { positiveNumberOption } from '../options.ts';
 
 /** Block 125552's header: a real header, so the bench hashes realistic data. */
@@ -21,23 +23,42 @@ export interface BenchReport {
   seconds: number;
   sha256d: {
     work: { noncesPerSecond: number; nonces: number };
+    model: { noncesPerSecond: number; nonces: number };
     nodeCrypto: { noncesPerSecond: number; nonces: number };
     /** src/work rate divided by node:crypto's. */
     ratio: number;
+    /** The model scanner's rate divided by node:crypto's. */
+    modelRatio: number;
+  };
+  /** The model core through the driver: one thread, then one worker per CPU. */
+  modelCore?: { single: ModelThreadsFigure; threaded: ModelThreadsFigure; scaling: number };
+  /** RTL co-simulation: simulated clock cycles per second. */
+  cosim?: Array<CosimFigure | { simulator: Simulator; skipped: string }>;
+}
+
+export function runHashBench(seconds: number): BenchReport['sha256d'] {
+  const header = hexToBytes(BENCH_HEADER, 'header', 80);
+  const [work, model, native] = measureSideBySide(
+    [workHasherContender(header), modelScannerContender(header), nodeCryptoContender(header)],
+    seconds,
+  );
+  return {
+    work: { noncesPerSecond: work!.noncesPerSecond, nonces: work!.nonces },
+    model: { noncesPerSecond: model!.noncesPerSecond, nonces: model!.nonces },
+    nodeCrypto: { noncesPerSecond: native!.noncesPerSecond, nonces: native!.nonces },
+    ratio: work!.noncesPerSecond / native!.noncesPerSecond,
+    modelRatio: model!.noncesPerSecond / native!.noncesPerSecond,
   };
 }
 
-export function runBench(seconds: number): BenchReport {
-  const header = hexToBytes(BENCH_HEADER, 'header', 80);
-  const [work, native] = measureSideBySide([workHasherContender(header), nodeCryptoContender(header)], seconds);
-  return {
-    seconds,
-    sha256d: {
-      work: { noncesPerSecond: work!.noncesPerSecond, nonces: work!.nonces },
-      nodeCrypto: { noncesPerSecond: native!.noncesPerSecond, nonces: native!.nonces },
-      ratio: work!.noncesPerSecond / native!.noncesPerSecond,
-    },
-  };
+export async function runBench(seconds: number, cores: boolean): Promise<BenchReport> {
+  const report: BenchReport = { seconds, sha256d: runHashBench(seconds) };
+  if (!cores) return report;
+  const single = await modelRate(1, seconds);
+  const threaded = await modelRate(Math.max(2, cpuCount()), seconds);
+  report.modelCore = { single, threaded, scaling: threaded.noncesPerSecond / single.noncesPerSecond };
+  report.cosim = [await cosimRate('verilator', seconds), await cosimRate('icarus', Math.min(seconds, 2))];
+  return report;
 }
 
 function rate(n: number): string {
@@ -47,23 +68,36 @@ function rate(n: number): string {
 export function registerBench(program: Command, print: (s: string) => void): void {
   program
     .command('bench')
-    .description('measure hash rates side by side (src/work SHA-256d vs node:crypto)')
-    .option('--seconds <s>', 'how long to measure', positiveNumberOption, 3)
+    .description('measure hash rates side by side (src/work, the model core, node:crypto) and the co-simulation speed')
+    .option('--seconds <s>', 'how long to measure each figure', positiveNumberOption, 3)
+    .option('--no-cores', 'only the side-by-side SHA-256d figures (skip the model threads and co-simulation)')
     .option('--json', 'print one JSON object')
-    .action((opts: { seconds: number; json?: boolean }) => {
-      const report = runBench(opts.seconds);
+    .action(async (opts: { seconds: number; cores: boolean; json?: boolean }) => {
+      const report = await runBench(opts.seconds, opts.cores);
       if (opts.json) {
         print(JSON.stringify(report));
         return;
       }
       const s = report.sha256d;
-      print(
-        [
-          `SHA-256d per nonce, measured side by side for ${report.seconds} s:`,
-          `  src/work (midstate reuse)  ${rate(s.work.noncesPerSecond)}`,
-          `  node:crypto (OpenSSL)      ${rate(s.nodeCrypto.noncesPerSecond)}`,
-          `  ratio                      ${s.ratio.toFixed(2)}× node:crypto`,
-        ].join('\n'),
-      );
+      const lines = [
+        `SHA-256d per nonce, measured side by side for ${report.seconds} s:`,
+        `  src/work (midstate reuse)     ${rate(s.work.noncesPerSecond)}   ${s.ratio.toFixed(2)}× node:crypto`,
+        `  model scanner (unrolled)      ${rate(s.model.noncesPerSecond)}   ${s.modelRatio.toFixed(2)}× node:crypto`,
+        `  node:crypto (OpenSSL)         ${rate(s.nodeCrypto.noncesPerSecond)}`,
+      ];
+      if (report.modelCore) {
+        const m = report.modelCore;
+        lines.push(
+          'Model core through the driver:',
+          `  1 thread                      ${rate(m.single.noncesPerSecond)}`,
+          `  ${m.threaded.engines} worker threads              ${rate(m.threaded.noncesPerSecond)}   ${m.scaling.toFixed(2)}× one thread`,
+        );
+      }
+      for (const c of report.cosim ?? []) {
+        lines.push('skipped' in c
+          ? `Co-simulation (${c.simulator}): skipped, ${c.skipped}`
+          : `Co-simulation (${c.simulator}, ${c.engines} engine): ${(c.cyclesPerSecond / 1e6).toFixed(3)} M simulated cycles/s`);
+      }
+      print(lines.join('\n'));
     });
 }
