@@ -3,7 +3,7 @@
  * queue, engines) runs under Verilator or Icarus in a child process, and every frame the driver
  * sends becomes SPI pin wiggles at the simulated clock (SCK = clk/8 by default, the fastest the
  * spec allows). Between frames the simulation keeps running, so the core hashes on its own
- * like a board does. The line protocol to the harness is in host/cosim/README.md.
+ * like a board does. The line protocol to the harness is in docs/core-driver.md.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
