@@ -1,0 +1,113 @@
+/**
+ * The miner's settings: what a user can change from the web page or the API, validated field
+ * by field with a message that names the field. Secrets (pool and admin passwords) are stored
+ * but never shown back. XS-portable: the firmware keeps the same object in NVS.
+ */
+import { parsePoolUrl } from '../stratum/pool-url.ts';
+
+export interface Settings {
+  stratumURL: string;
+  stratumUser: string;
+  stratumPassword: string;
+  fallbackStratumURL: string;
+  fallbackStratumUser: string;
+  fallbackStratumPassword: string;
+  /** 0: let the pool choose. */
+  suggestDifficulty: number;
+  /** Board power in watts, for the energy figures. */
+  power: number;
+  pricePerKwh: number;
+  coinPrice: number;
+  feesBtc: number;
+  /** Password for changing settings ('' = changes disabled). */
+  adminPassword: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  stratumURL: 'stratum+tcp://solo.ckpool.org:3333',
+  stratumUser: '',
+  stratumPassword: 'x',
+  fallbackStratumURL: '',
+  fallbackStratumUser: '',
+  fallbackStratumPassword: '',
+  suggestDifficulty: 0,
+  power: 2.5,
+  pricePerKwh: 0.3,
+  coinPrice: 90_000,
+  feesBtc: 0.02,
+  adminPassword: '',
+};
+
+const SECRET: ReadonlySet<keyof Settings> = new Set(['stratumPassword', 'fallbackStratumPassword', 'adminPassword']);
+
+type Check = (v: unknown) => string | null;
+
+const text = (max: number, allowEmpty = true): Check => (v) =>
+  typeof v !== 'string' ? 'must be text' : !allowEmpty && v.length === 0 ? 'must not be empty' : v.length > max ? `must be at most ${max} characters` : null;
+const number = (min: number, max: number): Check => (v) =>
+  typeof v !== 'number' || !Number.isFinite(v) ? 'must be a number' : v < min || v > max ? `must be from ${min} to ${max}` : null;
+const poolUrl = (allowEmpty: boolean): Check => (v) => {
+  if (typeof v !== 'string') return 'must be text';
+  if (v === '' && allowEmpty) return null;
+  try {
+    parsePoolUrl(v);
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : 'is not a pool URL';
+  }
+};
+
+const CHECKS: Record<keyof Settings, Check> = {
+  stratumURL: poolUrl(false),
+  stratumUser: text(128, false),
+  stratumPassword: text(128),
+  fallbackStratumURL: poolUrl(true),
+  fallbackStratumUser: text(128),
+  fallbackStratumPassword: text(128),
+  suggestDifficulty: number(0, 1e15),
+  power: number(0, 10_000),
+  pricePerKwh: number(0, 1000),
+  coinPrice: number(0, 1e9),
+  feesBtc: number(0, 100),
+  adminPassword: (v) => (typeof v !== 'string' ? 'must be text' : v.length > 0 && v.length < 8 ? 'must be at least 8 characters (or empty to disable changes)' : v.length > 64 ? 'must be at most 64 characters' : null),
+};
+
+export type SettingsResult = { ok: true; settings: Settings } | { ok: false; errors: Record<string, string> };
+
+/** Applies `patch` to `current`: all fields valid → the new settings; any invalid → nothing changes. */
+export function applySettings(current: Settings, patch: unknown): SettingsResult {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return { ok: false, errors: { '': 'expected a JSON object of settings' } };
+  const errors: Record<string, string> = {};
+  const next: Settings = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (!(key in CHECKS)) {
+      errors[key] = 'is not a setting';
+      continue;
+    }
+    const k = key as keyof Settings;
+    const why = CHECKS[k](value);
+    if (why) errors[key] = `${key} ${why}`;
+    else (next as unknown as Record<string, unknown>)[k] = value;
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, settings: next };
+}
+
+/** Settings as they may be shown: secrets only say whether they are set. */
+export function publicSettings(s: Settings): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(s)) out[k] = SECRET.has(k as keyof Settings) ? (v as string).length > 0 : v;
+  return out;
+}
+
+/**
+ * Settings read back from storage: anything missing or invalid falls back to its default
+ * field by field, so corrupted storage never stops the miner from starting.
+ */
+export function loadSettings(stored: unknown): Settings {
+  const out: Settings = { ...DEFAULT_SETTINGS };
+  if (typeof stored !== 'object' || stored === null) return out;
+  for (const [key, value] of Object.entries(stored)) {
+    if (key in CHECKS && CHECKS[key as keyof Settings](value) === null) (out as unknown as Record<string, unknown>)[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,126 @@
+/**
+ * The miner's status as one plain object (the JSON API, the dashboards, `kilohash mine
+ * --json`), and the same facts under the field names AxeOS uses, so tools written for Bitaxe
+ * boards can read ours. Hash rates are given two ways on purpose: from the core's nonce counter
+ * (exact) and from accepted shares × difficulty (what a pool sees: an estimate).
+ */
+import { HASHES_PER_DIFFICULTY, coinbaseHeight, economics, type Economics } from './economics.ts';
+import type { Miner, MinerState } from './miner.ts';
+import { nbitsToDifficulty } from '../work/target.ts';
+
+export interface RateSet {
+  m1: number;
+  m10: number;
+  h1: number;
+}
+
+export interface MinerStatus {
+  state: MinerState;
+  uptimeSeconds: number;
+  pool: { url: string; user: string; connected: boolean; difficulty: number; error: string | null };
+  core: { engines: number; nominalHashRate: number; hashes: number; hardwareErrors: number; resets: number; retries: number; fifoOverflows: number; error: string | null };
+  /** Hashes per second. */
+  hashRate: { counter: RateSet; shares: RateSet };
+  shares: { found: number; accepted: number; rejected: number; rejectReasons: Record<string, number>; stale: number; unanswered: number; blockCandidates: number };
+  bestDifficulty: { session: number; ever: number };
+  network: { difficulty: number; height: number | null; hashRate: number } | null;
+  odds: { perDay: number; perYear: number; expectedSecondsToBlock: number | null } | null;
+  energy: { watts: number; pricePerKwh: number; coinPrice: number; costPerDay: number; expectedValuePerDay: number; joulesPerTerahash: number | null };
+  jobSwitch: { lastMs: number | null; meanMs: number | null; count: number };
+}
+
+const M1 = 60_000, M10 = 600_000, H1 = 3_600_000;
+
+export function minerStatus(m: Miner, now: number): MinerStatus {
+  const c = m.counters;
+  const counter = { m1: m.hashes.rate(M1), m10: m.hashes.rate(M10), h1: m.hashes.rate(H1) };
+  const shares = {
+    m1: m.acceptedDifficulty.rate(M1) * HASHES_PER_DIFFICULTY,
+    m10: m.acceptedDifficulty.rate(M10) * HASHES_PER_DIFFICULTY,
+    h1: m.acceptedDifficulty.rate(H1) * HASHES_PER_DIFFICULTY,
+  };
+  const job = m.client.currentJob?.job ?? null;
+  const networkDifficulty = job ? nbitsToDifficulty(job.nbits) : 0;
+  const height = job ? coinbaseHeight(job.coinb1) : undefined;
+  const e: Economics = economics({
+    hashRate: counter.m10 || counter.m1,
+    networkDifficulty,
+    height,
+    feesBtc: m.energy.feesBtc,
+    watts: m.energy.watts,
+    pricePerKwh: m.energy.pricePerKwh,
+    coinPrice: m.energy.coinPrice,
+  });
+  const s = m.client.stats;
+  const d = m.driver.stats;
+  return {
+    state: m.state,
+    uptimeSeconds: Math.round((now - c.startedAt) / 1000),
+    pool: { url: m.client.activePool.url, user: m.client.activePool.user, connected: m.client.state.kind === 'mining', difficulty: m.client.difficulty, error: m.authError ?? null },
+    core: {
+      engines: m.identity?.engines ?? 0,
+      nominalHashRate: m.identity?.nominalHashRate ?? 0,
+      hashes: d.hashes,
+      hardwareErrors: d.hardwareErrors,
+      resets: d.resets,
+      retries: d.retries,
+      fifoOverflows: d.fifoOverflows,
+      error: m.coreError ?? null,
+    },
+    hashRate: { counter, shares },
+    shares: {
+      found: c.sharesFound,
+      accepted: s.accepted,
+      rejected: s.rejected + s.invalid + s.belowTarget,
+      rejectReasons: { ...s.rejectReasons, ...(s.invalid ? { invalid: s.invalid } : {}), ...(s.belowTarget ? { 'below target': s.belowTarget } : {}) },
+      stale: s.stale + c.staleDropped,
+      unanswered: s.unanswered,
+      blockCandidates: c.blockCandidates,
+    },
+    bestDifficulty: { session: c.bestSession, ever: c.bestEver },
+    network: job ? { difficulty: networkDifficulty, height: height ?? null, hashRate: e.networkHashRate } : null,
+    odds: job ? { perDay: e.oddsPerDay, perYear: e.oddsPerYear, expectedSecondsToBlock: e.expectedSecondsToBlock } : null,
+    energy: { ...m.energy, costPerDay: e.costPerDay, expectedValuePerDay: e.expectedValuePerDay, joulesPerTerahash: e.joulesPerTerahash },
+    jobSwitch: { lastMs: c.lastJobSwitchMs, meanMs: c.jobSwitches ? c.jobSwitchTotalMs / c.jobSwitches : null, count: c.jobSwitches },
+  };
+}
+
+/** AxeOS's difficulty strings: "4.29G", "512M", "1.23k". */
+export function formatDifficulty(d: number): string {
+  const units: Array<[number, string]> = [[1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [v, u] of units) if (d >= v) return `${(d / v).toFixed(2).replace(/\.?0+$/, '')}${u}`;
+  return d >= 1 ? d.toFixed(2).replace(/\.?0+$/, '') : d.toPrecision(3);
+}
+
+/**
+ * `GET /api/system/info`, AxeOS-shaped: the fields whose meaning is the same carry the same
+ * names and units (hashRate in GH/s, power in W, bestDiff as a string); ours follow.
+ */
+export function systemInfo(st: MinerStatus, extra: { hostname: string; version: string; boardName: string; stratumPort: number; stratumURL: string }) {
+  return {
+    power: st.energy.watts,
+    hashRate: st.hashRate.counter.m1 / 1e9,
+    hashRate_10m: st.hashRate.counter.m10 / 1e9,
+    hashRate_1h: st.hashRate.counter.h1 / 1e9,
+    bestDiff: formatDifficulty(st.bestDifficulty.ever),
+    bestSessionDiff: formatDifficulty(st.bestDifficulty.session),
+    sharesAccepted: st.shares.accepted,
+    sharesRejected: st.shares.rejected,
+    sharesRejectedReasons: Object.entries(st.shares.rejectReasons).map(([message, count]) => ({ message, count })),
+    uptimeSeconds: st.uptimeSeconds,
+    stratumURL: extra.stratumURL,
+    stratumPort: extra.stratumPort,
+    stratumUser: st.pool.user,
+    stratumDiff: st.pool.difficulty,
+    isUsingFallbackStratum: 0,
+    hostname: extra.hostname,
+    version: extra.version,
+    boardVersion: extra.boardName,
+    ASICModel: 'kilohash-fpga',
+    smallCoreCount: st.core.engines,
+    networkDifficulty: st.network?.difficulty ?? 0,
+    blockHeight: st.network?.height ?? 0,
+    // ours
+    kilohash: st,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * Turns the newest Stratum job into an endless stream of core work: for each extranonce2,
+ * each allowed version (BIP310 rolling), the 2^32 nonces cut into pieces of `noncesPerWork`.
+ * The core never runs dry whatever its speed, and a piece is short enough that a new job
+ * reaches the core within about a second even without clean_jobs.
+ */
+import type { CoreWork } from '../core/driver.ts';
+import type { ActiveJob } from '../stratum/job-book.ts';
+import { Extranonce2Counter } from '../work/extranonce2.ts';
+import { buildHeader, jobWork } from '../work/job.ts';
+import { difficultyToTarget } from '../work/target.ts';
+import { rollVersion, versionBitsAt, versionSpace } from '../work/version-rolling.ts';
+
+/** What a piece of work came from: enough to build the share when a nonce comes back. */
+export interface WorkTag {
+  readonly active: ActiveJob;
+  readonly extranonce2: Uint8Array;
+  /** Rolled version bits, when the pool allows rolling. */
+  readonly versionBits: number | undefined;
+  /** Bumped by every clean_jobs / new session: results of older generations are not submitted. */
+  readonly generation: number;
+  /** When this job reached the miner (clock ms), for the job-switch latency. */
+  readonly jobReceivedAt: number;
+}
+
+export class WorkSource {
+  /** Nonces per work: set from the core's rate so one work lasts about a second. */
+  noncesPerWork = 1 << 20;
+  private active: ActiveJob | null = null;
+  private generation = 0;
+  private en2: Extranonce2Counter | null = null;
+  private versionIndex = 0;
+  private versions = 1;
+  private nextNonce = 0;
+  private header: Uint8Array | null = null;
+  private tag: WorkTag | null = null;
+  private threshold = 32;
+
+  /** Starts on a new job; `clean` starts a new generation (older results are discarded). */
+  setJob(active: ActiveJob, clean: boolean): void {
+    if (clean) this.generation++;
+    this.active = active;
+    this.en2 = new Extranonce2Counter(active.extranonce2Size);
+    this.versions = active.versionMask !== 0 ? versionSpace(active.versionMask) : 1;
+    this.versionIndex = 0;
+    this.nextNonce = 0;
+    this.header = null;
+    this.threshold = coreThresholdBits(active.difficulty);
+  }
+
+  /** Nothing to mine (jobs reset, disconnected for good). */
+  clear(): void {
+    this.active = null;
+    this.generation++;
+  }
+
+  get currentGeneration(): number {
+    return this.generation;
+  }
+
+  get job(): ActiveJob | null {
+    return this.active;
+  }
+
+  next(): CoreWork<WorkTag> | undefined {
+    const a = this.active;
+    if (a === null || this.en2 === null) return undefined;
+    if (this.header === null || this.tag === null) this.buildHeader(a);
+    const first = this.nextNonce;
+    const last = Math.min(0xffffffff, first + this.noncesPerWork - 1);
+    const work: CoreWork<WorkTag> = { header: this.header!, first, last, thresholdBits: this.threshold, tag: this.tag! };
+    if (last === 0xffffffff) this.advance();
+    else this.nextNonce = last + 1;
+    return work;
+  }
+
+  /** The nonce space of this header is spent: next version, else next extranonce2. */
+  private advance(): void {
+    this.nextNonce = 0;
+    this.header = null;
+    this.versionIndex++;
+    if (this.versionIndex >= this.versions) {
+      this.versionIndex = 0;
+      // A wrap of extranonce2 would repeat work: with 0 bytes of it, only version rolling and
+      // a new job (ntime) give fresh headers; repeating is still better than idling.
+      this.en2!.increment();
+    }
+  }
+
+  private buildHeader(a: ActiveJob): void {
+    const extranonce2 = Uint8Array.from(this.en2!.bytes);
+    const w = jobWork(a.job, a.extranonce1, extranonce2);
+    const versionBits = a.versionMask !== 0 ? versionBitsAt(this.versionIndex, a.versionMask) : undefined;
+    const version = versionBits === undefined ? a.job.version : rollVersion(a.job.version, versionBits, a.versionMask);
+    this.header = buildHeader({ version, prevHash: a.job.prevHash, merkleRoot: w.merkleRoot, ntime: a.job.ntime, nbits: a.job.nbits, nonce: 0 });
+    this.tag = { active: a, extranonce2, versionBits, generation: this.generation, jobReceivedAt: a.receivedAt };
+  }
+}
+
+/**
+ * The leading zero bits every hash meeting `difficulty` has: the core reports those and the
+ * miner checks the exact target. Capped at 32 (the core's limit, ≈ difficulty 1).
+ */
+export function coreThresholdBits(difficulty: number): number {
+  const target = difficultyToTarget(difficulty);
+  let zeros = 0;
+  for (const b of target) {
+    if (b === 0) { zeros += 8; continue; }
+    zeros += Math.clz32(b) - 24;
+    break;
+  }
+  return Math.max(1, Math.min(32, zeros));
+}

@@ -1,0 +1,101 @@
+/**
+ * The miner's HTTP API as plain request → response functions, so the host (node:http) and the
+ * device (Moddable's http Server) serve the same handlers:
+ *
+ *   GET   /                     the dashboard page
+ *   GET   /api/system/info      AxeOS-shaped status (tools that read Bitaxe boards read ours)
+ *   GET   /api/status           the full status object
+ *   GET   /api/system/settings  settings, secrets shown only as set / not set
+ *   PATCH /api/system           change settings          (password)
+ *   POST  /api/system/restart   reconnect with new settings (password)
+ *
+ * Writes need the admin password in `Authorization: Bearer <password>` (or `X-Password`); a
+ * wrong or missing one changes nothing. With no password configured, writes are disabled.
+ */
+import { applySettings, publicSettings, type Settings } from '../config/settings.ts';
+import { DASHBOARD_HTML } from './dashboard.ts';
+
+export interface HttpRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface ApiHost {
+  info(): unknown;
+  status(): unknown;
+  settings(): Settings;
+  /** Stores new settings (already validated) and applies what can change live. */
+  saveSettings(next: Settings): void;
+  restart(): void;
+}
+
+/** Bodies above this are refused before parsing. */
+export const MAX_BODY_BYTES = 8192;
+
+const json = (status: number, value: unknown): HttpResponse => ({ status, contentType: 'application/json', body: JSON.stringify(value) });
+
+export function handleRequest(req: HttpRequest, host: ApiHost): HttpResponse {
+  const method = req.method.toUpperCase();
+  const path = req.path.replace(/\/+$/, '') || '/';
+  if (method === 'GET') {
+    switch (path) {
+      case '/':
+      case '/index.html':
+        return { status: 200, contentType: 'text/html; charset=utf-8', body: DASHBOARD_HTML };
+      case '/api/system/info':
+        return json(200, host.info());
+      case '/api/status':
+        return json(200, host.status());
+      case '/api/system/settings':
+        return json(200, publicSettings(host.settings()));
+      default:
+        return json(404, { error: `no such resource: ${path}` });
+    }
+  }
+  if ((method === 'PATCH' && path === '/api/system') || (method === 'POST' && path === '/api/system/restart')) {
+    const denied = checkPassword(req, host.settings());
+    if (denied) return denied;
+    if (path === '/api/system/restart') {
+      host.restart();
+      return json(200, { restarting: true });
+    }
+    if (req.body.length > MAX_BODY_BYTES) return json(413, { error: `settings body over ${MAX_BODY_BYTES} bytes` });
+    let patch: unknown;
+    try {
+      patch = JSON.parse(req.body);
+    } catch {
+      return json(400, { error: 'the body is not valid JSON' });
+    }
+    const r = applySettings(host.settings(), patch);
+    if (!r.ok) return json(400, { error: 'invalid settings; nothing was changed', fields: r.errors });
+    host.saveSettings(r.settings);
+    return json(200, publicSettings(r.settings));
+  }
+  return json(405, { error: `${method} ${path} is not allowed` });
+}
+
+function checkPassword(req: HttpRequest, s: Settings): HttpResponse | null {
+  if (s.adminPassword === '') return json(403, { error: 'settings changes are disabled: no admin password is set' });
+  const auth = req.headers['authorization'];
+  const given = auth?.startsWith('Bearer ') ? auth.slice(7) : req.headers['x-password'];
+  if (given === undefined) return json(401, { error: 'password required (Authorization: Bearer <password>)' });
+  if (!sameText(given, s.adminPassword)) return json(403, { error: 'wrong password; nothing was changed' });
+  return null;
+}
+
+/** Compares without returning early on the first difference. */
+function sameText(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  return diff === 0;
+}
