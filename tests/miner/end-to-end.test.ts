@@ -1,0 +1,115 @@
+/**
+ * The miner end to end on loopback: the local pool ⇄ the firmware's Miner ⇄ the model core
+ * (and once the RTL), through real TCP, the real driver and the real share checks.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.ts';
+import type { MinerEvent } from '../../src/miner/miner.ts';
+import { LocalPool, type PoolEvent } from '../../host/pool/server.ts';
+import { MiningSession } from '../../host/miner/session.ts';
+import { DEMO_ADDRESS } from '../../host/cli/commands/pool.ts';
+import { simulatorAvailable } from '../../host/hdl/simulators.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+
+async function startPool(o: { difficulty?: number; chainDifficulty?: number; jobIntervalSeconds?: number } = {}) {
+  const pool = new LocalPool({
+    port: 0,
+    address: DEMO_ADDRESS,
+    difficulty: o.difficulty ?? 0.0005,
+    chain: { difficulty: o.chainDifficulty ?? 1000, targetBlockSeconds: 600, retargetWindow: 10 },
+    jobIntervalSeconds: o.jobIntervalSeconds ?? 30,
+  });
+  const events: PoolEvent[] = [];
+  pool.on('event', (e: PoolEvent) => events.push(e));
+  const port = await pool.start();
+  cleanups.push(() => pool.stop());
+  return { pool, events, url: `stratum+tcp://127.0.0.1:${port}` };
+}
+
+async function startMiner(url: string, extra: Partial<Settings> = {}, core: 'model' | 'verilator' = 'model') {
+  const events: MinerEvent[] = [];
+  const session = await MiningSession.start({
+    settings: { ...DEFAULT_SETTINGS, stratumURL: url, stratumUser: `${DEMO_ADDRESS}.test`, ...extra },
+    core,
+    engines: core === 'verilator' ? 2 : 1,
+    onEvent: (e) => events.push(e),
+    stratum: { backoff: { initialMs: 20, maxMs: 200 } },
+  });
+  cleanups.push(() => session.stop());
+  return { session, events };
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('miner end to end (local pool ⇄ miner ⇄ model core)', () => {
+  it('finds shares, submits them and gets them accepted; the counter rate is real', async () => {
+    const { events: poolEvents, url } = await startPool();
+    const { session, events } = await startMiner(url);
+    await until(() => events.filter((e) => e.type === 'share' && e.verdict === 'accepted').length >= 3, 30_000, 'three accepted shares');
+    const st = session.status();
+    expect(st.state).toBe('mining');
+    expect(st.shares.accepted).toBeGreaterThanOrEqual(3);
+    expect(st.shares.rejected).toBe(0);
+    expect(st.core.hardwareErrors).toBe(0);
+    expect(st.core.hashes).toBeGreaterThan(100_000);
+    expect(st.hashRate.counter.m1).toBeGreaterThan(0);
+    expect(st.bestDifficulty.session).toBeGreaterThanOrEqual(0.0005);
+    expect(st.network?.difficulty).toBeCloseTo(1000, 0);
+    expect(st.odds!.perDay).toBeGreaterThan(0);
+    // The pool agrees: every share it saw from us was accepted.
+    const shares = poolEvents.filter((e) => e.event === 'share');
+    expect(shares.length).toBeGreaterThanOrEqual(3);
+    expect(shares.every((e) => e.event === 'share' && e.accepted)).toBe(true);
+    // Self-test ran on the way in.
+    expect(events.find((e) => e.type === 'core-ready')).toMatchObject({ selfTest: { ok: true } });
+  });
+
+  it('switches the core to a clean job at once and submits nothing from the old one', async () => {
+    const { pool, events: poolEvents, url } = await startPool({ difficulty: 0.0002 });
+    const { session, events } = await startMiner(url);
+    await until(() => events.some((e) => e.type === 'share' && e.verdict === 'accepted'), 30_000, 'a first share');
+    const switchesBefore = events.filter((e) => e.type === 'job-switch').length;
+    (pool as unknown as { makeJob(clean: boolean): void }).makeJob(true);
+    await until(() => events.filter((e) => e.type === 'job-switch').length > switchesBefore, 10_000, 'the job switch');
+    const sw = events.filter((e) => e.type === 'job-switch').at(-1)!;
+    expect(sw.type === 'job-switch' && sw.latencyMs).toBeLessThan(1000);
+    await until(() => events.filter((e) => e.type === 'share' && e.verdict === 'accepted').length >= 4, 30_000, 'shares on the new job');
+    // Nothing the pool saw was stale: results of the dropped job never went out.
+    const rejected = poolEvents.filter((e) => e.event === 'share' && !e.accepted);
+    expect(rejected).toEqual([]);
+    expect(session.status().jobSwitch.count).toBeGreaterThanOrEqual(2);
+  });
+
+  it('submits a block candidate first and the pool takes the block', async () => {
+    // A network difficulty the model reaches in seconds: every share has a fair chance of being a block.
+    const { events: poolEvents, url } = await startPool({ difficulty: 0.0002, chainDifficulty: 0.002 });
+    const { session, events } = await startMiner(url);
+    await until(() => poolEvents.some((e) => e.event === 'block'), 60_000, 'a block');
+    await until(() => events.some((e) => e.type === 'block-candidate'), 5_000, 'the miner to report it');
+    expect(session.status().shares.blockCandidates).toBeGreaterThanOrEqual(1);
+  }, 90_000);
+
+  it('stops with a clear error when the pool refuses the worker (not an address on a solo pool)', async () => {
+    const { url } = await startPool();
+    const { session, events } = await startMiner(url, { stratumUser: 'not-an-address.rig1' });
+    await until(() => events.some((e) => e.type === 'auth-failed'), 10_000, 'the refusal');
+    expect(session.status().state).toBe('auth-failed');
+    expect(session.status().pool.error).toMatch(/address|unauthori/i);
+  });
+
+  it.skipIf(!simulatorAvailable('verilator'))('mines on the RTL under Verilator as well', async () => {
+    const { url } = await startPool({ difficulty: 0.00002 });
+    const { session, events } = await startMiner(url, {}, 'verilator');
+    await until(() => events.some((e) => e.type === 'share' && e.verdict === 'accepted'), 60_000, 'an accepted share from the RTL');
+    expect(session.status().core.hardwareErrors).toBe(0);
+    expect(session.status().core.engines).toBe(2);
+  }, 120_000);
+});
