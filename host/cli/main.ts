@@ -7,6 +7,8 @@ import { registerBench } from './commands/bench.ts';
 import { registerJob } from './commands/job.ts';
 import { registerPool } from './commands/pool.ts';
 import { registerScan } from './commands/scan.ts';
+import { registerMine } from './commands/mine.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerSynth } from './commands/synth.ts';
 import { exitCodeFor } from './errors.ts';
 
@@ -18,6 +20,8 @@ export function buildProgram(print: (s: string) => void = (s) => process.stdout.
     .exitOverride();
   registerJob(program, print);
   registerPool(program, print);
+  registerDemo(program, print);
+  registerMine(program, print);
   registerScan(program, print);
   registerBench(program, print);
   registerSynth(program, print);

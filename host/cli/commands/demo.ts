@@ -1,0 +1,174 @@
+/**
+ * `kilohash demo` — what `npm start` runs: the local pool with a fast, retargeting chain, the
+ * firmware's miner on the model core, a live terminal dashboard and the web dashboard. For a
+ * classroom: watch shares arrive, blocks get found, and the difficulty adjust to the hash rate.
+ */
+import { type Command, Option } from 'commander';
+import { DEFAULT_SETTINGS } from '../../../src/config/settings.ts';
+import type { MinerEvent } from '../../../src/miner/miner.ts';
+import { formatDifficulty, type MinerStatus } from '../../../src/miner/status.ts';
+import { LocalPool, type PoolEvent } from '../../pool/server.ts';
+import { CORE_KINDS, type CoreKind } from '../../core/open-core.ts';
+import { MiningSession } from '../../miner/session.ts';
+import { DEMO_ADDRESS } from './pool.ts';
+import { describeEvent, formatDuration, formatHashRate, formatOdds, statusLine } from './miner-format.ts';
+import { intOption, positiveNumberOption } from '../options.ts';
+
+interface DemoFlags {
+  core: CoreKind;
+  engines: number;
+  duration?: number;
+  http: number;
+  blockTime: number;
+  retargetWindow: number;
+  chainDifficulty: number;
+  json?: boolean;
+}
+
+interface ChainView {
+  height: number;
+  blocks: number;
+  ours: number;
+  difficulty: number;
+  history: Array<{ height: number; difficulty: number }>;
+}
+
+export function registerDemo(program: Command, print: (s: string) => void): void {
+  program
+    .command('demo')
+    .description('local pool + miner + model core with live dashboards (what npm start runs)')
+    .addOption(new Option('--core <kind>', 'which core hashes').choices(CORE_KINDS).default('model'))
+    .option('--engines <n>', 'model: worker threads; RTL: engines', intOption(1, 64), 1)
+    .option('--duration <s>', 'stop after this many seconds', positiveNumberOption)
+    .option('--http <port>', 'web dashboard port (0: any free port)', intOption(0, 65535), 8080)
+    .option('--block-time <s>', 'the simulated chain\'s target block time', positiveNumberOption, 20)
+    .option('--retarget-window <n>', 'blocks between difficulty adjustments', intOption(1, 2016), 4)
+    .option('--chain-difficulty <d>', 'starting network difficulty (it retargets to your hash rate)', positiveNumberOption, 0.005)
+    .option('--json', 'events and status as JSON lines instead of the live view')
+    .action(async (f: DemoFlags) => runDemo(f, print));
+}
+
+async function runDemo(f: DemoFlags, print: (s: string) => void): Promise<void> {
+  const pool = new LocalPool({
+    port: 0,
+    address: DEMO_ADDRESS,
+    difficulty: 0.0005,
+    vardiff: { targetSeconds: 4, windowSeconds: 12, minDifficulty: 1e-8, maxDifficulty: 1e12 },
+    chain: { difficulty: f.chainDifficulty, targetBlockSeconds: f.blockTime, retargetWindow: f.retargetWindow },
+    jobIntervalSeconds: 15,
+  });
+  const chain: ChainView = { height: 0, blocks: 0, ours: 0, difficulty: f.chainDifficulty, history: [] };
+  const log: string[] = [];
+  const live = !f.json && process.stdout.isTTY === true;
+  const note = (line: string) => {
+    if (f.json) return;
+    if (live) {
+      log.push(`${new Date().toLocaleTimeString()}  ${line}`);
+      if (log.length > 8) log.shift();
+    } else print(line);
+  };
+  pool.on('event', (e: PoolEvent) => {
+    if (e.event === 'job') { chain.height = e.height; chain.difficulty = e.networkDifficulty; }
+    if (e.event === 'block') {
+      chain.blocks++;
+      chain.ours++;
+      note(`block ${e.height} found! hash ${e.hash.slice(0, 24)}…`);
+    }
+    if (e.event === 'retarget') {
+      chain.history.push({ height: e.height, difficulty: e.newDifficulty });
+      chain.difficulty = e.newDifficulty;
+      note(`retarget at height ${e.height}: ${e.actualSeconds.toFixed(0)} s for ${e.expectedSeconds.toFixed(0)} s expected → difficulty ${formatDifficulty(e.oldDifficulty)} → ${formatDifficulty(e.newDifficulty)}`);
+    }
+    if (f.json && (e.event === 'block' || e.event === 'retarget')) print(JSON.stringify({ time: new Date().toISOString(), source: 'pool', ...e }));
+  });
+  const port = await pool.start();
+  chain.history.push({ height: pool.chain.height, difficulty: f.chainDifficulty });
+  const onEvent = (e: MinerEvent) => {
+    if (f.json) print(JSON.stringify({ time: new Date().toISOString(), event: e.type, ...e, type: undefined }));
+    else if (e.type !== 'job' && e.type !== 'job-switch' && !(e.type === 'best' && !e.ever)) note(describeEvent(e));
+  };
+  let session: MiningSession;
+  try {
+    session = await MiningSession.start({
+      settings: { ...DEFAULT_SETTINGS, stratumURL: `stratum+tcp://127.0.0.1:${port}`, stratumUser: `${DEMO_ADDRESS}.demo`, adminPassword: '' },
+      core: f.core,
+      engines: f.engines,
+      httpPort: f.http,
+      onEvent,
+    }).catch(async (e: unknown) => {
+      // The dashboard port is taken: any free one will do.
+      if (f.http !== 0 && e instanceof Error && /EADDRINUSE/.test(e.message)) {
+        return MiningSession.start({
+          settings: { ...DEFAULT_SETTINGS, stratumURL: `stratum+tcp://127.0.0.1:${port}`, stratumUser: `${DEMO_ADDRESS}.demo` },
+          core: f.core, engines: f.engines, httpPort: 0, onEvent,
+        });
+      }
+      throw e;
+    });
+  } catch (e) {
+    await pool.stop();
+    throw e;
+  }
+  const url = session.api!.url;
+  if (!f.json) print(`kilohash demo: local pool on 127.0.0.1:${port}, ${session.core.describe}\nweb dashboard: ${url}\nCtrl-C stops everything.`);
+  else print(JSON.stringify({ time: new Date().toISOString(), event: 'demo', pool: `stratum+tcp://127.0.0.1:${port}`, dashboard: url }));
+
+  let finish: () => void = () => {};
+  const done = new Promise<void>((resolve) => { finish = resolve; });
+  const draw = () => {
+    const st = session.status();
+    if (f.json) print(JSON.stringify({ time: new Date().toISOString(), event: 'status', ...st, chain: { ...chain, history: undefined } }));
+    else if (live) process.stdout.write('\x1b[H\x1b[2J' + screen(st, chain, url, log));
+    else print(statusLine(st));
+  };
+  const timer = setInterval(draw, live ? 1000 : 5000);
+  const stopTimer = f.duration ? setTimeout(finish, f.duration * 1000) : undefined;
+  process.once('SIGINT', finish);
+  process.once('SIGTERM', finish);
+  try {
+    await done;
+  } finally {
+    clearInterval(timer);
+    if (stopTimer) clearTimeout(stopTimer);
+    process.removeListener('SIGINT', finish);
+    process.removeListener('SIGTERM', finish);
+    const st = session.status();
+    await session.stop();
+    await pool.stop();
+    if (!f.json) {
+      if (live) process.stdout.write('\x1b[H\x1b[2J');
+      print(`demo stopped after ${formatDuration(st.uptimeSeconds)}: ${st.shares.accepted} shares accepted, ${chain.ours} block(s) found, best difficulty ${formatDifficulty(st.bestDifficulty.session)}, ${formatHashRate(st.hashRate.counter.m10)}`);
+    } else {
+      print(JSON.stringify({ time: new Date().toISOString(), event: 'summary', ...st, chain: { ...chain } }));
+    }
+  }
+}
+
+const BARS = '▁▂▃▄▅▆▇█';
+function sparkline(values: number[]): string {
+  if (values.length === 0) return '';
+  const lo = Math.min(...values), hi = Math.max(...values);
+  return values.map((v) => BARS[hi > lo ? Math.round(((v - lo) / (hi - lo)) * 7) : 3]).join('');
+}
+
+function screen(s: MinerStatus, chain: ChainView, url: string, log: string[]): string {
+  const row = (k: string, v: string) => `  ${k.padEnd(26)}${v}\n`;
+  const hist = chain.history.slice(-40);
+  return (
+    `kilohash demo — ${s.state} — up ${formatDuration(s.uptimeSeconds)} — dashboard ${url}\n\n` +
+    row('hash rate (core counter)', `${formatHashRate(s.hashRate.counter.m1)} 1 min · ${formatHashRate(s.hashRate.counter.m10)} 10 min`) +
+    row('hash rate (from shares)', `${formatHashRate(s.hashRate.shares.m1)} 1 min · ${formatHashRate(s.hashRate.shares.m10)} 10 min`) +
+    row('shares', `${s.shares.accepted} accepted · ${s.shares.rejected} rejected · ${s.shares.stale} stale · difficulty ${formatDifficulty(s.pool.difficulty)}`) +
+    row('best share difficulty', `${formatDifficulty(s.bestDifficulty.session)}`) +
+    row('hardware errors', `${s.core.hardwareErrors}`) +
+    '\n' +
+    row('chain height', `${chain.height} · blocks found here ${chain.ours}`) +
+    row('network difficulty', `${formatDifficulty(chain.difficulty)} → implies ${formatHashRate(s.network?.hashRate ?? 0)}`) +
+    row('difficulty over time', `${sparkline(hist.map((h) => h.difficulty))}  (${hist.length} retarget${hist.length === 1 ? '' : 's'})`) +
+    row('odds of a block', s.odds ? `${formatOdds(s.odds.perDay)} per day · expected every ${formatDuration(s.odds.expectedSecondsToBlock)}` : '—') +
+    row('energy', `${s.energy.watts} W · ${s.energy.costPerDay.toFixed(3)}/day at ${s.energy.pricePerKwh}/kWh · expected value ${s.energy.expectedValuePerDay.toFixed(4)}/day`) +
+    row('job switch', s.jobSwitch.lastMs === null ? '—' : `${s.jobSwitch.lastMs.toFixed(0)} ms last · ${s.jobSwitch.meanMs!.toFixed(0)} ms mean`) +
+    '\n' + log.map((l) => `  ${l}\n`).join('') +
+    '\n  Ctrl-C stops.\n'
+  );
+}
