@@ -1,6 +1,7 @@
 /**
- * Rates over sliding windows (1 min, 10 min, 1 h) from a cumulative counter, sampled at most
- * once a second into a fixed ring: bounded memory, no allocation per sample.
+ * Rates over sliding windows (1 min, 10 min, 1 h) from a cumulative counter: samples at least
+ * `minSpacingMs` apart go into a fixed ring (bounded memory, no allocation per sample), and the
+ * latest value is kept on the side so a rate is always current.
  */
 
 export class RateWindows {
@@ -9,8 +10,11 @@ export class RateWindows {
   private head = 0;
   private count = 0;
   private readonly minSpacingMs: number;
+  private latestTime = 0;
+  private latestValue = 0;
+  private seen = false;
 
-  /** Keeps `capacity` samples, at least `minSpacingMs` apart (default: an hour of 1 s samples). */
+  /** Keeps `capacity` samples at least `minSpacingMs` apart (default: an hour of 1 s samples). */
   constructor(capacity = 3700, minSpacingMs = 1000) {
     this.times = new Float64Array(capacity);
     this.values = new Float64Array(capacity);
@@ -19,45 +23,33 @@ export class RateWindows {
 
   /** Records the counter's value at `now` (ms). */
   sample(now: number, value: number): void {
+    this.latestTime = now;
+    this.latestValue = value;
+    this.seen = true;
     const n = this.times.length;
-    if (this.count >= 2) {
-      // The newest slot follows the counter until it is a full spacing past the one before it.
-      const newest = (this.head - 1 + n) % n;
-      const before = (this.head - 2 + n) % n;
-      if (now - this.times[before]! < this.minSpacingMs) {
-        this.times[newest] = now;
-        this.values[newest] = value;
-        return;
-      }
-    }
-    this.push(now, value);
-  }
-
-  private push(now: number, value: number): void {
+    if (this.count > 0 && now - this.times[(this.head - 1 + n) % n]! < this.minSpacingMs) return;
     this.times[this.head] = now;
     this.values[this.head] = value;
-    this.head = (this.head + 1) % this.times.length;
-    if (this.count < this.times.length) this.count++;
+    this.head = (this.head + 1) % n;
+    if (this.count < n) this.count++;
   }
 
   /**
    * Counter increase per second over the last `windowMs` (or over what has been seen, if
-   * less). 0 until two samples exist.
+   * less). 0 until there are two points in time.
    */
   rate(windowMs: number): number {
-    if (this.count < 2) return 0;
+    if (!this.seen || this.count === 0) return 0;
     const n = this.times.length;
-    const newest = (this.head - 1 + n) % n;
-    const tNow = this.times[newest]!;
-    // Walk back to the oldest sample inside the window.
-    let idx = newest;
-    for (let k = 1; k < this.count; k++) {
-      const j = (newest - k + n) % n;
-      if (tNow - this.times[j]! > windowMs) break;
+    // The oldest stored sample inside the window.
+    let idx = -1;
+    for (let k = 1; k <= this.count; k++) {
+      const j = (this.head - k + n) % n;
+      if (this.latestTime - this.times[j]! > windowMs) break;
       idx = j;
     }
-    if (idx === newest) idx = (newest - 1 + n) % n;
-    const dt = tNow - this.times[idx]!;
-    return dt > 0 ? ((this.values[newest]! - this.values[idx]!) * 1000) / dt : 0;
+    if (idx < 0) return 0;
+    const dt = this.latestTime - this.times[idx]!;
+    return dt > 0 ? ((this.latestValue - this.values[idx]!) * 1000) / dt : 0;
   }
 }
