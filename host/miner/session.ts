@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { type Settings } from '../../src/config/settings.ts';
 import { Miner, type MinerEvent } from '../../src/miner/miner.ts';
 import { minerStatus, systemInfo, type MinerStatus } from '../../src/miner/status.ts';
-import type { Log } from '../../src/platform/interfaces.ts';
+import type { Log, Storage } from '../../src/platform/interfaces.ts';
 import type { StratumClientOptions } from '../../src/stratum/client.ts';
 import { parsePoolUrl } from '../../src/stratum/pool-url.ts';
 import { type CoreKind, openCore, type OpenedCore } from '../core/open-core.ts';
@@ -25,7 +25,11 @@ export interface SessionOptions {
   selfTest?: boolean;
   stratum?: Partial<StratumClientOptions>;
   pollMs?: number;
+  /** Keeps the all-time best difficulty across runs. */
+  storage?: Storage;
 }
+
+const BEST_KEY = 'bestDiff';
 
 export class MiningSession {
   miner!: Miner;
@@ -42,6 +46,8 @@ export class MiningSession {
 
   static async start(o: SessionOptions): Promise<MiningSession> {
     const s = new MiningSession(o);
+    const stored = Number(o.storage?.read(BEST_KEY));
+    if (Number.isFinite(stored) && stored > 0) s.bestEver = stored;
     s.core = openCore({ kind: o.core, engines: o.engines });
     try {
       await s.startMiner();
@@ -104,7 +110,17 @@ export class MiningSession {
       selfTest: this.o.selfTest,
       pollMs: this.o.pollMs,
       stratum: this.o.stratum,
-      onEvent: (e) => this.o.onEvent?.(e),
+      onEvent: (e) => {
+        if (e.type === 'best' && e.ever) {
+          this.bestEver = e.difficulty;
+          try {
+            this.o.storage?.write(BEST_KEY, String(e.difficulty));
+          } catch (err) {
+            this.o.log?.('warn', `could not save the best difficulty: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
+        this.o.onEvent?.(e);
+      },
     });
     await this.miner.start();
   }

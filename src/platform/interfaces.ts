@@ -36,3 +36,13 @@ export type TransportFactory = (options: TransportOptions) => Transport;
 /** Where log lines go: trace() on the device, stderr or JSON lines on the host. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, text: string) => void;
+
+/**
+ * Small persistent key → text values (Moddable: `preference`, NVS; host: a JSON file). Keys
+ * ≤ 15 characters and values ≤ 4000 bytes, the device's limits. Reads of missing or damaged
+ * entries return undefined; callers fall back to defaults.
+ */
+export interface Storage {
+  read(key: string): string | undefined;
+  write(key: string, value: string): void;
+}

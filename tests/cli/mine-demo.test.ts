@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalPool } from '../../host/pool/server.ts';
 import { DEMO_ADDRESS } from '../../host/cli/commands/pool.ts';
@@ -36,25 +39,29 @@ describe('kilohash mine', () => {
   });
   afterAll(() => pool.stop());
 
-  it('mines against a pool: events and a status object per interval in JSON', async () => {
-    const r = await kilohashAsync(['mine', '--pool', url, '--user', `${DEMO_ADDRESS}.cli`, '--duration', '4', '--interval', '1', '--json'], 60_000);
+  it('mines against a pool: events and a status object per interval in JSON; keeps the best difficulty', async () => {
+    const state = join(mkdtempSync(join(tmpdir(), 'kilohash-')), 'state.json');
+    const r = await kilohashAsync(['mine', '--pool', url, '--user', `${DEMO_ADDRESS}.cli`, '--duration', '4', '--interval', '1', '--json', '--state', state], 60_000);
     expect(r.code, r.stderr).toBe(0);
     const ev = lines(r.stdout);
     expect(ev.some((e) => e.event === 'connected')).toBe(true);
     expect(ev.some((e) => e.event === 'share' && e.verdict === 'accepted')).toBe(true);
     const statuses = ev.filter((e) => e.event === 'status');
     expect(statuses.length).toBeGreaterThanOrEqual(3);
-    expect(statuses.at(-1)).toMatchObject({ state: 'mining', pool: { url, user: `${DEMO_ADDRESS}.cli` } });
+    const last = statuses.at(-1)!;
+    expect(last).toMatchObject({ state: 'mining', pool: { url, user: `${DEMO_ADDRESS}.cli` } });
+    const best = (last.bestDifficulty as { ever: number }).ever;
+    expect(Number((JSON.parse(readFileSync(state, 'utf8')) as { bestDiff: string }).bestDiff)).toBe(best);
   }, 60_000);
 
   it('says why and exits 1 when the pool refuses the worker', async () => {
-    const r = await kilohashAsync(['mine', '--pool', url, '--user', 'not-an-address', '--duration', '20'], 60_000);
+    const r = await kilohashAsync(['mine', '--pool', url, '--user', 'not-an-address', '--duration', '20', '--no-state'], 60_000);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/refused worker 'not-an-address'.*address/i);
   }, 60_000);
 
   it('says why and exits 1 when the pool cannot be reached', async () => {
-    const r = await kilohashAsync(['mine', '--pool', 'stratum+tcp://127.0.0.1:1', '--user', DEMO_ADDRESS, '--connect-timeout', '1'], 60_000);
+    const r = await kilohashAsync(['mine', '--pool', 'stratum+tcp://127.0.0.1:1', '--user', DEMO_ADDRESS, '--connect-timeout', '1', '--no-state'], 60_000);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot reach the pool at stratum\+tcp:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/);
   }, 60_000);

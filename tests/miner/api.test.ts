@@ -40,7 +40,7 @@ describe('status API', () => {
   it('GET /api/system/info answers with the AxeOS field names and units', async () => {
     const r = await fetch(`${base}/api/system/info`);
     expect(r.status).toBe(200);
-    const info = await r.json();
+    const info = (await r.json()) as Record<string, any>;
     for (const k of ['hashRate', 'sharesAccepted', 'sharesRejected', 'bestDiff', 'bestSessionDiff', 'uptimeSeconds', 'stratumURL', 'stratumPort', 'stratumUser', 'power']) {
       expect(info, k).toHaveProperty(k);
     }
@@ -55,7 +55,7 @@ describe('status API', () => {
     const all = await (await fetch(`${base}/api/system/settings`)).text();
     expect(all).not.toContain('pool-secret');
     expect(all).not.toContain(PASSWORD);
-    expect(JSON.parse(all)).toMatchObject({ stratumPassword: true, adminPassword: true, stratumUser: `${DEMO_ADDRESS}.api` });
+    expect(JSON.parse(all) as unknown).toMatchObject({ stratumPassword: true, adminPassword: true, stratumUser: `${DEMO_ADDRESS}.api` });
     const info = await (await fetch(`${base}/api/system/info`)).text();
     expect(info).not.toContain('pool-secret');
   });
@@ -66,24 +66,24 @@ describe('status API', () => {
     expect((await patch({ power: 99 }, { 'x-password': 'also wrong' })).status).toBe(403);
     const restart = await fetch(`${base}/api/system/restart`, { method: 'POST' });
     expect(restart.status).toBe(401);
-    expect((await (await fetch(`${base}/api/system/settings`)).json()).power).toBe(DEFAULT_SETTINGS.power);
+    expect(((await (await fetch(`${base}/api/system/settings`)).json()) as { power: number }).power).toBe(DEFAULT_SETTINGS.power);
   });
 
   it('validates every field and applies nothing when one is bad', async () => {
     const auth = { authorization: `Bearer ${PASSWORD}` };
     const bad = await patch({ power: 5, stratumURL: 'http://nope', coinPrice: -1 }, auth);
     expect(bad.status).toBe(400);
-    const body = await bad.json();
+    const body = (await bad.json()) as { fields: Record<string, string> };
     expect(Object.keys(body.fields).sort()).toEqual(['coinPrice', 'stratumURL']);
     expect((await patch('{not json', auth)).status).toBe(400);
     expect((await patch({ unknownSetting: 1 }, auth)).status).toBe(400);
-    expect((await (await fetch(`${base}/api/system/settings`)).json()).power).toBe(DEFAULT_SETTINGS.power);
+    expect(((await (await fetch(`${base}/api/system/settings`)).json()) as { power: number }).power).toBe(DEFAULT_SETTINGS.power);
   });
 
   it('applies a valid change with the password (energy figures follow at once)', async () => {
     const r = await patch({ power: 7.5, pricePerKwh: 0.5 }, { authorization: `Bearer ${PASSWORD}` });
     expect(r.status).toBe(200);
-    const st = await (await fetch(`${base}/api/status`)).json();
+    const st = (await (await fetch(`${base}/api/status`)).json()) as Record<string, any>;
     expect(st.energy.watts).toBe(7.5);
     expect(st.energy.costPerDay).toBeCloseTo((7.5 * 24 * 0.5) / 1000, 9);
   });
@@ -105,14 +105,15 @@ describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${base}/`);
-      await page.waitForFunction(() => /H\/s/.test(document.getElementById('hashrate')?.textContent ?? ''), undefined, { timeout: 15_000 });
-      await page.waitForFunction(() => document.getElementById('state')?.textContent === 'mining', undefined, { timeout: 15_000 });
+      // Evaluated in the page (strings, so this file needs no DOM types).
+      await page.waitForFunction("/H\\/s/.test(document.getElementById('hashrate')?.textContent ?? '')", undefined, { timeout: 15_000 });
+      await page.waitForFunction("document.getElementById('state')?.textContent === 'mining'", undefined, { timeout: 15_000 });
       const first = await page.textContent('#hashrate');
       expect(first).toMatch(/^[1-9][\d.]* [kM]H\/s$/);
       // Shares keep coming: the accepted count on the page goes up.
       const count = async () => Number((await page.textContent('#shares'))!.split(' / ')[0]);
       const before = await count();
-      await page.waitForFunction((n) => Number(document.getElementById('shares')!.textContent!.split(' / ')[0]) > n, before, { timeout: 20_000 });
+      await page.waitForFunction(`Number(document.getElementById('shares').textContent.split(' / ')[0]) > ${before}`, undefined, { timeout: 20_000 });
       expect(await page.textContent('#netdiff')).not.toBe('—');
       expect(errors).toEqual([]);
     } finally {

@@ -11,6 +11,7 @@ import { parsePoolUrl } from '../../../src/stratum/pool-url.ts';
 import { CORE_KINDS, type CoreKind } from '../../core/open-core.ts';
 import { MiningSession } from '../../miner/session.ts';
 import { stderrLog } from '../../platform/node.ts';
+import { defaultStatePath, fileStorage } from '../../platform/file-storage.ts';
 import { UsageError } from '../errors.ts';
 import { intOption, positiveNumberOption } from '../options.ts';
 import { describeEvent, formatHashRate, statusLine } from './miner-format.ts';
@@ -32,6 +33,7 @@ interface MineFlags {
   priceKwh: number;
   coinPrice: number;
   connectTimeout: number;
+  state: string | false;
 }
 
 export function registerMine(program: Command, print: (s: string) => void): void {
@@ -53,6 +55,8 @@ export function registerMine(program: Command, print: (s: string) => void): void
     .option('--watts <w>', 'board power for the energy figures', positiveNumberOption, DEFAULT_SETTINGS.power)
     .option('--price-kwh <p>', 'electricity price per kWh', Number, DEFAULT_SETTINGS.pricePerKwh)
     .option('--coin-price <p>', 'price of one bitcoin, same currency', Number, DEFAULT_SETTINGS.coinPrice)
+    .option('--state <file>', 'where the all-time best difficulty is kept', defaultStatePath())
+    .option('--no-state', 'keep nothing between runs')
     .option('--connect-timeout <s>', 'give up if the pool cannot be reached for this long', positiveNumberOption, 30)
     .action(async (flags: MineFlags) => {
       const settings = settingsFromFlags(flags);
@@ -105,6 +109,7 @@ async function runMining(settings: Settings, f: MineFlags, print: (s: string) =>
     core: f.core,
     engines: f.engines,
     httpPort: f.http,
+    storage: f.state === false ? undefined : fileStorage(f.state),
     log: stderrLog(f.json ? 'error' : 'warn'),
     onEvent,
   });
