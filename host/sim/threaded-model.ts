@@ -10,8 +10,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Clock } from '../../src/platform/interfaces.ts';
-import type { CoreLink, ReadyLine } from '../../src/core/link.ts';
-import { type Claim, CoreModel } from '../../src/core/model/core-model.ts';
+import type { CoreLink } from '../../src/core/link.ts';
+import { type Claim, CoreModel, ModelReadyLine } from '../../src/core/model/core-model.ts';
 import { scanNonces } from '../../src/core/model/nonce-scanner.generated.ts';
 
 const WORKER_SOURCE = `
@@ -45,10 +45,9 @@ interface Engine {
 
 export class ThreadedModelLink implements CoreLink {
   readonly model: CoreModel;
-  readonly ready: ReadyLine;
+  readonly ready: ModelReadyLine;
   private readonly engines: Engine[] = [];
   private readonly claimNonces: number;
-  private readonly risers = new Set<() => void>();
   private closed = false;
 
   constructor(options: ThreadedModelOptions) {
@@ -64,18 +63,13 @@ export class ThreadedModelLink implements CoreLink {
       });
       this.engines.push(engine);
     }
-    this.ready = {
-      read: () => this.model.ready,
-      onRise: (cb) => {
-        this.risers.add(cb);
-        return () => this.risers.delete(cb);
-      },
-    };
+    this.ready = new ModelReadyLine(this.model);
   }
 
   transfer(frame: Uint8Array): void {
     if (this.closed) throw new Error('model core link is closed');
     this.model.transfer(frame);
+    this.ready.update(); // a RESULT read may have lowered it
     this.dispatch();
   }
 
@@ -99,9 +93,8 @@ export class ThreadedModelLink implements CoreLink {
     const c = e.claim;
     e.claim = undefined;
     if (!c || this.closed) return;
-    const wasReady = this.model.ready;
     this.model.complete(c, hashed, found, found.length);
-    if (!wasReady && this.model.ready) for (const cb of this.risers) cb();
+    this.ready.update();
     this.dispatch();
   }
 }

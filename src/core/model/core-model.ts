@@ -22,6 +22,7 @@ import {
   crc8Byte,
   encodeCaps,
 } from '../protocol.ts';
+import type { ReadyLine } from '../link.ts';
 import { type ScanWork, lastHitCount, prepareScan, scan, thresholdMask } from './nonce-scanner.ts';
 
 export interface CoreModelOptions {
@@ -379,4 +380,32 @@ function headerValid(cmd: number, addr: number, count: number): boolean {
   }
   if (cmd === CMD_WRITE) return (addr === REG.CONTROL && count === 1) || (addr === REG.WORK && count === WORK_WORDS);
   return false;
+}
+
+/**
+ * The model's result-ready line as a CoreLink exposes it: read it any time, or be called when
+ * it rises. Whoever runs the engines calls `update()` after hashing.
+ */
+export class ModelReadyLine implements ReadyLine {
+  private readonly risers = new Set<() => void>();
+  private level = false;
+
+  constructor(private readonly model: CoreModel) {}
+
+  read(): boolean {
+    return this.model.ready;
+  }
+
+  onRise(callback: () => void): () => void {
+    this.risers.add(callback);
+    return () => this.risers.delete(callback);
+  }
+
+  /** Calls the listeners if the line rose since the last update. */
+  update(): void {
+    const now = this.model.ready;
+    const rose = now && !this.level;
+    this.level = now;
+    if (rose) for (const cb of this.risers) cb();
+  }
 }

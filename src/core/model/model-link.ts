@@ -4,8 +4,8 @@
  * while the ESP32 does other things. XS-portable (the firmware's desktop build uses it).
  */
 import type { Clock } from '../../platform/interfaces.ts';
-import type { CoreLink, ReadyLine } from '../link.ts';
-import { CoreModel, type CoreModelOptions } from './core-model.ts';
+import type { CoreLink } from '../link.ts';
+import { CoreModel, type CoreModelOptions, ModelReadyLine } from './core-model.ts';
 
 export interface ModelLinkOptions extends CoreModelOptions {
   clock: Clock;
@@ -20,7 +20,7 @@ export interface ModelLinkOptions extends CoreModelOptions {
 
 export class ModelLink implements CoreLink {
   readonly model: CoreModel;
-  readonly ready: ReadyLine;
+  readonly ready: ModelReadyLine;
   private readonly clock: Clock;
   private readonly defer: (fn: () => void) => void;
   private readonly sliceMs: number;
@@ -28,25 +28,19 @@ export class ModelLink implements CoreLink {
   private closed = false;
   /** Nonces per slice, tuned so a slice lasts about sliceMs. */
   private slice = 4096;
-  private readonly risers = new Set<() => void>();
 
   constructor(options: ModelLinkOptions) {
     this.model = new CoreModel(options);
     this.clock = options.clock;
     this.defer = options.defer ?? ((fn) => void options.clock.setTimeout(fn, 0));
     this.sliceMs = options.sliceMs ?? 8;
-    this.ready = {
-      read: () => this.model.ready,
-      onRise: (cb) => {
-        this.risers.add(cb);
-        return () => this.risers.delete(cb);
-      },
-    };
+    this.ready = new ModelReadyLine(this.model);
   }
 
   transfer(frame: Uint8Array): void {
     if (this.closed) throw new Error('model core link is closed');
     this.model.transfer(frame);
+    this.ready.update(); // a RESULT read may have lowered it
     this.wake();
   }
 
@@ -62,7 +56,6 @@ export class ModelLink implements CoreLink {
 
   private readonly step = (): void => {
     if (this.closed) { this.running = false; return; }
-    const wasReady = this.model.ready;
     const t0 = this.clock.now();
     const hashed = this.model.hash(this.slice);
     const ms = this.clock.now() - t0;
@@ -71,7 +64,7 @@ export class ModelLink implements CoreLink {
       if (ms < this.sliceMs / 2) this.slice = Math.min(this.slice * 2, 1 << 22);
       else if (ms > this.sliceMs * 2) this.slice = Math.max(this.slice >> 1, 256);
     }
-    if (!wasReady && this.model.ready) for (const cb of this.risers) cb();
+    this.ready.update();
     if (this.model.hasWork) this.defer(this.step);
     else this.running = false;
   };
