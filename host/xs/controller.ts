@@ -1,0 +1,134 @@
+/**
+ * The firmware's controller as it runs on the XS engine under xsnap (the proof that src/ runs
+ * on real XS): the Miner with every platform service supplied by the host through xsnap's
+ * command channel. Bundled by host/xs/xs-miner.ts; nothing here may use Node or web APIs.
+ *
+ * Host → XS (handleCommand): {ev, now, …}   start · timer · connected · data · closed · ready · status · stop
+ * XS → host (issueCommand):  {op, …}        timer · cancel · connect · write · close · spi · event · log
+ * Time on XS is the host's clock at the start of each delivery: XS only runs inside one.
+ */
+import type { CoreLink } from '../../src/core/link.ts';
+import { Miner, type MinerEvent, type MinerOptions } from '../../src/miner/miner.ts';
+import { minerStatus } from '../../src/miner/status.ts';
+import type { Clock, TransportFactory, TransportOptions } from '../../src/platform/interfaces.ts';
+import { decodeUtf8, encodeUtf8 } from '../../src/stratum/utf8.ts';
+import { bytesToHex, hexToBytes } from '../../src/work/bytes.ts';
+
+declare function issueCommand(message: ArrayBuffer): ArrayBuffer;
+
+function toBuffer(text: string): ArrayBuffer {
+  const b = encodeUtf8(text);
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+function call(message: Record<string, unknown>): Record<string, unknown> {
+  const reply = issueCommand(toBuffer(JSON.stringify(message)));
+  return JSON.parse(decodeUtf8(new Uint8Array(reply))) as Record<string, unknown>;
+}
+
+let now = 0;
+let nextId = 1;
+const timers = new Map<number, () => void>();
+const sockets = new Map<number, TransportOptions>();
+const risers = new Set<() => void>();
+let readyLevel = false;
+let miner: Miner | undefined;
+
+const clock: Clock = {
+  now: () => now,
+  setTimeout(fn, ms) {
+    const id = nextId++;
+    timers.set(id, fn);
+    call({ op: 'timer', id, ms });
+    return id;
+  },
+  clearTimeout(handle) {
+    if (typeof handle === 'number' && timers.delete(handle)) call({ op: 'cancel', id: handle });
+  },
+};
+
+const transport: TransportFactory = (o) => {
+  const id = nextId++;
+  sockets.set(id, o);
+  call({ op: 'connect', id, host: o.host, port: o.port, tls: o.tls });
+  return {
+    write(data) {
+      if (!sockets.has(id)) throw new Error('connection is closed');
+      call({ op: 'write', id, data: bytesToHex(data) });
+    },
+    close() {
+      if (sockets.delete(id)) call({ op: 'close', id });
+    },
+  };
+};
+
+const link: CoreLink = {
+  transfer(frame) {
+    const r = call({ op: 'spi', frame: bytesToHex(frame) });
+    frame.set(hexToBytes(r.frame as string));
+    readyLevel = r.ready === true;
+  },
+  ready: {
+    read: () => readyLevel,
+    onRise(cb) {
+      risers.add(cb);
+      return () => risers.delete(cb);
+    },
+  },
+};
+
+/** Events go to the host as plain JSON (byte arrays and identities as the host needs them). */
+function report(e: MinerEvent): void {
+  call({ op: 'event', event: e.type === 'core-ready' ? { type: e.type, engines: e.identity.engines, selfTest: e.selfTest?.ok ?? null } : e });
+}
+
+(globalThis as unknown as { handleCommand(m: ArrayBuffer): ArrayBuffer }).handleCommand = (message) => {
+  const m = JSON.parse(decodeUtf8(new Uint8Array(message))) as { ev: string; now: number; id?: number; data?: string; reason?: string; config?: Partial<MinerOptions> };
+  now = m.now;
+  switch (m.ev) {
+    case 'start': {
+      const c = m.config!;
+      miner = new Miner({
+        pools: c.pools!,
+        suggestDifficulty: c.suggestDifficulty ?? null,
+        selfTest: c.selfTest,
+        stratum: c.stratum,
+        transport,
+        clock,
+        link,
+        log: (level, text) => call({ op: 'log', level, text }),
+        onEvent: report,
+      });
+      miner.start().catch((e: unknown) => call({ op: 'log', level: 'error', text: `start failed: ${String(e)}` }));
+      break;
+    }
+    case 'timer': {
+      const fn = timers.get(m.id!);
+      timers.delete(m.id!);
+      fn?.();
+      break;
+    }
+    case 'connected':
+      sockets.get(m.id!)?.onConnect();
+      break;
+    case 'data':
+      sockets.get(m.id!)?.onData(hexToBytes(m.data!));
+      break;
+    case 'closed': {
+      const s = sockets.get(m.id!);
+      sockets.delete(m.id!);
+      s?.onClose(m.reason ?? 'closed');
+      break;
+    }
+    case 'ready':
+      readyLevel = true;
+      for (const cb of risers) cb();
+      break;
+    case 'status':
+      return toBuffer(JSON.stringify(miner ? minerStatus(miner, now) : null));
+    case 'stop':
+      void miner?.stop();
+      break;
+  }
+  return toBuffer('{}');
+};

@@ -1,0 +1,70 @@
+/**
+ * The firmware's controller on the real XS engine (xsnap): the Miner, the Stratum client, the
+ * work math and the core driver run on XS; this process only moves bytes (TCP to the local
+ * pool, SPI frames to the model core) and fires timers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ADDRESS } from '../../host/cli/commands/pool.ts';
+import { hostClock } from '../../host/platform/node.ts';
+import { LocalPool, type PoolEvent } from '../../host/pool/server.ts';
+import { startXsMiner, type XsMiner } from '../../host/xs/xs-miner.ts';
+import { ModelLink } from '../../src/core/model/model-link.ts';
+
+let pool: LocalPool;
+let link: ModelLink;
+let miner: XsMiner;
+const events: Array<{ type: string; [k: string]: unknown }> = [];
+const poolEvents: PoolEvent[] = [];
+const logs: string[] = [];
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; events: ${events.map((e) => e.type).join(' ')}; logs: ${logs.join(' | ')}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+beforeAll(async () => {
+  pool = new LocalPool({ port: 0, address: DEMO_ADDRESS, difficulty: 0.0005, chain: { difficulty: 1000, targetBlockSeconds: 600, retargetWindow: 10 } });
+  pool.on('event', (e: PoolEvent) => poolEvents.push(e));
+  const port = await pool.start();
+  link = new ModelLink({ clock: hostClock, defer: setImmediate });
+  miner = await startXsMiner({
+    poolUrl: `stratum+tcp://127.0.0.1:${port}`,
+    user: `${DEMO_ADDRESS}.xs`,
+    link,
+    onEvent: (e) => events.push(e),
+    onLog: (level, text) => logs.push(`${level}: ${text}`),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await miner?.stop();
+  link?.close();
+  await pool?.stop();
+});
+
+describe('the miner on real XS (xsnap)', () => {
+  it('self-tests the core, joins the pool and gets shares accepted', async () => {
+    await until(() => events.filter((e) => e.type === 'share' && e.verdict === 'accepted').length >= 3, 40_000, 'three accepted shares');
+    expect(events.find((e) => e.type === 'core-ready')).toMatchObject({ selfTest: true });
+    const st = (await miner.status())!;
+    expect(st.state).toBe('mining');
+    expect(st.core.hardwareErrors).toBe(0);
+    expect(st.shares.rejected).toBe(0);
+    expect(st.hashRate.counter.m1).toBeGreaterThan(0);
+    expect(poolEvents.filter((e) => e.event === 'share').every((e) => e.event === 'share' && e.accepted)).toBe(true);
+  }, 60_000);
+
+  it('switches to a clean job and reports what it cost XS', async () => {
+    const before = miner.cost.cleanJobComputrons.length;
+    (pool as unknown as { makeJob(clean: boolean): void }).makeJob(true);
+    await until(() => miner.cost.cleanJobComputrons.length > before, 10_000, 'the clean job switch');
+    const accepted = events.filter((e) => e.type === 'share' && e.verdict === 'accepted').length;
+    await until(() => events.filter((e) => e.type === 'share' && e.verdict === 'accepted').length > accepted, 30_000, 'a share on the new job');
+    expect(miner.cost.cleanJobComputrons.at(-1)!).toBeGreaterThan(0);
+    expect(miner.cost.maxHeapCount).toBeGreaterThan(0);
+    expect(poolEvents.filter((e) => e.event === 'share' && !e.accepted)).toEqual([]);
+  }, 60_000);
+});
