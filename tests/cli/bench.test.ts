@@ -15,13 +15,16 @@ describe('kilohash bench', () => {
     expect(report.modelCore).toBeUndefined();
   });
 
-  it('measures the model core (one thread and many) and the co-simulation cycle rate', () => {
+  it('measures the model core (one thread and many), the co-simulation cycle rate and the firmware on XS', () => {
     const r = kilohash(['bench', '--seconds', '0.5', '--json'], 180_000);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.modelCore.single.noncesPerSecond).toBeGreaterThan(0);
     expect(report.modelCore.threaded.engines).toBeGreaterThanOrEqual(2);
     expect(report.modelCore.scaling).toBeCloseTo(report.modelCore.threaded.noncesPerSecond / report.modelCore.single.noncesPerSecond, 9);
+    expect(report.xs.meanCleanJobComputrons).toBeGreaterThan(0);
+    expect(report.xs.maxHeapCount).toBeGreaterThan(0);
+    expect(report.xs.sharesAccepted).toBeGreaterThan(0);
     for (const c of report.cosim) {
       expect(['verilator', 'icarus']).toContain(c.simulator);
       if (!('skipped' in c)) expect(c.cyclesPerSecond).toBeGreaterThan(0);

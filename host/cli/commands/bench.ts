@@ -8,6 +8,7 @@ import { measureSideBySide } from '../../bench/side-by-side.ts';
 import { modelScannerContender, nodeCryptoContender, workHasherContender } from '../../bench/sha256d.ts';
 import { type CosimFigure, type ModelThreadsFigure, cosimRate, cpuCount, modelRate } from '../../bench/cores.ts';
 import type { Simulator } from '../../hdl/simulators.ts';
+import type { XsFigure } from '../../bench/xs.ts';
 import { positiveNumberOption } from '../options.ts';
 
 /** Block 125552's header: a real header, so the bench hashes realistic data. */
@@ -34,6 +35,8 @@ export interface BenchReport {
   modelCore?: { single: ModelThreadsFigure; threaded: ModelThreadsFigure; scaling: number };
   /** RTL co-simulation: simulated clock cycles per second. */
   cosim?: Array<CosimFigure | { simulator: Simulator; skipped: string }>;
+  /** The firmware's miner on real XS (xsnap): computrons per clean job, heap. */
+  xs?: XsFigure;
 }
 
 export function runHashBench(seconds: number): BenchReport['sha256d'] {
@@ -58,6 +61,10 @@ export async function runBench(seconds: number, cores: boolean): Promise<BenchRe
   const threaded = await modelRate(Math.max(2, cpuCount()), seconds);
   report.modelCore = { single, threaded, scaling: threaded.noncesPerSecond / single.noncesPerSecond };
   report.cosim = [await cosimRate('verilator', seconds), await cosimRate('icarus', Math.min(seconds, 2))];
+  // Loaded last and only here: xsnap's host side locks down this process's intrinsics (SES),
+  // which would slow every figure measured after it.
+  const { xsCost } = await import('../../bench/xs.ts');
+  report.xs = await xsCost(Math.min(seconds, 3));
   return report;
 }
 
@@ -97,6 +104,15 @@ export function registerBench(program: Command, print: (s: string) => void): voi
         lines.push('skipped' in c
           ? `Co-simulation (${c.simulator}): skipped, ${c.skipped}`
           : `Co-simulation (${c.simulator}, ${c.engines} engine): ${(c.cyclesPerSecond / 1e6).toFixed(3)} M simulated cycles/s`);
+      }
+      if (report.xs) {
+        const x = report.xs;
+        lines.push(
+          'Firmware on XS (xsnap, computrons are deterministic):',
+          `  clean job → core              ${Math.round(x.meanCleanJobComputrons)} computrons (${x.cleanJobComputrons.length} switches)`,
+          `  steady mining                 ${Math.round(x.computronsPerSecond)} computrons/s`,
+          `  heap                          ${x.maxHeapCount} slots at most (code included), bundle ${(x.bundleBytes / 1024).toFixed(0)} KiB`,
+        );
       }
       print(lines.join('\n'));
     });
