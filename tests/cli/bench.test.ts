@@ -24,7 +24,6 @@ describe('kilohash bench', () => {
     expect(report.modelCore.scaling).toBeCloseTo(report.modelCore.threaded.noncesPerSecond / report.modelCore.single.noncesPerSecond, 9);
     expect(report.xs.meanCleanJobComputrons).toBeGreaterThan(0);
     expect(report.xs.maxHeapCount).toBeGreaterThan(0);
-    expect(report.xs.sharesAccepted).toBeGreaterThan(0);
     for (const c of report.cosim) {
       expect(['verilator', 'icarus']).toContain(c.simulator);
       if (!('skipped' in c)) expect(c.cyclesPerSecond).toBeGreaterThan(0);
