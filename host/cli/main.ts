@@ -9,6 +9,7 @@ import { registerPool } from './commands/pool.ts';
 import { registerScan } from './commands/scan.ts';
 import { registerMine } from './commands/mine.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerFirmware } from './commands/firmware.ts';
 import { registerSynth } from './commands/synth.ts';
 import { exitCodeFor } from './errors.ts';
 
@@ -25,6 +26,7 @@ export function buildProgram(print: (s: string) => void = (s) => process.stdout.
   registerScan(program, print);
   registerBench(program, print);
   registerSynth(program, print);
+  registerFirmware(program, print);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

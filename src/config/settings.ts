@@ -6,6 +6,9 @@
 import { parsePoolUrl } from '../stratum/pool-url.ts';
 
 export interface Settings {
+  /** Wi-Fi network to join (device only; empty: start the provisioning access point). */
+  wifiSSID: string;
+  wifiPassword: string;
   stratumURL: string;
   stratumUser: string;
   stratumPassword: string;
@@ -24,6 +27,8 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
+  wifiSSID: '',
+  wifiPassword: '',
   stratumURL: 'stratum+tcp://solo.ckpool.org:3333',
   stratumUser: '',
   stratumPassword: 'x',
@@ -38,7 +43,7 @@ export const DEFAULT_SETTINGS: Settings = {
   adminPassword: '',
 };
 
-const SECRET: ReadonlySet<keyof Settings> = new Set(['stratumPassword', 'fallbackStratumPassword', 'adminPassword']);
+const SECRET: ReadonlySet<keyof Settings> = new Set(['wifiPassword', 'stratumPassword', 'fallbackStratumPassword', 'adminPassword']);
 
 type Check = (v: unknown) => string | null;
 
@@ -58,6 +63,8 @@ const poolUrl = (allowEmpty: boolean): Check => (v) => {
 };
 
 const CHECKS: Record<keyof Settings, Check> = {
+  wifiSSID: text(32),
+  wifiPassword: (v) => (typeof v !== 'string' ? 'must be text' : v.length > 0 && (v.length < 8 || v.length > 63) ? 'must be 8 to 63 characters (WPA2), or empty for an open network' : null),
   stratumURL: poolUrl(false),
   stratumUser: text(128, false),
   stratumPassword: text(128),

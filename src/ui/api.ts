@@ -2,7 +2,8 @@
  * The miner's HTTP API as plain request → response functions, so the host (node:http) and the
  * device (Moddable's http Server) serve the same handlers:
  *
- *   GET   /                     the dashboard page
+ *   GET   /                     the dashboard page (the settings page while provisioning)
+ *   GET   /settings             the settings page
  *   GET   /api/system/info      AxeOS-shaped status (tools that read Bitaxe boards read ours)
  *   GET   /api/status           the full status object
  *   GET   /api/system/settings  settings, secrets shown only as set / not set
@@ -14,6 +15,7 @@
  */
 import { applySettings, publicSettings, type Settings } from '../config/settings.ts';
 import { DASHBOARD_HTML } from './dashboard.ts';
+import { SETTINGS_HTML } from './settings-page.ts';
 
 export interface HttpRequest {
   method: string;
@@ -31,6 +33,11 @@ export interface HttpResponse {
 }
 
 export interface ApiHost {
+  /**
+   * The device is in its setup access point and no admin password exists yet: the first
+   * settings may be written without one (the access point's own password guards it).
+   */
+  provisioning?: boolean;
   info(): unknown;
   status(): unknown;
   settings(): Settings;
@@ -51,7 +58,9 @@ export function handleRequest(req: HttpRequest, host: ApiHost): HttpResponse {
     switch (path) {
       case '/':
       case '/index.html':
-        return { status: 200, contentType: 'text/html; charset=utf-8', body: DASHBOARD_HTML };
+        return { status: 200, contentType: 'text/html; charset=utf-8', body: host.provisioning ? SETTINGS_HTML : DASHBOARD_HTML };
+      case '/settings':
+        return { status: 200, contentType: 'text/html; charset=utf-8', body: SETTINGS_HTML };
       case '/api/system/info':
         return json(200, host.info());
       case '/api/status':
@@ -63,7 +72,7 @@ export function handleRequest(req: HttpRequest, host: ApiHost): HttpResponse {
     }
   }
   if ((method === 'PATCH' && path === '/api/system') || (method === 'POST' && path === '/api/system/restart')) {
-    const denied = checkPassword(req, host.settings());
+    const denied = host.provisioning && host.settings().adminPassword === '' ? null : checkPassword(req, host.settings());
     if (denied) return denied;
     if (path === '/api/system/restart') {
       host.restart();
