@@ -7,9 +7,9 @@
  * the board (docs/core-protocol.md is the contract).
  */
 import type { Clock, Log } from '../platform/interfaces.ts';
-import { hexToBytes } from '../work/bytes.ts';
-import { headerWork } from '../work/header-work.ts';
+import { hexToBytes, u32ToHex } from '../work/bytes.ts';
 import { NonceHasher } from '../work/nonce-hasher.ts';
+import { leadingZeroBits } from '../work/target.ts';
 import { buildRead, buildWrite, parseRead } from './frames.ts';
 import { CoreLinkError, type CoreLink } from './link.ts';
 import {
@@ -198,7 +198,7 @@ export class CoreDriver<T = unknown> {
   /** Reads MAGIC..CLOCK_HZ; throws CoreError when the other end is not a kilohash core. */
   async probe(): Promise<CoreIdentity> {
     const w = await this.read(REG.MAGIC, 4);
-    if (w[0] !== MAGIC) throw new CoreError(`no kilohash core: MAGIC reads 0x${w[0]!.toString(16).padStart(8, '0')}`);
+    if (w[0] !== MAGIC) throw new CoreError(`no kilohash core: MAGIC reads ${hex32(w[0]!)}`);
     if (w[1]! >>> 16 !== PROTOCOL_VERSION >>> 16) {
       throw new CoreError(`core speaks protocol ${w[1]! >>> 16}.${w[1]! & 0xffff}, this driver ${PROTOCOL_VERSION >>> 16}.x`);
     }
@@ -216,10 +216,15 @@ export class CoreDriver<T = unknown> {
 
   /** Soft reset: queue, FIFO, counters and errors cleared. Works the core held are dropped. */
   async reset(): Promise<void> {
+    await this.resetCore();
+    this.dropOutstanding(false);
+  }
+
+  /** CONTROL.RESET, keeping the hash total across the counter's restart. */
+  private async resetCore(): Promise<void> {
     this.hashBase += this.lastCounter;
     this.lastCounter = 0;
     await this.control(CONTROL_RESET);
-    this.dropOutstanding(false);
     this.lastProgressAt = this.clock.now();
   }
 
@@ -323,8 +328,9 @@ export class CoreDriver<T = unknown> {
       this.status.results = 0;
     }
     await this.refill();
-    this.checkProgress();
-    if (this.clock.now() - this.lastProgressAt > this.hangTimeoutMs && this.outstanding.length > 0) await this.recover();
+    // Progress is only expected while the core holds work.
+    if (this.outstanding.length === 0) this.lastProgressAt = this.clock.now();
+    else if (this.clock.now() - this.lastProgressAt > this.hangTimeoutMs) await this.recover();
     return this.status;
   }
 
@@ -346,22 +352,14 @@ export class CoreDriver<T = unknown> {
     }
   }
 
-  private checkProgress(): void {
-    const now = this.clock.now();
-    if (this.outstanding.length === 0) this.lastProgressAt = now;
-  }
-
   /** The core holds work but its nonce counter stands still: reset it and give the work back. */
   private async recover(): Promise<void> {
     const held = this.outstanding.filter((e) => !e.aborted);
     this.log('warn', `core: no progress for ${this.hangTimeoutMs} ms with ${held.length} work(s) loaded; resetting`);
     this.stats.resets++;
-    this.hashBase += this.lastCounter;
-    this.lastCounter = 0;
-    await this.control(CONTROL_RESET);
+    await this.resetCore();
     this.outstanding = [];
     await this.probe();
-    this.lastProgressAt = this.clock.now();
     // The works go back from their start, ahead of any new work; results already delivered
     // are not delivered twice (Entry.delivered).
     this.backlog.unshift(...held);
@@ -369,10 +367,10 @@ export class CoreDriver<T = unknown> {
   }
 
   private fillWorkWords(e: Entry<T>, id: number): void {
-    const hw = headerWork(e.work.header);
+    // The hasher that will check this work's results already holds its midstate and tail.
     const w = this.workWords;
-    w.set(hw.midstate, 0);
-    w.set(hw.tail, 8);
+    w.set(e.hasher.midstate, 0);
+    w.set(e.hasher.tail, 8);
     w[11] = e.work.first;
     w[12] = e.work.last;
     w[13] = id;
@@ -546,18 +544,7 @@ export class CoreDriver<T = unknown> {
   }
 }
 
-/** Leading zero bits of a hash (hash-function byte order) read as a little-endian number. */
-export function leadingZeroBits(hash: Uint8Array): number {
-  let bits = 0;
-  for (let i = hash.length - 1; i >= 0; i--) {
-    const b = hash[i]!;
-    if (b === 0) { bits += 8; continue; }
-    return bits + Math.clz32(b) - 24;
-  }
-  return bits;
-}
-
 function hex32(v: number): string {
-  return '0x' + (v >>> 0).toString(16).padStart(8, '0');
+  return '0x' + u32ToHex(v);
 }
 

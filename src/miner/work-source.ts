@@ -8,7 +8,7 @@ import type { CoreWork } from '../core/driver.ts';
 import type { ActiveJob } from '../stratum/job-book.ts';
 import { Extranonce2Counter } from '../work/extranonce2.ts';
 import { buildHeader, jobWork } from '../work/job.ts';
-import { difficultyToTarget } from '../work/target.ts';
+import { difficultyToTarget, leadingZeroBits } from '../work/target.ts';
 import { rollVersion, versionBitsAt, versionSpace } from '../work/version-rolling.ts';
 
 /** What a piece of work came from: enough to build the share when a nonce comes back. */
@@ -102,12 +102,5 @@ export class WorkSource {
  * miner checks the exact target. Capped at 32 (the core's limit, ≈ difficulty 1).
  */
 export function coreThresholdBits(difficulty: number): number {
-  const target = difficultyToTarget(difficulty);
-  let zeros = 0;
-  for (const b of target) {
-    if (b === 0) { zeros += 8; continue; }
-    zeros += Math.clz32(b) - 24;
-    break;
-  }
-  return Math.max(1, Math.min(32, zeros));
+  return Math.max(1, Math.min(32, leadingZeroBits(difficultyToTarget(difficulty), 'be')));
 }

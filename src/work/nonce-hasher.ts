@@ -8,6 +8,8 @@ import { compressWords, SHA256_IV, stateToBytes } from './sha256.ts';
 
 export class NonceHasher {
   readonly midstate: Uint32Array;
+  /** Header bytes 64..75 as big-endian words (the core's work layout). */
+  readonly tail: Uint32Array;
   /** Second block of the header: words 0–2 are the header tail, word 3 the nonce, then padding. */
   private readonly block2 = new Uint32Array(16);
   /** The 32-byte first digest, padded to one block for the outer hash. */
@@ -17,6 +19,7 @@ export class NonceHasher {
   constructor(header: Uint8Array) {
     const work = headerWork(header);
     this.midstate = work.midstate;
+    this.tail = work.tail;
     this.block2.set(work.tail);
     this.block2[4] = 0x80000000;
     this.block2[15] = 80 * 8;

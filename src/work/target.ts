@@ -3,7 +3,7 @@
  * a hash is the 32 bytes SHA-256d returns, which Bitcoin reads as a little-endian number.
  * A hash meets a target when hash ≤ target.
  */
-import { bytesToHex } from './bytes.ts';
+import { bytesToHex, u32ToHex } from './bytes.ts';
 import { InputError } from './errors.ts';
 
 /** Difficulty 1: 0x00000000FFFF << 208 (the "pdiff" convention every pool uses). */
@@ -25,7 +25,7 @@ const MAX_TARGET_BIG = (1n << 256n) - 1n;
 export function nbitsToTarget(nbits: number): Uint8Array {
   const exponent = nbits >>> 24;
   const mantissa = nbits & 0x007fffff;
-  if (nbits & 0x00800000 && mantissa !== 0) throw new InputError('nbits', `negative target (0x${hex32(nbits)})`);
+  if (nbits & 0x00800000 && mantissa !== 0) throw new InputError('nbits', `negative target (0x${u32ToHex(nbits)})`);
   const target = new Uint8Array(32);
   if (mantissa === 0) return target;
   // Mantissa bytes land at big-endian positions (32 - exponent) .. (34 - exponent).
@@ -34,7 +34,7 @@ export function nbitsToTarget(nbits: number): Uint8Array {
     const at = 32 - exponent + i;
     const b = bytes[i]!;
     if (at < 0) {
-      if (b !== 0) throw new InputError('nbits', `target overflows 256 bits (0x${hex32(nbits)})`);
+      if (b !== 0) throw new InputError('nbits', `target overflows 256 bits (0x${u32ToHex(nbits)})`);
     } else if (at < 32) {
       target[at] = b;
     }
@@ -140,6 +140,18 @@ export function targetToHex(target: Uint8Array): string {
   return bytesToHex(target);
 }
 
-function hex32(v: number): string {
-  return (v >>> 0).toString(16).padStart(8, '0');
+
+/**
+ * Leading zero bits of a 256-bit number: a hash in the order SHA-256 returns it (`'le'`, read
+ * as a little-endian number the way explorers print it) or a target (`'be'`, as
+ * difficultyToTarget returns it).
+ */
+export function leadingZeroBits(v: Uint8Array, order: 'le' | 'be' = 'le'): number {
+  let bits = 0;
+  for (let k = 0; k < v.length; k++) {
+    const b = v[order === 'le' ? v.length - 1 - k : k]!;
+    if (b !== 0) return bits + Math.clz32(b) - 24;
+    bits += 8;
+  }
+  return bits;
 }

@@ -2,6 +2,7 @@
  * Version rolling (BIP310 / BIP320): the pool grants a mask of header version bits the miner
  * may change, multiplying the nonce space without touching the coinbase.
  */
+import { u32ToHex } from './bytes.ts';
 import { InputError } from './errors.ts';
 
 /** The general-purpose bits BIP320 reserves for rolling: 0x1fffe000. */
@@ -12,7 +13,7 @@ export function rollVersion(jobVersion: number, versionBits: number, mask: numbe
   if ((versionBits & ~mask) >>> 0 !== 0) {
     throw new InputError(
       'version-bits',
-      `0x${hex(versionBits)} sets bits outside the version mask 0x${hex(mask)}`,
+      `0x${u32ToHex(versionBits)} sets bits outside the version mask 0x${u32ToHex(mask)}`,
     );
   }
   return ((jobVersion & ~mask) | (versionBits & mask)) >>> 0;
@@ -40,8 +41,4 @@ export function versionBitsAt(index: number, mask: number): number {
     }
   }
   return bits >>> 0;
-}
-
-function hex(v: number): string {
-  return (v >>> 0).toString(16).padStart(8, '0');
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../host/tools/gen-nonce-scanner.ts';
 import { lastHitCount, prepareScan, scan, thresholdMask } from '../../src/core/model/nonce-scanner.ts';
-import { leadingZeroBits } from '../../src/core/driver.ts';
+import { leadingZeroBits } from '../../src/work/target.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
 import { headerWork } from '../../src/work/header-work.ts';
 import { NonceHasher } from '../../src/work/nonce-hasher.ts';

@@ -9,7 +9,7 @@ import type { ActiveJob } from '../../src/stratum/job-book.ts';
 import { hexToBytes, readU32LE } from '../../src/work/bytes.ts';
 import { NonceHasher } from '../../src/work/nonce-hasher.ts';
 import { difficultyToTarget, hashMeetsTarget } from '../../src/work/target.ts';
-import { leadingZeroBits } from '../../src/core/driver.ts';
+import { leadingZeroBits } from '../../src/work/target.ts';
 import jobs from '../fixtures/jobs.json' with { type: 'json' };
 import { parseNotifyParams } from '../../src/stratum/notify.ts';
 

@@ -6,6 +6,7 @@ import {
   difficultyToTarget,
   hashMeetsTarget,
   hashToDifficulty,
+  leadingZeroBits,
   nbitsToDifficulty,
   nbitsToTarget,
   targetToDifficulty,
