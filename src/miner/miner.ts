@@ -11,7 +11,7 @@ import type { Clock, Log, TransportFactory } from '../platform/interfaces.ts';
 import { StratumClient, type PoolConfig, type StratumClientOptions } from '../stratum/client.ts';
 import type { Share, StratumEvent } from '../stratum/events.ts';
 import { toDisplayHex } from '../work/bytes.ts';
-import { difficultyToTarget, hashMeetsTarget, hashToDifficulty, nbitsToTarget } from '../work/target.ts';
+import { difficultyToTarget, hashMeetsTarget, hashToDifficulty } from '../work/target.ts';
 import { RateWindows } from './rate-window.ts';
 import { type WorkTag, WorkSource } from './work-source.ts';
 
@@ -233,7 +233,7 @@ export class Miner {
       return;
     }
     const job = tag.active.job;
-    const block = hashMeetsTarget(r.hash, nbitsToTarget(job.nbits));
+    const block = hashMeetsTarget(r.hash, tag.networkTarget);
     const required = Math.max(tag.active.difficulty, this.client.difficulty);
     if (!block && !hashMeetsTarget(r.hash, this.shareTarget(required))) return; // a core hit, not a share
     const share: Share = {

@@ -8,7 +8,7 @@ import type { CoreWork } from '../core/driver.ts';
 import type { ActiveJob } from '../stratum/job-book.ts';
 import { Extranonce2Counter } from '../work/extranonce2.ts';
 import { buildHeader, jobWork } from '../work/job.ts';
-import { difficultyToTarget, leadingZeroBits } from '../work/target.ts';
+import { difficultyToTarget, leadingZeroBits, nbitsToTarget } from '../work/target.ts';
 import { rollVersion, versionBitsAt, versionSpace } from '../work/version-rolling.ts';
 
 /** What a piece of work came from: enough to build the share when a nonce comes back. */
@@ -21,6 +21,8 @@ export interface WorkTag {
   readonly generation: number;
   /** When this job reached the miner (clock ms), for the job-switch latency. */
   readonly jobReceivedAt: number;
+  /** The job's network target (from nbits): a hash at or below it is a block. */
+  readonly networkTarget: Uint8Array;
 }
 
 export class WorkSource {
@@ -35,6 +37,7 @@ export class WorkSource {
   private header: Uint8Array | null = null;
   private tag: WorkTag | null = null;
   private threshold = 32;
+  private networkTarget: Uint8Array = new Uint8Array(32);
 
   /** Starts on a new job; `clean` starts a new generation (older results are discarded). */
   setJob(active: ActiveJob, clean: boolean): void {
@@ -46,6 +49,7 @@ export class WorkSource {
     this.nextNonce = 0;
     this.header = null;
     this.threshold = coreThresholdBits(active.difficulty);
+    this.networkTarget = nbitsToTarget(active.job.nbits);
   }
 
   /** Nothing to mine (jobs reset, disconnected for good). */
@@ -93,7 +97,7 @@ export class WorkSource {
     const versionBits = a.versionMask !== 0 ? versionBitsAt(this.versionIndex, a.versionMask) : undefined;
     const version = versionBits === undefined ? a.job.version : rollVersion(a.job.version, versionBits, a.versionMask);
     this.header = buildHeader({ version, prevHash: a.job.prevHash, merkleRoot: w.merkleRoot, ntime: a.job.ntime, nbits: a.job.nbits, nonce: 0 });
-    this.tag = { active: a, extranonce2, versionBits, generation: this.generation, jobReceivedAt: a.receivedAt };
+    this.tag = { active: a, extranonce2, versionBits, generation: this.generation, jobReceivedAt: a.receivedAt, networkTarget: this.networkTarget };
   }
 }
 

@@ -18,9 +18,11 @@ import {
   PROTOCOL_VERSION,
   REG,
   WORK_WORDS,
+  type CoreStatus,
   clampThreshold,
   crc8Byte,
   encodeCaps,
+  encodeStatus,
 } from '../protocol.ts';
 import type { ReadyLine } from '../link.ts';
 import { type ScanWork, lastHitCount, prepareScan, scan, thresholdMask } from './nonce-scanner.ts';
@@ -90,6 +92,7 @@ export class CoreModel {
   private fifoCount = 0;
 
   // Frame scratch.
+  private readonly statusFields: CoreStatus = { busy: false, queueFull: false, queued: 0, resultReady: false, results: 0, errors: 0 };
   private readonly writeWords = new Uint32Array(16);
   private readonly hits = new Uint32Array(MODEL_FIFO_DEPTH + 1);
 
@@ -226,15 +229,14 @@ export class CoreModel {
   }
 
   private status(): number {
-    const q = this.queue.length;
-    return (
-      (this.errors << 16) |
-      (this.fifoCount << 8) |
-      (this.fifoCount > 0 ? 0x10 : 0) |
-      (q << 2) |
-      (q === MODEL_QUEUE_DEPTH ? 2 : 0) |
-      (this.busy ? 1 : 0)
-    ) >>> 0;
+    const s = this.statusFields;
+    s.busy = this.busy;
+    s.queued = this.queue.length;
+    s.queueFull = s.queued === MODEL_QUEUE_DEPTH;
+    s.results = this.fifoCount;
+    s.resultReady = this.fifoCount > 0;
+    s.errors = this.errors;
+    return encodeStatus(s);
   }
 
   private commitWork(): void {
