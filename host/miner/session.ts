@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { type Settings } from '../../src/config/settings.ts';
+import { energyFromSettings, minerOptionsFromSettings, readBestDifficulty, saveBestDifficulty } from '../../src/miner/from-settings.ts';
 import { Miner, type MinerEvent } from '../../src/miner/miner.ts';
 import { minerStatus, systemInfo, type MinerStatus } from '../../src/miner/status.ts';
 import type { Log, Storage } from '../../src/platform/interfaces.ts';
@@ -29,7 +30,6 @@ export interface SessionOptions {
   storage?: Storage;
 }
 
-const BEST_KEY = 'bestDiff';
 
 export class MiningSession {
   miner!: Miner;
@@ -46,8 +46,7 @@ export class MiningSession {
 
   static async start(o: SessionOptions): Promise<MiningSession> {
     const s = new MiningSession(o);
-    const stored = Number(o.storage?.read(BEST_KEY));
-    if (Number.isFinite(stored) && stored > 0) s.bestEver = stored;
+    s.bestEver = readBestDifficulty(o.storage);
     s.core = openCore({ kind: o.core, engines: o.engines });
     try {
       await s.startMiner();
@@ -79,7 +78,7 @@ export class MiningSession {
   /** Energy figures change at once; pool settings wait for restart(). */
   applySettings(next: Settings): void {
     this.settings = next;
-    Object.assign(this.miner.energy, { watts: next.power, pricePerKwh: next.pricePerKwh, coinPrice: next.coinPrice, feesBtc: next.feesBtc });
+    Object.assign(this.miner.energy, energyFromSettings(next));
   }
 
   async restart(): Promise<void> {
@@ -95,17 +94,12 @@ export class MiningSession {
   }
 
   private async startMiner(): Promise<void> {
-    const s = this.settings;
-    const pools = [{ url: s.stratumURL, user: s.stratumUser, password: s.stratumPassword }];
-    if (s.fallbackStratumURL) pools.push({ url: s.fallbackStratumURL, user: s.fallbackStratumUser || s.stratumUser, password: s.fallbackStratumPassword });
     this.miner = new Miner({
-      pools,
+      ...minerOptionsFromSettings(this.settings),
       transport: nodeTransport,
       clock: hostClock,
       link: this.core.link,
       log: this.o.log,
-      energy: { watts: s.power, pricePerKwh: s.pricePerKwh, coinPrice: s.coinPrice, feesBtc: s.feesBtc },
-      suggestDifficulty: s.suggestDifficulty > 0 ? s.suggestDifficulty : null,
       bestEver: this.bestEver,
       selfTest: this.o.selfTest,
       pollMs: this.o.pollMs,
@@ -113,11 +107,7 @@ export class MiningSession {
       onEvent: (e) => {
         if (e.type === 'best' && e.ever) {
           this.bestEver = e.difficulty;
-          try {
-            this.o.storage?.write(BEST_KEY, String(e.difficulty));
-          } catch (err) {
-            this.o.log?.('warn', `could not save the best difficulty: ${err instanceof Error ? err.message : String(err)}`);
-          }
+          saveBestDifficulty(this.o.storage, e.difficulty, (text) => this.o.log?.('warn', text));
         }
         this.o.onEvent?.(e);
       },

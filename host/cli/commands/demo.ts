@@ -13,6 +13,7 @@ import { MiningSession } from '../../miner/session.ts';
 import { DEMO_ADDRESS } from './pool.ts';
 import { describeEvent, formatDuration, formatHashRate, formatOdds, statusLine } from './miner-format.ts';
 import { intOption, positiveNumberOption } from '../options.ts';
+import { jsonLine, runUntilStopped } from '../run-until.ts';
 
 interface DemoFlags {
   core: CoreKind;
@@ -79,12 +80,12 @@ async function runDemo(f: DemoFlags, print: (s: string) => void): Promise<void> 
       chain.difficulty = e.newDifficulty;
       note(`retarget at height ${e.height}: ${e.actualSeconds.toFixed(0)} s for ${e.expectedSeconds.toFixed(0)} s expected → difficulty ${formatDifficulty(e.oldDifficulty)} → ${formatDifficulty(e.newDifficulty)}`);
     }
-    if (f.json && (e.event === 'block' || e.event === 'retarget')) print(JSON.stringify({ time: new Date().toISOString(), source: 'pool', ...e }));
+    if (f.json && (e.event === 'block' || e.event === 'retarget')) print(jsonLine({ source: 'pool', ...e }));
   });
   const port = await pool.start();
   chain.history.push({ height: pool.chain.height, difficulty: f.chainDifficulty });
   const onEvent = (e: MinerEvent) => {
-    if (f.json) print(JSON.stringify({ time: new Date().toISOString(), event: e.type, ...e, type: undefined }));
+    if (f.json) print(jsonLine({ ...e }));
     else if (e.type !== 'job' && e.type !== 'job-switch' && !(e.type === 'best' && !e.ever)) note(describeEvent(e));
   };
   let session: MiningSession;
@@ -111,27 +112,21 @@ async function runDemo(f: DemoFlags, print: (s: string) => void): Promise<void> 
   }
   const url = session.api!.url;
   if (!f.json) print(`kilohash demo: local pool on 127.0.0.1:${port}, ${session.core.describe}\nweb dashboard: ${url}\nCtrl-C stops everything.`);
-  else print(JSON.stringify({ time: new Date().toISOString(), event: 'demo', pool: `stratum+tcp://127.0.0.1:${port}`, dashboard: url }));
+  else print(jsonLine({ type: 'demo', pool: `stratum+tcp://127.0.0.1:${port}`, dashboard: url }));
 
-  let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => { finish = resolve; });
+  const until = runUntilStopped(f.duration);
   const draw = () => {
     const st = session.status();
-    if (f.json) print(JSON.stringify({ time: new Date().toISOString(), event: 'status', ...st, chain: { ...chain, history: undefined } }));
+    if (f.json) print(jsonLine({ ...st, type: 'status', chain: { ...chain, history: undefined } }));
     else if (live) process.stdout.write('\x1b[H\x1b[2J' + screen(st, chain, url, log));
     else print(statusLine(st));
   };
   const timer = setInterval(draw, live ? 1000 : 5000);
-  const stopTimer = f.duration ? setTimeout(finish, f.duration * 1000) : undefined;
-  process.once('SIGINT', finish);
-  process.once('SIGTERM', finish);
   try {
-    await done;
+    await until.done;
   } finally {
     clearInterval(timer);
-    if (stopTimer) clearTimeout(stopTimer);
-    process.removeListener('SIGINT', finish);
-    process.removeListener('SIGTERM', finish);
+    until.dispose();
     const st = session.status();
     await session.stop();
     await pool.stop();
@@ -139,7 +134,7 @@ async function runDemo(f: DemoFlags, print: (s: string) => void): Promise<void> 
       if (live) process.stdout.write('\x1b[H\x1b[2J');
       print(`demo stopped after ${formatDuration(st.uptimeSeconds)}: ${st.shares.accepted} shares accepted, ${chain.ours} block(s) found, best difficulty ${formatDifficulty(st.bestDifficulty.session)}, ${formatHashRate(st.hashRate.counter.m10)}`);
     } else {
-      print(JSON.stringify({ time: new Date().toISOString(), event: 'summary', ...st, chain: { ...chain } }));
+      print(jsonLine({ ...st, type: 'summary', chain: { ...chain } }));
     }
   }
 }

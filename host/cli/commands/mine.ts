@@ -15,6 +15,7 @@ import { defaultStatePath, fileStorage } from '../../platform/file-storage.ts';
 import { UsageError } from '../errors.ts';
 import { intOption, positiveNumberOption } from '../options.ts';
 import { describeEvent, formatHashRate, statusLine } from './miner-format.ts';
+import { jsonLine, runUntilStopped } from '../run-until.ts';
 
 interface MineFlags {
   pool: string;
@@ -92,16 +93,15 @@ async function runMining(settings: Settings, f: MineFlags, print: (s: string) =>
   let fatal: string | undefined;
   let connected = false;
   let lastDisconnect = '';
-  let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => { finish = resolve; });
+  const until = runUntilStopped(f.duration);
   const onEvent = (e: MinerEvent) => {
     if (e.type === 'connected') connected = true;
     if (e.type === 'disconnected') lastDisconnect = e.reason;
     if (e.type === 'auth-failed') {
       fatal = `the pool refused worker '${e.user}': ${e.reason}${/address/i.test(e.reason) ? '' : ' (on a solo pool the username must be a valid Bitcoin address)'}`;
-      finish();
+      until.stop();
     }
-    if (f.json) print(JSON.stringify({ time: new Date().toISOString(), event: e.type, ...e, type: undefined }));
+    if (f.json) print(jsonLine({ ...e }));
     else print(describeEvent(e));
   };
   const session = await MiningSession.start({
@@ -116,27 +116,21 @@ async function runMining(settings: Settings, f: MineFlags, print: (s: string) =>
   if (session.api && !f.json) print(`status API and dashboard: ${session.api.url}`);
   const report = () => {
     const st: MinerStatus = session.status();
-    print(f.json ? JSON.stringify({ time: new Date().toISOString(), event: 'status', ...st }) : statusLine(st));
+    print(f.json ? jsonLine({ ...st, type: 'status' }) : statusLine(st));
   };
   const interval = setInterval(report, f.interval * 1000);
   const connectTimer = setTimeout(() => {
     if (!connected) {
       fatal = `cannot reach the pool at ${settings.stratumURL}${lastDisconnect ? `: ${lastDisconnect}` : ''}`;
-      finish();
+      until.stop();
     }
   }, f.connectTimeout * 1000);
-  const durationTimer = f.duration ? setTimeout(finish, f.duration * 1000) : undefined;
-  const onSignal = () => finish();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   try {
-    await done;
+    await until.done;
   } finally {
     clearInterval(interval);
     clearTimeout(connectTimer);
-    if (durationTimer) clearTimeout(durationTimer);
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    until.dispose();
     report();
     await session.stop();
   }

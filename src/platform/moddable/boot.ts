@@ -5,6 +5,7 @@
  */
 import type { CoreLink } from '../../core/link.ts';
 import { DEFAULT_SETTINGS, loadSettings, type Settings } from '../../config/settings.ts';
+import { energyFromSettings, minerOptionsFromSettings, readBestDifficulty, saveBestDifficulty } from '../../miner/from-settings.ts';
 import { Miner } from '../../miner/miner.ts';
 import { minerStatus, systemInfo } from '../../miner/status.ts';
 import { parsePoolUrl } from '../../stratum/pool-url.ts';
@@ -31,7 +32,6 @@ export interface Board {
 }
 
 const SETTINGS_KEY = 'settings';
-const BEST_KEY = 'bestDiff';
 
 function readSettings(storage: Storage): Settings {
   const raw = storage.read(SETTINGS_KEY);
@@ -49,8 +49,7 @@ export async function boot(board: Board): Promise<void> {
   let settings = readSettings(board.storage);
   let miner: Miner | undefined;
   let link: CoreLink | undefined;
-  const bestStored = Number(board.storage.read(BEST_KEY));
-  let bestEver = Number.isFinite(bestStored) && bestStored > 0 ? bestStored : 0;
+  let bestEver = readBestDifficulty(board.storage);
 
   let provisioning = false;
   if (board.joinNetwork) {
@@ -72,16 +71,12 @@ export async function boot(board: Board): Promise<void> {
     }
     link ??= board.openCore();
     board.led('self-test');
-    const pools = [{ url: settings.stratumURL, user: settings.stratumUser, password: settings.stratumPassword }];
-    if (settings.fallbackStratumURL) pools.push({ url: settings.fallbackStratumURL, user: settings.fallbackStratumUser || settings.stratumUser, password: settings.fallbackStratumPassword });
     miner = new Miner({
-      pools,
+      ...minerOptionsFromSettings(settings),
       transport: board.transport,
       clock: board.clock,
       link,
       log: (level, text) => trace(`kilohash ${level}: ${text}\n`),
-      energy: { watts: settings.power, pricePerKwh: settings.pricePerKwh, coinPrice: settings.coinPrice, feesBtc: settings.feesBtc },
-      suggestDifficulty: settings.suggestDifficulty > 0 ? settings.suggestDifficulty : null,
       bestEver,
       onEvent: (e) => {
         switch (e.type) {
@@ -93,7 +88,7 @@ export async function boot(board: Board): Promise<void> {
           case 'best':
             if (e.ever) {
               bestEver = e.difficulty;
-              board.storage.write(BEST_KEY, String(e.difficulty));
+              saveBestDifficulty(board.storage, e.difficulty, (text) => trace(`kilohash: ${text}\n`));
             }
             break;
           case 'block-candidate': trace(`kilohash: *** BLOCK CANDIDATE *** ${e.hash}\n`); break;
@@ -122,7 +117,7 @@ export async function boot(board: Board): Promise<void> {
     saveSettings: (next) => {
       settings = next;
       board.storage.write(SETTINGS_KEY, JSON.stringify(next));
-      if (miner) Object.assign(miner.energy, { watts: next.power, pricePerKwh: next.pricePerKwh, coinPrice: next.coinPrice, feesBtc: next.feesBtc });
+      if (miner) Object.assign(miner.energy, energyFromSettings(next));
     },
     restart: () => {
       void (async () => {
