@@ -253,7 +253,7 @@ export class CoreDriver<T = unknown> {
     this.options.onHardwareError = (_w, n) => found.push(n);
     try {
       if (!(await this.push(work))) return { ok: false, reason: 'the core refused the work', found, milliseconds: this.clock.now() - started };
-      while (this.outstanding.length > 0 || this.status.results > 0) {
+      while (this.outstanding.length > 0) {
         if (this.clock.now() - started > timeoutMs) {
           return { ok: false, reason: `no answer within ${timeoutMs} ms`, found, milliseconds: this.clock.now() - started };
         }

@@ -30,6 +30,12 @@ describe('kilohash scan', () => {
     expect(rtl.at(-1)).toMatchObject({ core: 'verilator', engines: 2, scanned: 2000 });
   }, 180_000);
 
+  it('counts only the scanned range, not the self-test it ran first', () => {
+    const r = kilohash(['scan', '--header', genesis.header, '--start', String(genesis.nonce - 1000), '--count', '2000', '--self-test', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(jsonLines(r.stdout).at(-1)).toMatchObject({ summary: true, scanned: 2000, found: 1, complete: true });
+  });
+
   it('prints a readable report without --json', () => {
     const r = kilohash(['scan', '--header', genesis.header, '--start', `0x${(genesis.nonce - 100).toString(16)}`, '--count', '200']);
     expect(r.code, r.stderr).toBe(0);
