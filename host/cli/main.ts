@@ -12,11 +12,12 @@ import { registerDemo } from './commands/demo.ts';
 import { registerFirmware } from './commands/firmware.ts';
 import { registerSynth } from './commands/synth.ts';
 import { exitCodeFor } from './errors.ts';
+import { KILOHASH_VERSION } from '../../src/miner/status.ts';
 
 export function buildProgram(print: (s: string) => void = (s) => process.stdout.write(s + '\n')): Command {
   const program = new Command('kilohash')
     .description('ESP32 + FPGA Bitcoin solo miner: firmware tools, simulators and a local pool')
-    .version('0.1.0')
+    .version(KILOHASH_VERSION)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerJob(program, print);

@@ -9,7 +9,6 @@ import { Miner, type MinerEvent } from '../../src/miner/miner.ts';
 import { minerStatus, systemInfo, type MinerStatus } from '../../src/miner/status.ts';
 import type { Log, Storage } from '../../src/platform/interfaces.ts';
 import type { StratumClientOptions } from '../../src/stratum/client.ts';
-import { parsePoolUrl } from '../../src/stratum/pool-url.ts';
 import { type CoreKind, openCore, type OpenedCore } from '../core/open-core.ts';
 import { hostClock, nodeTransport } from '../platform/node.ts';
 import { startApiServer, type ApiServer } from './http-server.ts';
@@ -71,8 +70,7 @@ export class MiningSession {
   }
 
   info(): ReturnType<typeof systemInfo> {
-    const ep = parsePoolUrl(this.settings.stratumURL);
-    return systemInfo(this.status(), { hostname: hostname(), version: '0.1.0', boardName: this.core.describe, stratumPort: ep.port, stratumURL: ep.host });
+    return systemInfo(this.status(), { hostname: hostname(), boardName: this.core.describe });
   }
 
   /** Energy figures change at once; pool settings wait for restart(). */

@@ -6,7 +6,10 @@
  */
 import { HASHES_PER_DIFFICULTY, coinbaseHeight, economics, type Economics } from './economics.ts';
 import type { Miner, MinerState } from './miner.ts';
+import { parsePoolUrl } from '../stratum/pool-url.ts';
 import { nbitsToDifficulty } from '../work/target.ts';
+
+export const KILOHASH_VERSION = '0.1.0';
 
 export interface RateSet {
   m1: number;
@@ -96,7 +99,9 @@ export function formatDifficulty(d: number): string {
  * `GET /api/system/info`, AxeOS-shaped: the fields whose meaning is the same carry the same
  * names and units (hashRate in GH/s, power in W, bestDiff as a string); ours follow.
  */
-export function systemInfo(st: MinerStatus, extra: { hostname: string; version: string; boardName: string; stratumPort: number; stratumURL: string }) {
+export function systemInfo(st: MinerStatus, extra: { hostname: string; boardName: string }) {
+  // AxeOS splits the pool into host and port; this is the pool in use (primary or fallback).
+  const pool = parsePoolUrl(st.pool.url);
   return {
     power: st.energy.watts,
     hashRate: st.hashRate.counter.m1 / 1e9,
@@ -108,13 +113,13 @@ export function systemInfo(st: MinerStatus, extra: { hostname: string; version: 
     sharesRejected: st.shares.rejected,
     sharesRejectedReasons: Object.entries(st.shares.rejectReasons).map(([message, count]) => ({ message, count })),
     uptimeSeconds: st.uptimeSeconds,
-    stratumURL: extra.stratumURL,
-    stratumPort: extra.stratumPort,
+    stratumURL: pool.host,
+    stratumPort: pool.port,
     stratumUser: st.pool.user,
     stratumDiff: st.pool.difficulty,
     isUsingFallbackStratum: 0,
     hostname: extra.hostname,
-    version: extra.version,
+    version: KILOHASH_VERSION,
     boardVersion: extra.boardName,
     ASICModel: 'kilohash-fpga',
     smallCoreCount: st.core.engines,

@@ -8,7 +8,6 @@ import { DEFAULT_SETTINGS, loadSettings, type Settings } from '../../config/sett
 import { energyFromSettings, minerOptionsFromSettings, readBestDifficulty, saveBestDifficulty } from '../../miner/from-settings.ts';
 import { Miner } from '../../miner/miner.ts';
 import { minerStatus, systemInfo } from '../../miner/status.ts';
-import { parsePoolUrl } from '../../stratum/pool-url.ts';
 import type { ApiHost } from '../../ui/api.ts';
 import type { Clock, Storage, TransportFactory } from '../interfaces.ts';
 import { serveApi } from './http-server.ts';
@@ -109,8 +108,7 @@ export async function boot(board: Board): Promise<void> {
     info: () => {
       const st = miner ? minerStatus(miner, board.clock.now()) : null;
       if (!st) return { provisioning, hostname: 'kilohash', boardVersion: board.name };
-      const ep = parsePoolUrl(settings.stratumURL);
-      return systemInfo(st, { hostname: 'kilohash', version: '0.1.0', boardName: board.name, stratumPort: ep.port, stratumURL: ep.host });
+      return systemInfo(st, { hostname: 'kilohash', boardName: board.name });
     },
     status: () => (miner ? minerStatus(miner, board.clock.now()) : { state: provisioning ? 'setup' : 'starting' }),
     settings: () => settings,
