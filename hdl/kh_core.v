@@ -31,7 +31,7 @@ module kh_core #(
 
   localparam [31:0] MAGIC   = 32'h4b484153;
   localparam [31:0] VERSION = 32'h00010000;
-  localparam [31:0] CYCLES_PER_NONCE = 32'd128;
+  localparam [31:0] CYCLES_PER_NONCE = 32'd134;
   localparam [31:0] CAPS = (CYCLES_PER_NONCE << 20) | (32'd16 << 12) | (32'd2 << 8) | ENGINES;
   localparam [7:0] CMD_READ = 8'h52, CMD_WRITE = 8'h57;
   localparam [5:0] A_MAGIC = 6'h00, A_VERSION = 6'h01, A_CAPS = 6'h02, A_CLOCK = 6'h03, A_CONTROL = 6'h04,
@@ -275,9 +275,10 @@ module kh_core #(
     endcase
   endfunction
 
-  // ── mining side: queue → active work → engines ─────────────────────────────────────────
+  // ── mining side: queue → active work → engine ──────────────────────────────────────────
+  // The midstate stays here (every pass loads it into the lanes); the tail words go straight
+  // into the lanes' message memories as the loader reads them.
   reg [255:0] midstate;
-  reg [95:0]  tail;
   reg [31:0]  first_nonce, last_nonce;
   reg [5:0]   threshold;
   reg [1:0]   load_state;   // 0 idle, 1 loading, 2 starting, 3 running
@@ -285,65 +286,56 @@ module kh_core #(
   reg         engine_start;
   reg [1:0]   settle;
 
-  wire [ENGINES-1:0] e_busy, e_found, e_hashed;
-  wire [32*ENGINES-1:0] e_nonce;
-  wire any_busy = |e_busy;
+  wire               e_busy, e_found, e_hashed;
+  wire [ENGINES-1:0] e_lanes;
+  wire [31:0]        e_base;
+  wire [3:0]         e_count;
+  wire               word_valid = load_state == 2'd1 && load_idx != 5'd0;
+  wire [3:0]         word_idx_l = load_idx[3:0] - 4'd1;
+  kh_engine #(.LANES(ENGINES)) engine (
+      .clk(clk), .rst(core_rst), .start(engine_start), .stop(do_abort),
+      .first_nonce(first_nonce), .last_nonce(last_nonce), .midstate(midstate),
+      .load(word_valid), .load_idx(word_idx_l), .load_word(mem_rdata), .threshold(threshold),
+      .busy(e_busy), .found(e_found), .found_lanes(e_lanes), .found_base(e_base),
+      .hashed(e_hashed), .hashed_count(e_count));
+  wire any_busy = e_busy;
 
-  genvar gi;
-  generate
-    for (gi = 0; gi < ENGINES; gi = gi + 1) begin : engine
-      wire [32:0] first_i = {1'b0, first_nonce} + gi;
-      kh_engine e (.clk(clk), .rst(core_rst), .start(engine_start && !first_i[32]), .stop(do_abort),
-                   .first_nonce(first_i[31:0]), .last_nonce(last_nonce), .stride(ENGINES[7:0]),
-                   .midstate(midstate), .tail(tail), .threshold(threshold),
-                   .busy(e_busy[gi]), .found(e_found[gi]), .found_nonce(e_nonce[32*gi +: 32]),
-                   .hashed(e_hashed[gi]));
-    end
-  endgenerate
-
-  // Results: engines report at most once per 127 cycles each, so a pending flag per engine
-  // and one push per cycle never loses one.
+  // Results: a pass reports its lanes at once, one pass per 134 cycles, so they leave one per
+  // cycle (lowest lane first) long before the next pass can report.
   reg [ENGINES-1:0] pending;
-  reg [32*ENGINES-1:0] pending_nonce;
-  // The lowest pending engine wins this cycle (combinational priority pick).
+  reg [31:0]        pending_base;
   reg [ENGINES-1:0] grant;
+  reg [31:0]        grant_idx;
   integer j;
   always @* begin
     grant = {ENGINES{1'b0}};
-    for (j = ENGINES - 1; j >= 0; j = j - 1) if (pending[j]) grant = {{ENGINES-1{1'b0}}, 1'b1} << j;
+    grant_idx = 32'd0;
+    for (j = ENGINES - 1; j >= 0; j = j - 1) if (pending[j]) begin
+      grant = {{ENGINES-1{1'b0}}, 1'b1} << j;
+      grant_idx = j;
+    end
   end
-  integer m;
   always @(posedge clk) begin
     fifo_push <= 1'b0;
     if (core_rst) begin
       pending <= {ENGINES{1'b0}};
-    end else begin
-      for (m = 0; m < ENGINES; m = m + 1) begin
-        if (grant[m]) begin
-          fifo_push <= 1'b1;
-          fifo_din  <= {active_id, pending_nonce[32*m +: 32]};
-        end
-        if (e_found[m]) begin
-          pending_nonce[32*m +: 32] <= e_nonce[32*m +: 32];
-        end
-      end
-      pending <= (pending & ~grant) | e_found;
+    end else if (e_found) begin
+      pending      <= e_lanes;
+      pending_base <= e_base;
+    end else if (pending != {ENGINES{1'b0}}) begin
+      fifo_push <= 1'b1;
+      fifo_din  <= {active_id, pending_base + grant_idx};
+      pending   <= pending & ~grant;
     end
   end
 
   // Nonce and cycle counters.
-  integer k;
-  reg [7:0] hashed_now;
-  always @* begin
-    hashed_now = 8'd0;
-    for (k = 0; k < ENGINES; k = k + 1) hashed_now = hashed_now + {7'd0, e_hashed[k]};
-  end
   always @(posedge clk) begin
     if (core_rst) begin
       nonces <= 64'd0;
       cycles <= 64'd0;
     end else begin
-      nonces <= nonces + {56'd0, hashed_now};
+      if (e_hashed) nonces <= nonces + {60'd0, e_count};
       cycles <= cycles + 64'd1;
     end
   end
@@ -377,8 +369,7 @@ module kh_core #(
               5'd2: midstate[191:160] <= mem_rdata;  5'd3: midstate[159:128] <= mem_rdata;
               5'd4: midstate[127:96]  <= mem_rdata;  5'd5: midstate[95:64]   <= mem_rdata;
               5'd6: midstate[63:32]   <= mem_rdata;  5'd7: midstate[31:0]    <= mem_rdata;
-              5'd8: tail[95:64] <= mem_rdata;        5'd9: tail[63:32] <= mem_rdata;
-              5'd10: tail[31:0] <= mem_rdata;        5'd11: first_nonce <= mem_rdata;
+              5'd11: first_nonce <= mem_rdata;
               5'd12: last_nonce <= mem_rdata;        5'd13: active_id <= mem_rdata[15:0];
               5'd14: threshold <= (mem_rdata[5:0] == 6'd0) ? 6'd1 : (mem_rdata[5:0] > 6'd32 ? 6'd32 : mem_rdata[5:0]);
               default: ;

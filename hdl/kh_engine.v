@@ -1,159 +1,208 @@
-// One double-SHA-256 mining engine: a single round unit used iteratively.
-//   hash 1: 64 rounds of the header's second block from the midstate
-//   2 cycles: H1 = midstate + state into the message window; then h + K0 + W0 for hash 2
-//   hash 2: only 61 rounds — the top hash word H7 = IV7 + h64 and h64 = e61, so the last
-//           three rounds cannot change whether a nonce is reported
-//   1 cycle: compare, step to the next nonce
-// = 128 clock cycles per nonce. The engine walks first, first+stride, … ≤ last.
-// Each round's h + K[t] + W[t] is formed one cycle earlier (from g, which becomes h), which
-// takes the K table and two adders off the round's critical path.
+// The mining engine: LANES hashing lanes (kh_lane) in lockstep under one sequencer.
+// Everything that is the same for every nonce of a pass lives here once — the round counter,
+// the K table, the memory addresses, the midstate, the range and the threshold — so adding a
+// lane adds only its datapath. Lane i hashes base + i; each pass advances base by LANES, so
+// the lanes split a work's range interleaved, as docs/core-protocol.md says of engines.
+//
+// One pass, in clock cycles (docs/core-design.md has the cycle table):
+//   A0, A1       load the midstate (two steps, so h + K0 + W0 is formed from g like any round)
+//   R1 0..63     hash 1; rounds 61-63 already start feeding hash 1's output out (below)
+//   U0..U6       hash 1's output H = midstate + state, one word per cycle through each lane's
+//                schedule adder into hash 2's message memory; the state is loaded with IV
+//   R2 0..60     hash 2, 61 rounds: the share test needs only H7 = IV7 + e after round 60
+// = 134 cycles; the next pass's A0 is also the cycle that tests this pass's result.
+// Before a work's first pass: one cycle per lane to write each lane's nonce word (W3).
 `default_nettype none
-module kh_engine (
-    input  wire         clk,
-    input  wire         rst,
-    input  wire         start,        // pulse: begin the range below (ignored while busy)
-    input  wire         stop,        // pulse: drop the range (nothing more is reported)
-    input  wire [31:0]  first_nonce,
-    input  wire [31:0]  last_nonce,   // inclusive
-    input  wire [7:0]   stride,
-    input  wire [255:0] midstate,     // {H0 … H7} after the first 64 header bytes
-    input  wire [95:0]  tail,         // W0..W2 of the second block
-    input  wire [5:0]   threshold,    // leading zero bits wanted, 1..32
-    output wire         busy,
-    output reg          found,        // pulse: found_nonce meets the threshold
-    output reg  [31:0]  found_nonce,
-    output reg          hashed        // pulse: one more nonce done
+module kh_engine #(
+    parameter integer LANES = 1
+) (
+    input  wire             clk,
+    input  wire             rst,
+    input  wire             start,       // pulse: begin the range below (ignored while busy)
+    input  wire             stop,        // pulse: drop the range (nothing more is reported)
+    input  wire [31:0]      first_nonce,
+    input  wire [31:0]      last_nonce,  // inclusive
+    input  wire [255:0]     midstate,    // {H0 … H7} after the first 64 header bytes
+    input  wire             load,        // while idle: work word load_idx (0-10) is load_word
+    input  wire [3:0]       load_idx,
+    input  wire [31:0]      load_word,
+    input  wire [5:0]       threshold,   // leading zero bits wanted, 1..32
+    output wire             busy,
+    output reg              found,       // pulse: found_lanes of the pass at found_base met it
+    output reg  [LANES-1:0] found_lanes,
+    output reg  [31:0]      found_base,
+    output reg              hashed,      // pulse: hashed_count more nonces done
+    output reg  [3:0]       hashed_count
 );
-  localparam [2:0] IDLE = 3'd0, ARM = 3'd6, HASH1 = 3'd1, LOAD2 = 3'd2, PRE2 = 3'd3, HASH2 = 3'd4, CHECK = 3'd5;
-  localparam [255:0] IV = {32'h6a09e667, 32'hbb67ae85, 32'h3c6ef372, 32'ha54ff53a,
-                           32'h510e527f, 32'h9b05688c, 32'h1f83d9ab, 32'h5be0cd19};
+  localparam [2:0] IDLE = 3'd0, W3 = 3'd1, A0 = 3'd2, A1 = 3'd3, R1 = 3'd4, U = 3'd5, R2 = 3'd6;
+  localparam [31:0] IV6 = 32'h1f83d9ab, IV7 = 32'h5be0cd19, K0 = 32'h428a2f98;
+  localparam [7:0] ZERO_WORD = 8'h05;   // hash 1's W5: padding, always zero
 
-  reg [2:0]   phase_reg;
-  reg [5:0]   t_reg;
-  reg [255:0] state_reg;
-  reg [511:0] w_reg;
-  reg [31:0]  nonce_reg, last_reg;
-  reg [7:0]   stride_reg;
-  reg [31:0]  hkw_reg;      // h + K[t] + W[t] for the round about to run
-  reg [31:0]  mask_reg;     // the top `threshold` bits set: those must be zero to report
-  reg [31:0]  next_nonce_reg;
-  reg         more_reg;     // next_nonce_reg is still in range (formed during hash 2)
+  wire [31:0] m0 = midstate[255:224], m1 = midstate[223:192];
+  wire [31:0] m4 = midstate[127:96],  m5 = midstate[95:64];
 
-  assign busy = phase_reg != IDLE;
+  reg [2:0]  phase;
+  reg [5:0]  t;
+  reg        check;        // this cycle tests the pass that just ended
+  reg [31:0] nonce_w;      // the next nonce word to write: a pass's lane 0 nonce + 2·LANES
+                           // by the time it is tested (its own and the next pass's words)
+  reg [31:0] remaining;    // last - (this pass's lane 0 nonce)
+  reg [31:0] mask;         // byte-swapped: the bits of IV7 + e that must be zero
+  wire [31:0] k_cur;       // K for the h + K + W formed this cycle
 
-  wire [31:0]  k_ahead, k0;
-  reg  [31:0]  k_reg;        // K[t+1], looked up a cycle earlier still
-  wire [255:0] round_out;
-  wire [511:0] w_next;
-  kh_sha256_k        k_rom  (.t(t_reg + 6'd2), .k(k_ahead));
-  kh_sha256_k        k_rom0 (.t(6'd0), .k(k0));
-  kh_sha256_round    round (.state_in(state_reg), .hkw(hkw_reg), .state_out(round_out));
-  // Next round's h is this round's g; its W is the next word of the window.
-  wire [31:0] hkw_next = state_reg[63:32] + k_reg + w_reg[479:448];
-  // Round 0 of hash 1 for any nonce: h = midstate H7, W0 = tail word 0 (fixed per work).
-  wire [31:0] hkw_first = midstate[31:0] + k0 + tail[95:64];
-  kh_sha256_schedule sched (.w_in(w_reg), .w_out(w_next));
+  assign busy = phase != IDLE || check;
 
   function [31:0] bswap(input [31:0] v);
     bswap = {v[7:0], v[15:8], v[23:16], v[31:24]};
   endfunction
 
-  // The second block of hash 1 for a nonce: tail, the nonce as the header stores it, padding.
-  function [511:0] block2(input [31:0] nonce);
-    block2 = {tail, bswap(nonce), 32'h80000000, 320'd0, 32'd640};
-  endfunction
+  // ── per-cycle control, decoded from (phase, t) ──────────────────────────────────────────
+  wire in_r1 = phase == R1, in_r2 = phase == R2, in_u = phase == U;
+  wire rounds = in_r1 || in_r2;
+  wire at_a0 = phase == A0, at_a1 = phase == A1, at_u5 = in_u && t == 6'd5, at_u6 = in_u && t == 6'd6;
+  wire tail1 = in_r1 && t >= 6'd61;      // hash 1's last rounds: its output starts to leave
 
-  // Hash 1's output: the state after 64 rounds plus the midstate, word by word.
-  wire [255:0] h1 = {midstate[255:224] + state_reg[255:224], midstate[223:192] + state_reg[223:192],
-                     midstate[191:160] + state_reg[191:160], midstate[159:128] + state_reg[159:128],
-                     midstate[127:96]  + state_reg[127:96],  midstate[95:64]   + state_reg[95:64],
-                     midstate[63:32]   + state_reg[63:32],   midstate[31:0]    + state_reg[31:0]};
+  // Hash 1 starts from the midstate in two steps: A0 loads it shifted back one round, A1
+  // shifts it into place while h + K0 + W0 is formed from g = M7 like any round's.
+  // Hash 2 starts from IV in one (U5) and holds it while h + K0 + W0 is formed (U6): there
+  // g = IV6, so K's ROM supplies IV7 + K0 - IV6 instead of K0.
+  wire        a_ld = at_a0 || at_a1;
+  wire [31:0] a_word = at_a0 ? m1 : m0;
+  wire [31:0] e_word = at_a0 ? m5 : m4;
+  wire        e_from_d = in_u && t <= 6'd3;
+  wire        w1_mem = at_a0 || at_a1 || at_u6 || (rounds && t <= 6'd13);
+  wire        w2_clr = tail1 || (in_u && t <= 6'd5);
+  wire        w16_e = tail1 || (in_u && t <= 6'd4);
 
-  // After 61 rounds of hash 2, e holds what h would hold after 64: H7 = IV7 + e61.
-  wire [31:0] h7 = 32'h5be0cd19 + state_reg[127:96];
-  // The hash read as a little-endian number starts with bswap(H7): its leading zero bits
-  // must cover the mask (fixed per range, so no shifter sits on the path to `found`).
-  wire        meets = (bswap(h7) & mask_reg) == 32'd0;
-  wire [32:0] next_nonce = {1'b0, nonce_reg} + {25'd0, stride_reg};
+  // Writes: the schedule's words, hash 1's output, nonce words, and the work's words.
+  wire [5:0] t2 = t + 6'd2;
+  wire       w3_now = (phase == W3) || (in_r2 && t >= 6'd52 && t < 6'd52 + LANES[5:0]);
+  wire [5:0] w3_lane = (phase == W3) ? t : t - 6'd52;
+  reg        we_all;
+  reg  [7:0] waddr;
+  always @* begin
+    we_all = 1'b0;
+    waddr  = ZERO_WORD;
+    if (in_r1 && t >= 6'd14 && t <= 6'd61)      begin we_all = 1'b1; waddr = {2'b00, t2}; end
+    else if (tail1)                             begin we_all = 1'b1; waddr = (t == 6'd62) ? 8'h47 : 8'h46; end
+    else if (in_u && t <= 6'd5)                 begin we_all = 1'b1; waddr = 8'h45 - {2'b00, t}; end
+    else if (in_r2 && t >= 6'd14 && t <= 6'd51) begin we_all = 1'b1; waddr = {2'b01, t2}; end
+    else if (w3_now)                            waddr = 8'h03;
+    else if (phase == IDLE && load && load_idx <= 4'd10) begin
+      we_all = 1'b1;
+      waddr  = load_idx[3] ? {6'd0, load_idx[1:0]} : {5'b10000, load_idx[2:0]};
+    end
+  end
+  wire        wsel_init = w3_now || phase == IDLE;
+  wire [31:0] init_word = (phase == IDLE) ? load_word : bswap(nonce_w);
 
+  // Read addresses, presented this cycle for the next one.
+  reg [7:0] raddr_near, raddr_far;
+  always @* begin
+    raddr_far = ZERO_WORD;
+    if (in_r1 && t <= 6'd60) raddr_far = {2'b00, t - 6'd12};
+    else if (in_r2)          raddr_far = {2'b01, t - 6'd12};
+    case (phase)
+      A0: raddr_near = 8'h01;
+      A1: raddr_near = 8'h02;
+      R1: raddr_near = (t <= 6'd12) ? {2'b00, t + 6'd3} : (t <= 6'd60) ? {2'b00, t - 6'd4} : 8'h87 - {2'b00, t - 6'd61};
+      U:  raddr_near = (t <= 6'd4) ? 8'h84 - {2'b00, t} : (t == 6'd5) ? 8'h41 : 8'h42;
+      R2: raddr_near = (t <= 6'd12) ? {2'b01, t + 6'd3} : (t <= 6'd59) ? {2'b01, t - 6'd4} : 8'h00;
+      default: raddr_near = 8'h00;
+    endcase
+  end
+
+  // K for next cycle's h + K + W: K0 ahead of each hash's first round, K[t+2] in round t.
+  wire [6:0] k_addr = at_a0 ? 7'd0 : at_u5 ? 7'd64 : (at_a1 || at_u6) ? 7'd1 : {1'b0, t2};
+  kh_sha256_k #(.EXTRA(IV7 + K0 - IV6)) k_rom (.clk(clk), .addr(k_addr), .k(k_cur));
+
+  // ── lanes ───────────────────────────────────────────────────────────────────────────────
+  wire [LANES-1:0] meets;
+  genvar gi;
+  generate
+    for (gi = 0; gi < LANES; gi = gi + 1) begin : lane
+      kh_lane l (
+          .clk(clk), .a_ld(a_ld), .a_word(a_word), .e_ld(a_ld), .e_from_d(e_from_d), .e_word(e_word),
+          .m_ld(at_a0), .m_words({midstate[191:128], midstate[63:0]}), .iv_ld(at_u5), .hold(at_u6), .k(k_cur), .w1_mem(w1_mem), .w2_clr(w2_clr), .w16_e(w16_e),
+          .we(we_all || (w3_now && w3_lane == gi)), .waddr(waddr), .wsel_init(wsel_init), .init_word(init_word),
+          .raddr_far(raddr_far), .raddr_near(raddr_near), .mask(mask), .meets(meets[gi]));
+    end
+  endgenerate
+
+  // Lane i's nonce is in range while base + i <= last, i.e. i <= remaining.
+  reg [LANES-1:0] valid;
+  reg [3:0]       n_valid;
+  integer vi;
+  always @* begin
+    n_valid = 4'd0;
+    for (vi = 0; vi < LANES; vi = vi + 1) begin
+      valid[vi] = remaining >= vi;
+      n_valid = n_valid + {3'd0, valid[vi]};
+    end
+  end
+  wire more = remaining >= LANES;
+  wire [32:0] span = {1'b0, last_nonce} - {1'b0, first_nonce};
+
+  // ── sequencer ───────────────────────────────────────────────────────────────────────────
   always @(posedge clk) begin
     found  <= 1'b0;
     hashed <= 1'b0;
     if (rst) begin
-      phase_reg <= IDLE;
-      t_reg     <= 6'd0;
+      phase <= IDLE;
+      t     <= 6'd0;
+      check <= 1'b0;
     end else begin
-      case (phase_reg)
-        IDLE: if (start) begin
-          nonce_reg  <= first_nonce;
-          last_reg   <= last_nonce;
-          stride_reg <= (stride == 8'd0) ? 8'd1 : stride;
-          mask_reg   <= (threshold >= 6'd32) ? 32'hffffffff : ~(32'hffffffff >> threshold);
-          phase_reg  <= ARM;
+      check <= 1'b0;
+      if (check) begin
+        hashed       <= 1'b1;
+        hashed_count <= n_valid;
+        found        <= |(meets & valid);
+        found_lanes  <= meets & valid;
+        found_base   <= nonce_w - 2 * LANES;
+        if (phase == A0) remaining <= remaining - LANES;
+      end
+      if (w3_now) nonce_w <= nonce_w + 32'd1;
+      case (phase)
+        IDLE: if (start && !span[32]) begin
+          nonce_w   <= first_nonce;
+          remaining <= span[31:0];
+          mask      <= bswap((threshold >= 6'd32) ? 32'hffffffff : ~(32'hffffffff >> threshold));
+          t         <= 6'd0;
+          phase     <= W3;
         end
-        // One cycle per range: check it from registers, then load the first nonce.
-        ARM: if (nonce_reg <= last_reg) begin
-          state_reg  <= midstate;
-          w_reg      <= block2(nonce_reg);
-          hkw_reg    <= hkw_first;
-          k_reg      <= 32'h71374491;   // K[1]
-          t_reg      <= 6'd0;
-          phase_reg  <= HASH1;
-        end else begin
-          phase_reg  <= IDLE;
+        W3: begin
+          t <= t + 6'd1;
+          if (t == LANES[5:0] - 6'd1) phase <= A0;
         end
-        HASH1: begin
-          state_reg <= round_out;
-          w_reg     <= w_next;
-          hkw_reg   <= hkw_next;
-          k_reg     <= k_ahead;
-          t_reg     <= t_reg + 6'd1;            // wraps to 0 after round 63
-          if (t_reg == 6'd63) phase_reg <= LOAD2;
+        A0: phase <= A1;
+        A1: begin
+          t     <= 6'd0;
+          phase <= R1;
         end
-        LOAD2: begin
-          state_reg <= IV;
-          w_reg     <= {h1, 32'h80000000, 192'd0, 32'd256};
-          phase_reg <= PRE2;
+        R1: begin
+          t <= t + 6'd1;
+          if (t == 6'd63) phase <= U;
         end
-        PRE2: begin
-          hkw_reg   <= 32'h5be0cd19 + k0 + w_reg[511:480];   // IV7 + K0 + H1[0]
-          k_reg     <= 32'h71374491;                         // K[1]
-          phase_reg <= HASH2;
-        end
-        HASH2: begin
-          // The next nonce and whether it is in range, settled long before CHECK needs them.
-          next_nonce_reg <= next_nonce[31:0];
-          more_reg       <= !next_nonce[32] && next_nonce[31:0] <= last_reg;
-          state_reg <= round_out;
-          w_reg     <= w_next;
-          hkw_reg   <= hkw_next;
-          k_reg     <= k_ahead;
-          t_reg     <= t_reg + 6'd1;
-          if (t_reg == 6'd60) phase_reg <= CHECK;
-        end
-        CHECK: begin
-          hashed <= 1'b1;
-          if (meets) begin
-            found       <= 1'b1;
-            found_nonce <= nonce_reg;
-          end
-          t_reg <= 6'd0;
-          if (more_reg && !stop) begin
-            nonce_reg <= next_nonce_reg;
-            state_reg <= midstate;
-            w_reg     <= block2(next_nonce_reg);
-            hkw_reg   <= hkw_first;
-            k_reg     <= 32'h71374491;
-            phase_reg <= HASH1;
-          end else begin
-            phase_reg <= IDLE;
+        U: begin
+          t <= t + 6'd1;
+          if (t == 6'd6) begin
+            t     <= 6'd0;
+            phase <= R2;
           end
         end
-        default: phase_reg <= IDLE;
+        R2: begin
+          t <= t + 6'd1;
+          if (t == 6'd60) begin
+            check <= 1'b1;
+            phase <= more ? A0 : IDLE;
+          end
+        end
+        default: phase <= IDLE;
       endcase
-      if (stop && phase_reg != CHECK) begin
-        phase_reg <= IDLE;
-        t_reg     <= 6'd0;
+      if (stop) begin
+        phase <= IDLE;
+        check <= 1'b0;
+        t     <= 6'd0;
       end
     end
   end

@@ -10,18 +10,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CoreLinkError, type CoreLink, type ReadyLine } from '../../src/core/link.ts';
 import { bytesToHex, hexToBytes } from '../../src/work/bytes.ts';
-import { buildSimulation, type Simulator, simulatorAvailable } from '../hdl/simulators.ts';
+import { buildSimulation, CORE_RTL, type Simulator, simulatorAvailable } from '../hdl/simulators.ts';
 
-export const RTL_SOURCES = [
-  'kh_sha256_k.v',
-  'kh_sha256_round.v',
-  'kh_sha256_schedule.v',
-  'kh_engine.v',
-  'kh_spi_slave.v',
-  'kh_result_fifo.v',
-  'kh_core.v',
-  'kh_top.v',
-];
+const RTL_SOURCES = [...CORE_RTL, 'kh_top.v'];
 
 const HARNESS = fileURLToPath(new URL('./harness.cpp', import.meta.url));
 

@@ -13,6 +13,17 @@ export type Simulator = 'icarus' | 'verilator';
 export const HDL_DIR = fileURLToPath(new URL('../../hdl/', import.meta.url));
 const CACHE = resolve(fileURLToPath(new URL('../../', import.meta.url)), 'build', 'sim');
 
+/** The engine's RTL (relative to hdl/), and the whole core's: one list for tests, co-sim and lint. */
+export const ENGINE_RTL = ['kh_sha256_k.v', 'kh_sha256_round.v', 'kh_lane.v', 'kh_engine.v'];
+export const CORE_RTL = [...ENGINE_RTL, 'kh_spi_slave.v', 'kh_result_fifo.v', 'kh_core.v'];
+
+/** Cycles per nonce as the RTL declares it (kh_core.v's CYCLES_PER_NONCE): one source. */
+export function rtlCyclesPerNonce(): number {
+  const m = /localparam \[31:0\] CYCLES_PER_NONCE = 32'd(\d+);/.exec(readFileSync(join(HDL_DIR, 'kh_core.v'), 'utf8'));
+  if (!m) throw new Error('kh_core.v does not declare CYCLES_PER_NONCE');
+  return Number(m[1]);
+}
+
 export function simulatorAvailable(sim: Simulator): boolean {
   const tool = sim === 'icarus' ? 'iverilog' : 'verilator';
   return spawnSync(tool, ['-V'], { encoding: 'utf8' }).error === undefined;

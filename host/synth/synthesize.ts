@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HDL_DIR } from '../hdl/simulators.ts';
+import { HDL_DIR, rtlCyclesPerNonce } from '../hdl/simulators.ts';
 import { fileBytes, fileText, icepack, icepll, nextpnr, yosys, type Tree } from './toolchain.ts';
 
 export type Device = 'up5k' | 'hx8k';
@@ -59,13 +59,6 @@ const BOARDS: Record<Device, { top: string; nextpnrArgs: string[]; pcf: string |
   up5k: { top: 'kh_top_icev', nextpnrArgs: ['--up5k', '--package', 'sg48'], pcf: 'boards/icev_wireless/icev_wireless.pcf' },
   hx8k: { top: 'kh_top', nextpnrArgs: ['--hx8k', '--package', 'ct256', '--pcf-allow-unconstrained'], pcf: null },
 };
-
-/** Cycles per nonce as the RTL declares it (kh_core.v's CYCLES_PER_NONCE): one source. */
-export function rtlCyclesPerNonce(): number {
-  const m = /localparam \[31:0\] CYCLES_PER_NONCE = 32'd(\d+);/.exec(readFileSync(join(HDL_DIR, 'kh_core.v'), 'utf8'));
-  if (!m) throw new Error('kh_core.v does not declare CYCLES_PER_NONCE');
-  return Number(m[1]);
-}
 
 async function pllHeader(clockMhz: number): Promise<string> {
   const r = await icepll(['-i', '12', '-o', String(clockMhz)]);

@@ -14,7 +14,7 @@ import type { CoreLink } from '../../src/core/link.ts';
 import { CoreModel } from '../../src/core/model/core-model.ts';
 import { CONTROL_RESET, ERR, REG, decodeStatus, frameBytes } from '../../src/core/protocol.ts';
 import { CosimLink } from '../../host/cosim/bridge.ts';
-import { simulatorAvailable } from '../../host/hdl/simulators.ts';
+import { rtlCyclesPerNonce, simulatorAvailable } from '../../host/hdl/simulators.ts';
 import { openCore, type CoreKind, type OpenedCore } from '../../host/core/open-core.ts';
 import { scanRange } from '../../host/core/scan.ts';
 import { hostClock } from '../../host/platform/node.ts';
@@ -135,9 +135,9 @@ for (const p of PROFILES) {
       expect(id.engines).toBe(p.engines);
       if (p.kind === 'model') expect(id.cyclesPerNonce).toBe(1);
       else {
-        expect(id.cyclesPerNonce).toBe(128);
+        expect(id.cyclesPerNonce).toBe(rtlCyclesPerNonce());
         expect(id.clockHz).toBe(36_000_000);
-        expect(id.nominalHashRate).toBe((36_000_000 * p.engines) / 128);
+        expect(id.nominalHashRate).toBe((36_000_000 * p.engines) / rtlCyclesPerNonce());
       }
     });
 
@@ -222,8 +222,8 @@ describe.skipIf(!simulatorAvailable('verilator'))('queue refill without gaps (RT
       await d.poll();
       const before = d.stats.hashes;
       const start = link.cycles;
-      // Hashing 3·n nonces on 2 engines takes 3·n·128/2 cycles; allow 64 cycles per work switch.
-      const budget = (3 * n * 128) / 2 + 3 * 64;
+      // Hashing 3·n nonces on 2 engines takes 3·n·C/2 cycles; allow 64 cycles per work switch.
+      const budget = (3 * n * rtlCyclesPerNonce()) / 2 + 3 * 64;
       await link.runCycles(budget - (link.cycles - start));
       await d.poll();
       expect(d.stats.hashes).toBe(3 * n);

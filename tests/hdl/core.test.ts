@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildTestbench, runTestbench, simulatorAvailable, type Simulator } from '../../host/hdl/simulators.ts';
+import { buildTestbench, CORE_RTL, rtlCyclesPerNonce, runTestbench, simulatorAvailable, type Simulator } from '../../host/hdl/simulators.ts';
 import { hexToBytes, readU32LE, u32ToHex } from '../../src/work/bytes.ts';
 import { headerWork, wordsToHex } from '../../src/work/header-work.ts';
 import blocks from '../fixtures/blocks.json' with { type: 'json' };
 
 /** The whole core behind its SPI frames: tb_core speaks docs/core-protocol.md byte for byte. */
-const SOURCES = ['tb/tb_core.v', 'kh_core.v', 'kh_spi_slave.v', 'kh_result_fifo.v', 'kh_engine.v', 'kh_sha256_round.v', 'kh_sha256_k.v', 'kh_sha256_schedule.v'];
+const SOURCES = ['tb/tb_core.v', ...CORE_RTL];
 
 function run(sim: Simulator, headerHex: string) {
   const header = hexToBytes(headerHex);
@@ -18,6 +18,7 @@ function run(sim: Simulator, headerHex: string) {
     first: u32ToHex(first),
     last: u32ToHex(first + 1023),
     expect: u32ToHex(nonce),
+    cycles: rtlCyclesPerNonce(),
   });
   return out;
 }

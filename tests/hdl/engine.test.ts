@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildTestbench, runTestbench, simulatorAvailable, type Simulator } from '../../host/hdl/simulators.ts';
+import { buildSimulation, ENGINE_RTL, runTestbench, simulatorAvailable, type Simulator } from '../../host/hdl/simulators.ts';
 import { hexToBytes, readU32LE, u32ToHex } from '../../src/work/bytes.ts';
 import { NonceHasher } from '../../src/work/nonce-hasher.ts';
 import { headerWork, wordsToHex } from '../../src/work/header-work.ts';
 import blocks from '../fixtures/blocks.json' with { type: 'json' };
 
-const SOURCES = ['tb/tb_engine.v', 'kh_engine.v', 'kh_sha256_round.v', 'kh_sha256_k.v', 'kh_sha256_schedule.v'];
+const SOURCES = ['tb/tb_engine.v', ...ENGINE_RTL];
 
 /** Leading zero bits of a hash read as a little-endian number. */
 function leadingZeroBits(hash: Uint8Array): number {
@@ -32,9 +32,14 @@ function workFor(headerHex: string) {
   };
 }
 
-function scan(sim: Simulator, w: ReturnType<typeof workFor>, first: number, last: number, threshold: number, stride = 1) {
-  const cmd = buildTestbench(sim, 'tb_engine', SOURCES);
-  const out = runTestbench(cmd, { midstate: w.midstate, tail: w.tail, first: u32ToHex(first), last: u32ToHex(last), threshold, stride });
+/** Clock cycles the engine is busy for a range: a nonce word per lane, 134 per pass, one to test the last. */
+function busyCycles(nonces: number, lanes: number): number {
+  return lanes + Math.ceil(nonces / lanes) * 134 + 1;
+}
+
+function scan(sim: Simulator, lanes: number, w: ReturnType<typeof workFor>, first: number, last: number, threshold: number) {
+  const cmd = buildSimulation({ sim, top: 'tb_engine', sources: SOURCES, parameters: { LANES: lanes } });
+  const out = runTestbench(cmd, { midstate: w.midstate, tail: w.tail, first: u32ToHex(first), last: u32ToHex(last), threshold });
   const found = [...out.matchAll(/^FOUND ([0-9a-f]{8})$/gm)].map((m) => Number.parseInt(m[1]!, 16));
   const done = /^DONE hashed=(\d+) cycles=(\d+)$/m.exec(out);
   if (!done) throw new Error(`testbench did not finish:\n${out}`);
@@ -50,33 +55,44 @@ const sims = (['icarus', 'verilator'] as const).filter((s) => {
 });
 
 describe.each(sims)('kh_engine under %s', (sim) => {
-  it.each(blocks.blocks.map((b) => [b.name, b] as const))('finds the real nonce of %s', (_name, b) => {
+  it.each(blocks.blocks.map((b) => [b.name, b] as const))('finds the real nonce of %s on 1 and 3 lanes', (_name, b) => {
     const w = workFor(b.header);
     const first = Math.max(0, w.nonce - 100);
-    const r = scan(sim, w, first, first + 199, 32);
-    expect(r.found).toContain(w.nonce);
-    expect(r.hashed).toBe(200);
-    expect(r.cycles).toBe(200 * 128 + 1); // + the ARM cycle that checks the range
+    for (const lanes of [1, 3]) {
+      const r = scan(sim, lanes, w, first, first + 199, 32);
+      expect(r.found).toEqual([w.nonce]);
+      expect(r.hashed).toBe(200);
+      expect(r.cycles).toBe(busyCycles(200, lanes));
+    }
   });
 
   it('reports exactly the nonces whose hash meets a low threshold (checked in software)', () => {
     const w = workFor(blocks.blocks[3]!.header);
     const threshold = 6;
-    const r = scan(sim, w, 1000, 1299, threshold);
     const hasher = new NonceHasher(w.header);
     const out = new Uint8Array(32);
     const expected: number[] = [];
     for (let n = 1000; n <= 1299; n++) if (leadingZeroBits(hasher.hash(n, out)) >= threshold) expected.push(n);
     expect(expected.length).toBeGreaterThan(0);
-    expect(r.found).toEqual(expected);
+    expect(scan(sim, 4, w, 1000, 1299, threshold).found).toEqual(expected);
   });
 
-  it('walks a strided share of the range, as one of several engines does', () => {
+  it('covers a range that does not divide among the lanes, up to the top of the nonce space', () => {
     const w = workFor(blocks.blocks[1]!.header);
-    const r = scan(sim, w, w.nonce - 6, w.nonce + 6, 32, 3);
-    expect(r.hashed).toBe(5);
-    expect(r.found).toEqual([w.nonce]);
-    expect(scan(sim, w, w.nonce - 5, w.nonce + 6, 32, 3).found).toEqual([]); // nonce not on this engine's stride
+    // 7 nonces on 3 lanes: the last pass has one lane in range; nonce + 1 would wrap.
+    const top = scan(sim, 3, w, 0xfffffff9, 0xffffffff, 1);
+    expect(top.hashed).toBe(7);
+    const hasher = new NonceHasher(w.header);
+    const out = new Uint8Array(32);
+    const expected = [0xfffffff9, 0xfffffffa, 0xfffffffb, 0xfffffffc, 0xfffffffd, 0xfffffffe, 0xffffffff].filter(
+      (n) => leadingZeroBits(hasher.hash(n, out)) >= 1,
+    );
+    expect(top.found).toEqual(expected);
+    // One nonce, three lanes: only lane 0 counts, and it is the block's nonce.
+    const one = scan(sim, 3, w, w.nonce, w.nonce, 32);
+    expect(one).toMatchObject({ found: [w.nonce], hashed: 1 });
+    // A range whose end lies before its start is no work at all.
+    expect(scan(sim, 3, w, w.nonce, w.nonce - 1, 32)).toMatchObject({ found: [], hashed: 0 });
   });
 });
 
