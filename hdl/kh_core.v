@@ -105,6 +105,21 @@ module kh_core #(
   reg  [5:0] rd_addr;         // register of the word being sent (reads)
   wire [5:0] next_addr  = rd_addr + 6'd1;
 
+  // Byte-position decisions, registered: pos, count, addr and cmd change only when a byte
+  // arrives, and the next byte is at least 64 clocks away (SCK <= clk/8), so every decision
+  // below reads a flip-flop instead of a chain of comparators.
+  reg f_hdr, f_hcrc, f_data, f_dcrc, f_last, f_hvalid, f_next_nlo, f_next_clo;
+  always @(posedge clk) begin
+    f_hdr      <= pos < 7'd3;
+    f_hcrc     <= pos == 7'd3;
+    f_data     <= pos > 7'd3 && pos < 7'd4 + data_bytes;
+    f_dcrc     <= pos == 7'd4 + data_bytes;
+    f_last     <= data_pos + 7'd1 == data_bytes;
+    f_hvalid   <= header_valid(cmd, addr, count);
+    f_next_nlo <= next_addr == A_NONCES_LO;
+    f_next_clo <= next_addr == A_CYCLES_LO;
+  end
+
   function header_valid(input [7:0] c, input [5:0] a, input [4:0] n);
     header_valid = (c == CMD_READ  && n != 5'd0 && n <= 5'd16 &&
                       ((a == A_RESULT && n == 5'd2) ||
@@ -156,14 +171,14 @@ module kh_core #(
       end
       if (rx_valid) begin
         pos <= (pos == 7'd127) ? pos : pos + 7'd1;
-        if (pos < 7'd3) begin
+        if (f_hdr) begin
           hcrc <= crc8_byte(hcrc, rx_byte);
           if (pos == 7'd0) cmd <= rx_byte;
           if (pos == 7'd1) addr <= rx_byte[5:0];
           if (pos == 7'd1 && rx_byte[7:6] != 2'd0) frame_bad <= 1'b1;
           if (pos == 7'd2) count <= (rx_byte > 8'd16) ? 5'd0 : rx_byte[4:0];
           tx_byte <= 8'h00;
-        end else if (pos == 7'd3) begin
+        end else if (f_hcrc) begin
           // HCRC: the header stands or falls here.
           if (rx_byte != hcrc) begin
             errors[E_CRC] <= 1'b1;
@@ -171,13 +186,13 @@ module kh_core #(
           end else if (cmd != CMD_READ && cmd != CMD_WRITE) begin
             errors[E_CMD] <= 1'b1;
             frame_bad <= 1'b1;
-          end else if (frame_bad || !header_valid(cmd, addr, count)) begin
+          end else if (frame_bad || !f_hvalid) begin
             errors[E_ADDR] <= 1'b1;
             frame_bad <= 1'b1;
           end else begin
             header_ok <= 1'b1;
           end
-          if (rx_byte == hcrc && !frame_bad && header_valid(cmd, addr, count) && cmd == CMD_READ) begin
+          if (rx_byte == hcrc && !frame_bad && f_hvalid && cmd == CMD_READ) begin
             // First data byte of a read: capture its word now.
             rd_addr <= addr;
             tx_word <= reg_value(addr);
@@ -191,7 +206,7 @@ module kh_core #(
           end else begin
             tx_byte <= (cmd == CMD_READ) ? 8'hff : 8'h00;
           end
-        end else if (pos < 7'd4 + data_bytes) begin
+        end else if (f_data) begin
           // Data bytes.
           if (cmd == CMD_WRITE) begin
             dcrc <= crc8_byte(dcrc, rx_byte);
@@ -209,7 +224,7 @@ module kh_core #(
           end else if (header_ok) begin
             // This byte (data_pos) was just sent; choose the next one.
             dcrc <= crc8_byte(dcrc, tx_word_byte(tx_word, data_pos[1:0]));
-            if (data_pos + 7'd1 == data_bytes) begin
+            if (f_last) begin
               tx_byte <= crc8_byte(dcrc, tx_word_byte(tx_word, data_pos[1:0]));
             end else if (data_pos[1:0] == 2'd3) begin
               if (addr == A_RESULT) begin
@@ -220,8 +235,8 @@ module kh_core #(
                 rd_addr <= next_addr;
                 tx_word <= reg_value(next_addr);
                 tx_byte <= tx_word_byte(reg_value(next_addr), 2'd0);
-                if (next_addr == A_NONCES_LO) nonces_hi_latch <= nonces[63:32];
-                if (next_addr == A_CYCLES_LO) cycles_hi_latch <= cycles[63:32];
+                if (f_next_nlo) nonces_hi_latch <= nonces[63:32];
+                if (f_next_clo) cycles_hi_latch <= cycles[63:32];
               end
             end else begin
               tx_byte <= tx_word_byte(tx_word, data_pos[1:0] + 2'd1);
@@ -229,7 +244,7 @@ module kh_core #(
           end else begin
             tx_byte <= 8'hff;
           end
-        end else if (pos == 7'd4 + data_bytes) begin
+        end else if (f_dcrc) begin
           // DCRC from the host (writes) or the byte after ours (reads).
           if (cmd == CMD_WRITE && header_ok) begin
             if (rx_byte == dcrc) data_crc_ok <= 1'b1;
