@@ -14,7 +14,7 @@
 // Before a work's first pass: one cycle per lane to write each lane's nonce word (W3).
 `default_nettype none
 module kh_engine #(
-    parameter integer LANES = 1
+    parameter integer LANES = 1     // 1..8: lane i writes its next nonce word in hash 2's round 52 + i
 ) (
     input  wire             clk,
     input  wire             rst,

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CoreLinkError, type CoreLink, type ReadyLine } from '../../src/core/link.ts';
 import { bytesToHex, hexToBytes } from '../../src/work/bytes.ts';
-import { buildSimulation, CORE_RTL, type Simulator, simulatorAvailable } from '../hdl/simulators.ts';
+import { buildSimulation, CORE_RTL, MAX_LANES, type Simulator, simulatorAvailable } from '../hdl/simulators.ts';
 
 const RTL_SOURCES = [...CORE_RTL, 'kh_top.v'];
 
@@ -32,6 +32,9 @@ export interface CosimOptions {
 
 /** Builds (or finds in the cache) the simulator for this top and returns its command line. */
 export function buildCosim(simulator: Simulator, engines: number, clockHz: number): string[] {
+  if (!Number.isInteger(engines) || engines < 1 || engines > MAX_LANES) {
+    throw new RangeError(`the RTL core has 1 to ${MAX_LANES} engines, not ${engines}`);
+  }
   if (!simulatorAvailable(simulator)) {
     throw new Error(`${simulator === 'icarus' ? 'iverilog' : 'verilator'} is not installed (Debian: apt-get install ${simulator === 'icarus' ? 'iverilog' : 'verilator'})`);
   }

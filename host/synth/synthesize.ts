@@ -55,6 +55,12 @@ export interface SynthReport {
   seconds: number;
 }
 
+/**
+ * Lanes that fit each device with room for the router, as measured (docs/core-design.md):
+ * what `kilohash synth` builds when --engines is not given.
+ */
+export const DEFAULT_ENGINES: Record<Device, number> = { up5k: 2, hx8k: 4 };
+
 const BOARDS: Record<Device, { top: string; nextpnrArgs: string[]; pcf: string | null }> = {
   up5k: { top: 'kh_top_icev', nextpnrArgs: ['--up5k', '--package', 'sg48'], pcf: 'boards/icev_wireless/icev_wireless.pcf' },
   hx8k: { top: 'kh_top', nextpnrArgs: ['--hx8k', '--package', 'ct256', '--pcf-allow-unconstrained'], pcf: null },

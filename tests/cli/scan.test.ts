@@ -30,6 +30,12 @@ describe('kilohash scan', () => {
     expect(rtl.at(-1)).toMatchObject({ core: 'verilator', engines: 2, scanned: 2000 });
   }, 180_000);
 
+  it('says how many engines the RTL can have instead of building a broken one', () => {
+    const r = kilohash(['scan', '--header', genesis.header, '--count', '10', '--core', 'icarus', '--engines', '9']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/the RTL core has 1 to 8 engines, not 9/);
+  });
+
   it('counts only the scanned range, not the self-test it ran first', () => {
     const r = kilohash(['scan', '--header', genesis.header, '--start', String(genesis.nonce - 1000), '--count', '2000', '--self-test', '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -28,4 +28,10 @@ describe('kilohash synth', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--device must be up5k or hx8k/);
   });
+
+  it('refuses more lanes than the engine supports', () => {
+    const r = kilohash(['synth', '--engines', '9']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--engines/);
+  });
 });

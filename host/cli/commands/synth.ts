@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Device, SynthReport } from '../../synth/synthesize.ts';
+import { MAX_LANES } from '../../hdl/simulators.ts';
 import { UsageError } from '../errors.ts';
 import { intOption, positiveNumberOption } from '../options.ts';
 
@@ -36,13 +37,13 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
     .command('synth')
     .description('synthesise the mining core for an iCE40 (yosys + nextpnr-ice40 from npm) and report its hash rate')
     .option('--device <device>', 'up5k (ICE-V Wireless) or hx8k', 'up5k')
-    .option('--engines <n>', 'hashing engines', intOption(1, 64), 1)
+    .option('--engines <n>', 'hashing engines (lanes); default: the most that fit the device (up5k 2, hx8k 4)', intOption(1, MAX_LANES))
     .option('--seed <s>', 'nextpnr placement seed', intOption(0, 2 ** 31 - 1), 1)
     .option('--seeds <list>', 'sweep several seeds (comma-separated) and report min/median/max')
     .option('--clock-mhz <f>', 'PLL / timing target for the hashing clock', positiveNumberOption, 24)
     .option('--out <dir>', 'where to write the bitstream', 'build/synth')
     .option('--json', 'print one JSON object')
-    .action(async (opts: { device: string; engines: number; seed: number; seeds?: string; clockMhz: number; out: string; json?: boolean }) => {
+    .action(async (opts: { device: string; engines?: number; seed: number; seeds?: string; clockMhz: number; out: string; json?: boolean }) => {
       if (opts.device !== 'up5k' && opts.device !== 'hx8k') throw new UsageError(`--device must be up5k or hx8k, got '${opts.device}'`);
       const seeds = opts.seeds === undefined ? [opts.seed] : opts.seeds.split(',').map((s) => {
         const n = Number(s.trim());
@@ -50,7 +51,8 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
         return n;
       });
       // The toolchains are large WebAssembly bundles: load them only when synthesising.
-      const { synthesize } = await import('../../synth/synthesize.ts');
+      const { synthesize, DEFAULT_ENGINES } = await import('../../synth/synthesize.ts');
+      const engines = opts.engines ?? DEFAULT_ENGINES[opts.device];
       const outDir = resolve(opts.out);
       mkdirSync(outDir, { recursive: true });
       const started = Date.now();
@@ -58,12 +60,12 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
       for (const seed of seeds) {
         const report = await synthesize({
           device: opts.device as Device,
-          engines: opts.engines,
+          engines,
           seed,
           clockMhz: opts.clockMhz,
           onProgress: (stage) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${stage}\n`),
         });
-        const file = join(outDir, `kilohash-${opts.device}-e${opts.engines}-s${seed}.bin`);
+        const file = join(outDir, `kilohash-${opts.device}-e${engines}-s${seed}.bin`);
         writeFileSync(file, report.bitstream);
         const { bitstream: _bits, ...rest } = report;
         results.push({ ...rest, bitstream: file });
