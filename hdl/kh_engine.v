@@ -1,8 +1,9 @@
 // The mining engine: LANES hashing lanes (kh_lane) in lockstep under one sequencer.
-// Everything that is the same for every nonce of a pass lives here once — the round counter,
-// the K table, the memory addresses, the midstate, the range and the threshold — so adding a
-// lane adds only its datapath. Lane i hashes base + i; each pass advances base by LANES, so
-// the lanes split a work's range interleaved, as docs/core-protocol.md says of engines.
+// Everything that is the same for every nonce of a pass exists once — the round counter, the
+// K table, the memory addresses, the range and the threshold here, the midstate in the core —
+// so adding a lane adds only its datapath. Lane i hashes base + i; each pass advances base
+// by LANES, so the lanes split a work's range interleaved, as docs/core-protocol.md says of
+// engines.
 //
 // One pass, in clock cycles (docs/core-design.md has the cycle table):
 //   A0, A1       load the midstate (two steps, so h + K0 + W0 is formed from g like any round)

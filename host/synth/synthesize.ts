@@ -49,6 +49,11 @@ export interface SynthReport {
   cyclesPerNonce: number;
   /** engines × fmax / cycles per nonce. */
   hashRate: number;
+  /**
+   * What the bitstream hashes as built: engines × the requested clock (the PLL's, on a board
+   * with one) / cycles per nonce; null when timing is not met at that clock.
+   */
+  builtHashRate: number | null;
   /** The slowest path nextpnr found: the cells it starts and ends at, and its logic depth. */
   criticalPath: { from: string; to: string; delayNs: number; cells: number } | null;
   bitstream: Uint8Array;
@@ -178,6 +183,7 @@ export async function synthesize(o: SynthOptions): Promise<SynthReport> {
     timingMet: fmaxMhz >= o.clockMhz,
     cyclesPerNonce,
     hashRate: (o.engines * fmaxMhz * 1e6) / cyclesPerNonce,
+    builtHashRate: fmaxMhz >= o.clockMhz ? (o.engines * o.clockMhz * 1e6) / cyclesPerNonce : null,
     criticalPath: criticalPath(report.critical_paths),
     bitstream: fileBytes(packed.files, 'design.bin'),
     seconds: (Date.now() - t0) / 1000,

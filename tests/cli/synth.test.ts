@@ -19,6 +19,7 @@ describe('kilohash synth', () => {
     expect(report.fmaxMhz).toBeGreaterThan(0);
     expect(report.cyclesPerNonce).toBe(rtlCyclesPerNonce());
     expect(report.hashRate).toBeCloseTo((report.engines * report.fmaxMhz * 1e6) / report.cyclesPerNonce, 3);
+    expect(report.builtHashRate).toBeCloseTo((report.engines * report.requestedClockMhz * 1e6) / report.cyclesPerNonce, 3);
     expect(existsSync(report.bitstream)).toBe(true);
     expect(statSync(report.bitstream).size).toBe(135_100); // an HX8K bitstream
   }, 20 * 60_000);

@@ -28,6 +28,7 @@ function describe(r: Summary): string {
     `  cycles/nonce ${r.cyclesPerNonce}`,
     ...(r.criticalPath ? [`  critical     ${r.criticalPath.delayNs} ns, ${r.criticalPath.cells} logic cells: ${r.criticalPath.from} → ${r.criticalPath.to}`] : []),
     `  hash rate    ${mhs} MH/s at fmax`,
+    ...(r.builtHashRate === null ? [] : [`  as built     ${(r.builtHashRate / 1e6).toFixed(3)} MH/s at ${r.requestedClockMhz} MHz (raise --clock-mhz towards fmax for more)`]),
     `  bitstream    ${r.bitstream}  (${r.seconds.toFixed(0)} s)`,
   ].join('\n');
 }
