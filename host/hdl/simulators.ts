@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,21 +60,32 @@ export function buildSimulation(b: SimulationBuild): string[] {
   if (b.harness) hash.update(readFileSync(b.harness));
   // Included headers change the build too.
   for (const h of readdirSync(HDL_DIR).filter((n) => n.endsWith('.vh')).sort()) hash.update(readFileSync(join(HDL_DIR, h)));
-  const dir = join(CACHE, `${b.sim}-${b.top}-${hash.digest('hex').slice(0, 16)}`);
-  mkdirSync(dir, { recursive: true });
-  if (b.sim === 'icarus') {
-    const out = join(dir, `${b.top}.vvp`);
-    const p = params.flatMap(([k, v]) => ['-P', `${b.top}.${k}=${v}`]);
-    if (!existsSync(out)) run('iverilog', ['-g2012', '-I', HDL_DIR, '-s', b.top, ...p, '-o', out + '.tmp', ...files], out);
-    return ['vvp', '-n', out];
+  const key = `${b.sim}-${b.top}-${hash.digest('hex').slice(0, 16)}`;
+  const dir = join(CACHE, key);
+  const name = b.sim === 'icarus' ? `${b.top}.vvp` : `V${b.top}`;
+  const out = join(dir, name);
+  if (!existsSync(out)) {
+    // Each build gets its own folder and moves only the finished file into the cache, so two
+    // test files building the same simulation at once, or a killed build, never leave a
+    // half-written one behind.
+    mkdirSync(CACHE, { recursive: true });
+    const work = mkdtempSync(join(CACHE, `${key}.build-`));
+    try {
+      if (b.sim === 'icarus') {
+        const p = params.flatMap(([k, v]) => ['-P', `${b.top}.${k}=${v}`]);
+        run('iverilog', ['-g2012', '-I', HDL_DIR, '-s', b.top, ...p, '-o', join(work, name), ...files]);
+      } else {
+        const p = params.map(([k, v]) => `-G${k}=${v}`);
+        const mode = b.harness ? ['--cc', '--exe', '--build', '-j', '2', b.harness] : ['--binary', '--timing'];
+        run('verilator', [...mode, '-o', name, '-O3', '-x-assign', 'fast', '-x-initial', 'fast', '--noassert', '-Wno-fatal', `-I${HDL_DIR}`, '--top-module', b.top, ...p, '-Mdir', work, ...files]);
+      }
+      mkdirSync(dir, { recursive: true });
+      renameSync(join(work, name), out);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }
-  const exe = join(dir, `V${b.top}`);
-  if (!existsSync(exe)) {
-    const p = params.map(([k, v]) => `-G${k}=${v}`);
-    const mode = b.harness ? ['--cc', '--exe', '--build', '-j', '2', b.harness, '-o', `V${b.top}.tmp`] : ['--binary', '--timing', '-o', `V${b.top}.tmp`];
-    run('verilator', [...mode, '-O3', '-x-assign', 'fast', '-x-initial', 'fast', '--noassert', '-Wno-fatal', `-I${HDL_DIR}`, '--top-module', b.top, ...p, '-Mdir', dir, ...files], exe);
-  }
-  return [exe];
+  return b.sim === 'icarus' ? ['vvp', '-n', out] : [out];
 }
 
 export function runTestbench(command: string[], plusargs: Record<string, string | number>): string {
@@ -84,9 +95,7 @@ export function runTestbench(command: string[], plusargs: Record<string, string 
   return r.stdout;
 }
 
-/** Runs a build step that writes `out + '.tmp'`, then renames it: a killed build leaves no half file. */
-function run(cmd: string, args: string[], out: string): void {
+function run(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}):\n${r.stderr || r.stdout}`);
-  renameSync(out + '.tmp', out);
 }
