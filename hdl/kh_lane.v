@@ -1,6 +1,6 @@
 // One hashing lane: the datapath of a double-SHA-256 for one nonce, one round per clock.
 // Lanes run in lockstep under kh_engine, which owns every decision; a lane is only the part
-// that differs per nonce: the state a..h, h + K + W, and the message schedule.
+// that differs per nonce: the state, h + K + W, and the message schedule.
 //
 // The message words live in block RAM, not flip-flops: two copies of a 256-word memory
 // (identical writes) give the schedule its two far taps, W[j-7] and W[j-15]; W[j-1], W[j-2]
@@ -15,9 +15,9 @@
 `default_nettype none
 module kh_lane (
     input  wire        clk,
-    // state a..g: a and e take the round's result, a shared word, or (e) d; b, c, f, g shift
-    // or take midstate words; d always shifts. iv_ld sets the whole state to SHA-256's IV
-    // (the flip-flops' own synchronous set/reset: no logic), hold keeps it for a cycle.
+    // state a..g: a and e take the round's result or a shared word (e also d, to unload);
+    // b, c, f, g shift or take midstate words; d always shifts. iv_ld sets the whole state to
+    // SHA-256's IV (the flip-flops' own synchronous set/reset: no logic), hold keeps it.
     input  wire        a_ld,
     input  wire [31:0] a_word,
     input  wire        e_ld,
