@@ -65,6 +65,9 @@ describe('the miner on real XS (xsnap)', () => {
     await until(() => events.filter((e) => e.type === 'share' && e.verdict === 'accepted').length > accepted, 30_000, 'a share on the new job');
     expect(miner.cost.cleanJobComputrons.at(-1)!).toBeGreaterThan(0);
     expect(miner.cost.maxHeapCount).toBeGreaterThan(0);
-    expect(poolEvents.filter((e) => e.event === 'share' && !e.accepted)).toEqual([]);
+    // A share found on the old job can cross the clean notify on the wire; the pool calls it
+    // stale, which is the pool's verdict on timing, not a fault. Anything else is.
+    const faults = poolEvents.filter((e) => e.event === 'share' && !e.accepted && e.reason !== 'Stale');
+    expect(faults).toEqual([]);
   }, 60_000);
 });
