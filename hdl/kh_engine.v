@@ -23,7 +23,10 @@ module kh_engine #(
     input  wire             stop,        // pulse: drop the range (nothing more is reported)
     input  wire [31:0]      first_nonce,
     input  wire [31:0]      last_nonce,  // inclusive
-    input  wire [255:0]     midstate,    // {H0 … H7} after the first 64 header bytes
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [255:0]     midstate,    // {H0 … H7} after the first 64 header bytes (H4, H7
+                                         // only arrive through the load stream)
+    /* verilator lint_on UNUSEDSIGNAL */
     input  wire             load,        // while idle: work word load_idx (0-10) is load_word
     input  wire [3:0]       load_idx,
     input  wire [31:0]      load_word,
@@ -36,11 +39,14 @@ module kh_engine #(
     output reg  [3:0]       hashed_count
 );
   localparam [2:0] IDLE = 3'd0, W3 = 3'd1, A0 = 3'd2, A1 = 3'd3, R1 = 3'd4, U = 3'd5, R2 = 3'd6;
-  localparam [31:0] IV6 = 32'h1f83d9ab, IV7 = 32'h5be0cd19, K0 = 32'h428a2f98;
+  localparam [31:0] IV0 = 32'h6a09e667, IV1 = 32'hbb67ae85, IV2 = 32'h3c6ef372, IV3 = 32'ha54ff53a,
+                    IV4 = 32'h510e527f, IV5 = 32'h9b05688c, IV6 = 32'h1f83d9ab, IV7 = 32'h5be0cd19;
+  localparam [31:0] K0 = 32'h428a2f98;
+  localparam [6:0]  K_IV0 = 7'd64, K_IV7_K0 = 7'd65, K_M0 = 7'd66, K_M7_K0 = 7'd67;
   localparam [7:0] ZERO_WORD = 8'h05;   // hash 1's W5: padding, always zero
 
-  wire [31:0] m0 = midstate[255:224], m1 = midstate[223:192];
-  wire [31:0] m4 = midstate[127:96],  m5 = midstate[95:64];
+  wire [31:0] m0 = midstate[255:224], m1 = midstate[223:192], m2 = midstate[191:160], m3 = midstate[159:128];
+  wire [31:0] m5 = midstate[95:64],   m6 = midstate[63:32];
 
   reg [2:0]  phase;
   reg [5:0]  t;
@@ -63,17 +69,23 @@ module kh_engine #(
   wire at_a0 = phase == A0, at_a1 = phase == A1, at_u5 = in_u && t == 6'd5, at_u6 = in_u && t == 6'd6;
   wire tail1 = in_r1 && t >= 6'd61;      // hash 1's last rounds: its output starts to leave
 
-  // Hash 1 starts from the midstate in two steps: A0 loads it shifted back one round, A1
-  // shifts it into place while h + K0 + W0 is formed from g = M7 like any round's.
-  // Hash 2 starts from IV in one (U5) and holds it while h + K0 + W0 is formed (U6): there
-  // g = IV6, so K's ROM supplies IV7 + K0 - IV6 instead of K0.
-  wire        a_ld = at_a0 || at_a1;
-  wire [31:0] a_word = at_a0 ? m1 : m0;
-  wire [31:0] e_word = at_a0 ? m5 : m4;
-  wire        e_from_d = in_u && t <= 6'd3;
+  // A hash's first state is loaded in three steps, Z0-Z2, none of them extra cycles:
+  //   Z0  clear g and W[j-1]           (hash 1: hash 2's round 60 or the last W3 cycle; hash 2: U4)
+  //   Z1  clear a b e f g, d = M4 - M0; h+K+W = 0 + M0 + 0      (hash 1: A0; hash 2: U5)
+  //   Z2  the round gives a = M0, e = M4; b c d f g = M1 M2 M3 M5 M6;
+  //       h+K+W = 0 + (M7 + K0) + W0                             (hash 1: A1; hash 2: U6)
+  // with IV for M in hash 2. M0 and M7 + K0 are K-ROM entries written as the work loads.
+  wire z0 = (in_r2 && t == 6'd60) || (phase == W3 && t == LANES[5:0] - 6'd1) || (in_u && t == 6'd4);
+  wire z1 = at_a0 || at_u5;
+  wire z2 = at_a1 || at_u6;
+  reg  [31:0] d_first;     // M4 - M0 of this work
+  wire [31:0] d_word = z1 ? (in_u ? IV4 - IV0 : d_first) : (in_u ? IV3 : m3);
+  wire [159:0] ld_words = in_u ? {IV1, IV2, d_word, IV5, IV6} : {m1, m2, d_word, m5, m6};
+  wire        hold_abcd = in_u && t == 6'd0;
   wire        w1_mem = at_a0 || at_a1 || at_u6 || (rounds && t <= 6'd13);
   wire        w2_clr = tail1 || (in_u && t <= 6'd5);
-  wire        w16_e = tail1 || (in_u && t <= 6'd4);
+  wire        w16_e = tail1 || (in_u && t == 6'd0);
+  wire        w16_d = in_u && t >= 6'd1 && t <= 6'd4;
 
   // Writes: the schedule's words, hash 1's output, nonce words, and the work's words.
   wire [5:0] t2 = t + 6'd2;
@@ -114,8 +126,11 @@ module kh_engine #(
   end
 
   // K for next cycle's h + K + W: K0 ahead of each hash's first round, K[t+2] in round t.
-  wire [6:0] k_addr = at_a0 ? 7'd0 : at_u5 ? 7'd64 : (at_a1 || at_u6) ? 7'd1 : {1'b0, t2};
-  kh_sha256_k #(.EXTRA(IV7 + K0 - IV6)) k_rom (.clk(clk), .addr(k_addr), .k(k_cur));
+  wire [6:0] k_addr = z0 ? (in_u ? K_IV0 : K_M0) : z1 ? (in_u ? K_IV7_K0 : K_M7_K0) : z2 ? 7'd1 : {1'b0, t2};
+  wire       k_we = phase == IDLE && load && (load_idx == 4'd0 || load_idx == 4'd7);
+  kh_sha256_k #(.EXTRA0(IV0), .EXTRA1(IV7 + K0)) k_rom (
+      .clk(clk), .addr(k_addr), .k(k_cur), .we(k_we), .waddr(load_idx[0] ? K_M7_K0 : K_M0),
+      .wdata(load_idx[0] ? load_word + K0 : load_word));
 
   // ── lanes ───────────────────────────────────────────────────────────────────────────────
   wire [LANES-1:0] meets;
@@ -123,8 +138,8 @@ module kh_engine #(
   generate
     for (gi = 0; gi < LANES; gi = gi + 1) begin : lane
       kh_lane l (
-          .clk(clk), .a_ld(a_ld), .a_word(a_word), .e_ld(a_ld), .e_from_d(e_from_d), .e_word(e_word),
-          .m_ld(at_a0), .m_words({midstate[191:128], midstate[63:0]}), .iv_ld(at_u5), .hold(at_u6), .k(k_cur), .w1_mem(w1_mem), .w2_clr(w2_clr), .w16_e(w16_e),
+          .clk(clk), .clr(z1), .clr_g(z0), .ld(z1 || z2), .ld_words(ld_words), .hold_abcd(hold_abcd),
+          .k(k_cur), .w1_mem(w1_mem), .w2_clr(w2_clr), .w16_e(w16_e), .w16_d(w16_d),
           .we(we_all || (w3_now && w3_lane == gi)), .waddr(waddr), .wsel_init(wsel_init), .init_word(init_word),
           .raddr_far(raddr_far), .raddr_near(raddr_near), .mask(mask), .meets(meets[gi]));
     end
@@ -163,6 +178,7 @@ module kh_engine #(
         if (phase == A0) remaining <= remaining - LANES;
       end
       if (w3_now) nonce_w <= nonce_w + 32'd1;
+      if (phase == IDLE && load && load_idx == 4'd4) d_first <= load_word - m0;
       case (phase)
         IDLE: if (start && !span[32]) begin
           nonce_w   <= first_nonce;

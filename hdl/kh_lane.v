@@ -11,28 +11,27 @@
 //   0x80-0x87  the midstate, for hash 1's feed-forward
 // Hash 1's output H = midstate + state leaves through the schedule adder: with W[j-2] cleared
 // and the W[j-15] tap reading a zero word, the schedule computes M[k] + w16, and w16 is loaded
-// from e while the state shifts d → e. One adder per lane instead of eight.
+// from e (the e-chain, rounds 61-63 and U0) then from d (the a-chain shifting, U1-U4). One
+// adder per lane instead of eight.
 `default_nettype none
 module kh_lane (
     input  wire        clk,
-    // state a..g: a and e take the round's result or a shared word (e also d, to unload);
-    // b, c, f, g shift or take midstate words; d always shifts. iv_ld sets the whole state to
-    // SHA-256's IV (the flip-flops' own synchronous set/reset: no logic), hold keeps it.
-    input  wire        a_ld,
-    input  wire [31:0] a_word,
-    input  wire        e_ld,
-    input  wire        e_from_d,
-    input  wire [31:0] e_word,
-    input  wire        m_ld,
-    input  wire [127:0] m_words,   // {b, c, f, g} when m_ld
-    input  wire        iv_ld,
-    input  wire        hold,
+    // state a..g. a and e only ever take the round's result or zero: a state with
+    // a = b = e = g = 0 makes Σ0, Σ1, Maj and Ch zero, so the next round gives a = h+K+W and
+    // e = d + h+K+W, which is how a hash's first state is loaded (kh_engine, Z0-Z2).
+    // b, c, d, f, g shift or take the shared load words.
+    input  wire        clr,        // a, b, e, f, g <= 0
+    input  wire        clr_g,      // g <= 0 and W[j-1] <= 0
+    input  wire        ld,
+    input  wire [159:0] ld_words,  // {b, c, d, f, g} when ld
+    input  wire        hold_abcd,  // a, b, c, d keep their values (hash 1's output on its way out)
     // h + K + W for the next round: g + k + W[j-1]
     input  wire [31:0] k,
     // message schedule
     input  wire        w1_mem,     // W[j] is the memory's word (j < 16), not the schedule's
     input  wire        w2_clr,
-    input  wire        w16_e,      // w16 takes e (hash 1's state on its way out), not memory
+    input  wire        w16_e,      // w16 takes e or d (hash 1's state on its way out), not memory
+    input  wire        w16_d,
     input  wire        we,
     input  wire [7:0]  waddr,
     input  wire        wsel_init,  // write init_word instead of the schedule's word
@@ -82,25 +81,20 @@ module kh_lane (
   kh_sha256_round round (.a(a), .b(b), .c(c), .d(d), .e(e), .f(f), .g(g), .hkw(hkw), .a_out(a_round), .e_out(e_round));
 
   always @(posedge clk) begin
-    if (iv_ld) begin
-      {a, b, c, d} <= {32'h6a09e667, 32'hbb67ae85, 32'h3c6ef372, 32'ha54ff53a};
-      {e, f, g}    <= {32'h510e527f, 32'h9b05688c, 32'h1f83d9ab};
-    end else if (!hold) begin
-      a <= a_ld ? a_word : a_round;
-      b <= m_ld ? m_words[127:96] : a;
-      c <= m_ld ? m_words[95:64] : b;
-      d <= c;
-      e <= e_ld ? e_word : e_from_d ? d : e_round;
-      f <= m_ld ? m_words[63:32] : e;
-      g <= m_ld ? m_words[31:0] : f;
-    end
+    if (clr) a <= 32'd0; else if (!hold_abcd) a <= a_round;
+    e <= clr ? 32'd0 : e_round;
+    if (clr) b <= 32'd0; else if (!hold_abcd) b <= ld ? ld_words[159:128] : a;
+    if (!hold_abcd) c <= ld ? ld_words[127:96] : b;
+    if (!hold_abcd) d <= ld ? ld_words[95:64] : c;
+    f <= clr ? 32'd0 : ld ? ld_words[63:32] : e;
+    g <= (clr || clr_g) ? 32'd0 : ld ? ld_words[31:0] : f;
   end
 
   always @(posedge clk) begin
     hkw <= g + k + w1;
-    w1  <= w1_mem ? near_q : sched;
+    w1  <= clr_g ? 32'd0 : w1_mem ? near_q : sched;
     w2  <= w2_clr ? 32'd0 : w1;
-    w16 <= w16_e ? e : far_q;
+    w16 <= w16_e ? e : w16_d ? d : far_q;
   end
 
   assign meets = ((32'h5be0cd19 + e) & mask) == 32'd0;

@@ -1,18 +1,22 @@
-// SHA-256 round constants K[0..63] (FIPS 180-4) as a registered ROM, so synthesis puts it in
-// block RAM instead of a LUT tree. Entry 64 is EXTRA: one more constant the engine wants on
-// the same path (see kh_engine). Read one cycle ahead: k is the entry addressed last cycle.
+// SHA-256 round constants K[0..63] (FIPS 180-4) in block RAM, read one cycle ahead (k is the
+// entry addressed last cycle). Entries 64 and 65 are EXTRA0/EXTRA1, constants the engine
+// wants on the same path; 66 and up are written by the engine per work (see kh_engine).
 `default_nettype none
 module kh_sha256_k #(
-    parameter [31:0] EXTRA = 32'd0
+    parameter [31:0] EXTRA0 = 32'd0,
+    parameter [31:0] EXTRA1 = 32'd0
 ) (
     input  wire        clk,
     input  wire [6:0]  addr,
-    output reg  [31:0] k
+    output reg  [31:0] k,
+    input  wire        we,
+    input  wire [6:0]  waddr,
+    input  wire [31:0] wdata
 );
   reg [31:0] rom [0:127];
   integer i;
   initial begin
-    for (i = 65; i < 128; i = i + 1) rom[i] = 32'd0;
+    for (i = 66; i < 128; i = i + 1) rom[i] = 32'd0;
     rom[0] = 32'h428a2f98;  rom[1] = 32'h71374491;  rom[2] = 32'hb5c0fbcf;  rom[3] = 32'he9b5dba5;
     rom[4] = 32'h3956c25b;  rom[5] = 32'h59f111f1;  rom[6] = 32'h923f82a4;  rom[7] = 32'hab1c5ed5;
     rom[8] = 32'hd807aa98;  rom[9] = 32'h12835b01;  rom[10] = 32'h243185be;  rom[11] = 32'h550c7dc3;
@@ -29,8 +33,12 @@ module kh_sha256_k #(
     rom[52] = 32'h391c0cb3;  rom[53] = 32'h4ed8aa4a;  rom[54] = 32'h5b9cca4f;  rom[55] = 32'h682e6ff3;
     rom[56] = 32'h748f82ee;  rom[57] = 32'h78a5636f;  rom[58] = 32'h84c87814;  rom[59] = 32'h8cc70208;
     rom[60] = 32'h90befffa;  rom[61] = 32'ha4506ceb;  rom[62] = 32'hbef9a3f7;  rom[63] = 32'hc67178f2;
-    rom[64] = EXTRA;
+    rom[64] = EXTRA0;
+    rom[65] = EXTRA1;
   end
-  always @(posedge clk) k <= rom[addr];
+  always @(posedge clk) begin
+    if (we) rom[waddr] <= wdata;
+    k <= rom[addr];
+  end
 endmodule
 `default_nettype wire
