@@ -6,10 +6,10 @@
 // engines.
 //
 // One pass, in clock cycles (docs/core-design.md has the cycle table):
-//   A0, A1       load the midstate (two steps, so h + K0 + W0 is formed from g like any round)
+//   A0, A1       the midstate enters (steps Z1, Z2 below; A0 also tests the previous pass)
 //   R1 0..63     hash 1; rounds 61-63 already start feeding hash 1's output out (below)
 //   U0..U6       hash 1's output H = midstate + state, one word per cycle through each lane's
-//                schedule adder into hash 2's message memory; the state is loaded with IV
+//                schedule adder into hash 2's message memory; U4-U6 load IV (Z0-Z2)
 //   R2 0..60     hash 2, 61 rounds: the share test needs only H7 = IV7 + e after round 60
 // = 134 cycles; the next pass's A0 is also the cycle that tests this pass's result.
 // Before a work's first pass: one cycle per lane to write each lane's nonce word (W3).
