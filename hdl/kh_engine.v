@@ -125,7 +125,7 @@ module kh_engine #(
     endcase
   end
 
-  // K for next cycle's h + K + W: K0 ahead of each hash's first round, K[t+2] in round t.
+  // K's ROM read for next cycle's h + K + W: K[t+2] in round t, the Z1/Z2 words around them.
   wire [6:0] k_addr = z0 ? (in_u ? K_IV0 : K_M0) : z1 ? (in_u ? K_IV7_K0 : K_M7_K0) : z2 ? 7'd1 : {1'b0, t2};
   wire       k_we = phase == IDLE && load && (load_idx == 4'd0 || load_idx == 4'd7);
   kh_sha256_k #(.EXTRA0(IV0), .EXTRA1(IV7 + K0)) k_rom (

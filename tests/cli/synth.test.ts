@@ -1,8 +1,8 @@
-import { rtlCyclesPerNonce } from '../../host/hdl/simulators.ts';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rtlCyclesPerNonce } from '../../host/hdl/simulators.ts';
 import { kilohash } from '../helpers/cli.ts';
 
 describe('kilohash synth', () => {
