@@ -7,7 +7,7 @@ import { type Settings } from '../../src/config/settings.ts';
 import { energyFromSettings, minerOptionsFromSettings, readBestDifficulty, saveBestDifficulty } from '../../src/miner/from-settings.ts';
 import { Miner, type MinerEvent } from '../../src/miner/miner.ts';
 import { minerStatus, systemInfo, type MinerStatus } from '../../src/miner/status.ts';
-import type { Log, Storage } from '../../src/platform/interfaces.ts';
+import type { Log, Storage, TransportFactory } from '../../src/platform/interfaces.ts';
 import type { StratumClientOptions } from '../../src/stratum/client.ts';
 import { type CoreKind, openCore, type OpenedCore } from '../core/open-core.ts';
 import { hostClock, nodeTransport } from '../platform/node.ts';
@@ -27,6 +27,8 @@ export interface SessionOptions {
   pollMs?: number;
   /** Keeps the all-time best difficulty across runs. */
   storage?: Storage;
+  /** The pool connection (default: Node's TCP/TLS); tests wrap it to watch the wire. */
+  transport?: TransportFactory;
 }
 
 
@@ -94,7 +96,7 @@ export class MiningSession {
   private async startMiner(): Promise<void> {
     this.miner = new Miner({
       ...minerOptionsFromSettings(this.settings),
-      transport: nodeTransport,
+      transport: this.o.transport ?? nodeTransport,
       clock: hostClock,
       link: this.core.link,
       log: this.o.log,
