@@ -144,6 +144,11 @@ module kh_core #(
     endcase
   endfunction
 
+  // One register multiplexer serves both reads: the first word (at the header's CRC byte,
+  // address addr) and each next one (at a word's last byte, next_addr), never in one cycle.
+  wire [5:0]  rv_addr = f_hcrc ? addr : next_addr;
+  wire [31:0] rv      = reg_value(rv_addr);
+
   // Push requests from the frame side to the mining side.
   reg commit_work, do_abort;
 
@@ -195,14 +200,14 @@ module kh_core #(
           if (rx_byte == hcrc && !frame_bad && f_hvalid && cmd == CMD_READ) begin
             // First data byte of a read: capture its word now.
             rd_addr <= addr;
-            tx_word <= reg_value(addr);
+            tx_word <= rv;
             if (addr == A_RESULT) begin
               tx_word <= fifo_empty ? 32'd0 : {1'b1, 15'd0, fifo_dout[47:32]};
               result_latched <= !fifo_empty;
             end
             if (addr == A_NONCES_LO) nonces_hi_latch <= nonces[63:32];
             if (addr == A_CYCLES_LO) cycles_hi_latch <= cycles[63:32];
-            tx_byte <= (addr == A_RESULT) ? {!fifo_empty, 7'd0} : tx_word_byte(reg_value(addr), 2'd0);
+            tx_byte <= (addr == A_RESULT) ? {!fifo_empty, 7'd0} : rv[31:24];
           end else begin
             tx_byte <= (cmd == CMD_READ) ? 8'hff : 8'h00;
           end
@@ -233,8 +238,8 @@ module kh_core #(
                 tx_byte <= result_latched ? fifo_dout[31:24] : 8'd0;
               end else begin
                 rd_addr <= next_addr;
-                tx_word <= reg_value(next_addr);
-                tx_byte <= tx_word_byte(reg_value(next_addr), 2'd0);
+                tx_word <= rv;
+                tx_byte <= rv[31:24];
                 if (f_next_nlo) nonces_hi_latch <= nonces[63:32];
                 if (f_next_clo) cycles_hi_latch <= cycles[63:32];
               end
@@ -294,7 +299,6 @@ module kh_core #(
   // The midstate stays here (every pass loads it into the lanes); the tail words go straight
   // into the lanes' message memories as the loader reads them.
   reg [255:0] midstate;
-  reg [31:0]  first_nonce, last_nonce;
   reg [5:0]   threshold;
   reg [1:0]   load_state;   // 0 idle, 1 loading, 2 starting, 3 running
   reg [4:0]   load_idx;
@@ -309,16 +313,16 @@ module kh_core #(
   wire [3:0]         word_idx_l = load_idx[3:0] - 4'd1;
   kh_engine #(.LANES(ENGINES)) engine (
       .clk(clk), .rst(core_rst), .start(engine_start), .stop(do_abort),
-      .first_nonce(first_nonce), .last_nonce(last_nonce), .midstate(midstate),
+      .midstate(midstate),
       .load(word_valid), .load_idx(word_idx_l), .load_word(mem_rdata), .threshold(threshold),
       .busy(e_busy), .found(e_found), .found_lanes(e_lanes), .found_base(e_base),
       .hashed(e_hashed), .hashed_count(e_count));
   wire any_busy = e_busy;
 
   // Results: a pass reports its lanes at once, one pass per 134 cycles, so they leave one per
-  // cycle (lowest lane first) long before the next pass can report.
+  // cycle (lowest lane first) long before the next pass can report; the engine holds
+  // found_base until then.
   reg [ENGINES-1:0] pending;
-  reg [31:0]        pending_base;
   reg [ENGINES-1:0] grant;
   reg [31:0]        grant_idx;
   integer j;
@@ -335,11 +339,10 @@ module kh_core #(
     if (core_rst) begin
       pending <= {ENGINES{1'b0}};
     end else if (e_found) begin
-      pending      <= e_lanes;
-      pending_base <= e_base;
+      pending <= e_lanes;
     end else if (pending != {ENGINES{1'b0}}) begin
       fifo_push <= 1'b1;
-      fifo_din  <= {active_id, pending_base + grant_idx};
+      fifo_din  <= {active_id, e_base + grant_idx};
       pending   <= pending & ~grant;
     end
   end
@@ -384,8 +387,7 @@ module kh_core #(
               5'd2: midstate[191:160] <= mem_rdata;  5'd3: midstate[159:128] <= mem_rdata;
               5'd4: midstate[127:96]  <= mem_rdata;  5'd5: midstate[95:64]   <= mem_rdata;
               5'd6: midstate[63:32]   <= mem_rdata;  5'd7: midstate[31:0]    <= mem_rdata;
-              5'd11: first_nonce <= mem_rdata;
-              5'd12: last_nonce <= mem_rdata;        5'd13: active_id <= mem_rdata[15:0];
+              5'd13: active_id <= mem_rdata[15:0];     // 11, 12: the range, read by the engine
               5'd14: threshold <= (mem_rdata[5:0] == 6'd0) ? 6'd1 : (mem_rdata[5:0] > 6'd32 ? 6'd32 : mem_rdata[5:0]);
               default: ;
             endcase

@@ -10,7 +10,8 @@
 //   R1 0..63     hash 1; rounds 61-63 already start feeding hash 1's output out (below)
 //   U0..U6       hash 1's output H = midstate + state, one word per cycle through each lane's
 //                schedule adder into hash 2's message memory; U4-U6 load IV (Z0-Z2)
-//   R2 0..60     hash 2, 61 rounds: the share test needs only H7 = IV7 + e after round 60
+//   R2 0..60     hash 2, 61 rounds: the share test needs only H7 = IV7 + e after round 60,
+//                and round 60 adds IV7 itself (its K is K60 + IV7)
 // = 134 cycles; the next pass's A0 is also the cycle that tests this pass's result.
 // Before a work's first pass: one cycle per lane to write each lane's nonce word (W3).
 `default_nettype none
@@ -19,33 +20,35 @@ module kh_engine #(
 ) (
     input  wire             clk,
     input  wire             rst,
-    input  wire             start,       // pulse: begin the range below (ignored while busy)
+    input  wire             start,       // pulse: begin the loaded work (ignored while busy)
     input  wire             stop,        // pulse: drop the range (nothing more is reported)
-    input  wire [31:0]      first_nonce,
-    input  wire [31:0]      last_nonce,  // inclusive
     /* verilator lint_off UNUSEDSIGNAL */
     input  wire [255:0]     midstate,    // {H0 … H7} after the first 64 header bytes (H4, H7
                                          // only arrive through the load stream)
     /* verilator lint_on UNUSEDSIGNAL */
-    input  wire             load,        // while idle: work word load_idx (0-10) is load_word
+    input  wire             load,        // while idle: work word load_idx is load_word:
+                                         // 0-7 midstate, 8-10 tail, 11 first nonce,
+                                         // 12 last nonce (inclusive); others ignored
     input  wire [3:0]       load_idx,
     input  wire [31:0]      load_word,
     input  wire [5:0]       threshold,   // leading zero bits wanted, 1..32
     output wire             busy,
     output reg              found,       // pulse: found_lanes of the pass at found_base met it
+                                         // (both held until the next pass is tested)
     output reg  [LANES-1:0] found_lanes,
     output reg  [31:0]      found_base,
     output reg              hashed,      // pulse: hashed_count more nonces done
     output reg  [3:0]       hashed_count
 );
   localparam [2:0] IDLE = 3'd0, W3 = 3'd1, A0 = 3'd2, A1 = 3'd3, R1 = 3'd4, U = 3'd5, R2 = 3'd6;
-  localparam [31:0] IV0 = 32'h6a09e667, IV1 = 32'hbb67ae85, IV2 = 32'h3c6ef372, IV3 = 32'ha54ff53a,
-                    IV4 = 32'h510e527f, IV5 = 32'h9b05688c, IV6 = 32'h1f83d9ab, IV7 = 32'h5be0cd19;
+  // (IV1, IV2, IV5, IV6 live in kh_lane.)
+  localparam [31:0] IV0 = 32'h6a09e667, IV3 = 32'ha54ff53a, IV4 = 32'h510e527f, IV7 = 32'h5be0cd19;
   localparam [31:0] K0 = 32'h428a2f98;
-  localparam [6:0]  K_IV0 = 7'd64, K_IV7_K0 = 7'd65, K_M0 = 7'd66, K_M7_K0 = 7'd67;
+  localparam [31:0] K60 = 32'h90befffa;
+  localparam [6:0]  K_IV0 = 7'd64, K_IV7_K0 = 7'd65, K_M0 = 7'd66, K_M7_K0 = 7'd67, K_K60_IV7 = 7'd68;
   localparam [7:0] ZERO_WORD = 8'h05;   // hash 1's W5: padding, always zero
 
-  wire [31:0] m0 = midstate[255:224], m1 = midstate[223:192], m2 = midstate[191:160], m3 = midstate[159:128];
+  wire [31:0] m1 = midstate[223:192], m2 = midstate[191:160], m3 = midstate[159:128];
   wire [31:0] m5 = midstate[95:64],   m6 = midstate[63:32];
 
   reg [2:0]  phase;
@@ -54,7 +57,7 @@ module kh_engine #(
   reg [31:0] nonce_w;      // the next nonce word to write: a pass's lane 0 nonce + 2·LANES
                            // by the time it is tested (its own and the next pass's words)
   reg [31:0] remaining;    // last - (this pass's lane 0 nonce)
-  reg [31:0] mask;         // byte-swapped: the bits of IV7 + e that must be zero
+  reg [31:0] mask;         // byte-swapped: the bits of H7 (e after hash 2) that must be zero
   wire [31:0] k_cur;       // K for the h + K + W formed this cycle
 
   assign busy = phase != IDLE || check;
@@ -80,7 +83,9 @@ module kh_engine #(
   wire z2 = at_a1 || at_u6;
   reg  [31:0] d_first;     // M4 - M0 of this work
   wire [31:0] d_word = z1 ? (in_u ? IV4 - IV0 : d_first) : (in_u ? IV3 : m3);
-  wire [159:0] ld_words = in_u ? {IV1, IV2, d_word, IV5, IV6} : {m1, m2, d_word, m5, m6};
+  // Hash 2's words are IV constants: each lane picks them itself (ld_iv), which costs it no
+  // logic, instead of a shared 128-bit multiplexer here.
+  wire [159:0] ld_words = {m1, m2, d_word, m5, m6};
   wire        hold_abcd = in_u && t == 6'd0;
   wire        w1_mem = at_a0 || at_a1 || at_u6 || (rounds && t <= 6'd13);
   wire        w2_clr = tail1 || (in_u && t <= 6'd5);
@@ -126,9 +131,12 @@ module kh_engine #(
   end
 
   // K's ROM read for next cycle's h + K + W: K[t+2] in round t, the Z1/Z2 words around them.
-  wire [6:0] k_addr = z0 ? (in_u ? K_IV0 : K_M0) : z1 ? (in_u ? K_IV7_K0 : K_M7_K0) : z2 ? 7'd1 : {1'b0, t2};
+  // Hash 2's round 60 takes K60 + IV7: its e is then H7 itself (a is never used again), so the
+  // share test needs no adder.
+  wire [6:0] k_addr = z0 ? (in_u ? K_IV0 : K_M0) : z1 ? (in_u ? K_IV7_K0 : K_M7_K0) : z2 ? 7'd1 :
+                      (in_r2 && t == 6'd58) ? K_K60_IV7 : {1'b0, t2};
   wire       k_we = phase == IDLE && load && (load_idx == 4'd0 || load_idx == 4'd7);
-  kh_sha256_k #(.EXTRA0(IV0), .EXTRA1(IV7 + K0)) k_rom (
+  kh_sha256_k #(.EXTRA0(IV0), .EXTRA1(IV7 + K0), .EXTRA2(K60 + IV7)) k_rom (
       .clk(clk), .addr(k_addr), .k(k_cur), .we(k_we), .waddr(load_idx[0] ? K_M7_K0 : K_M0),
       .wdata(load_idx[0] ? load_word + K0 : load_word));
 
@@ -138,7 +146,7 @@ module kh_engine #(
   generate
     for (gi = 0; gi < LANES; gi = gi + 1) begin : lane
       kh_lane l (
-          .clk(clk), .clr(z1), .clr_g(z0), .ld(z1 || z2), .ld_words(ld_words), .hold_abcd(hold_abcd),
+          .clk(clk), .clr(z1), .clr_g(z0), .ld(z1 || z2), .ld_iv(in_u), .ld_words(ld_words), .hold_abcd(hold_abcd),
           .k(k_cur), .w1_mem(w1_mem), .w2_clr(w2_clr), .w16_e(w16_e), .w16_d(w16_d),
           .we(we_all || (w3_now && w3_lane == gi)), .waddr(waddr), .wsel_init(wsel_init), .init_word(init_word),
           .raddr_far(raddr_far), .raddr_near(raddr_near), .mask(mask), .meets(meets[gi]));
@@ -157,7 +165,7 @@ module kh_engine #(
     end
   end
   wire more = remaining >= LANES;
-  wire [32:0] span = {1'b0, last_nonce} - {1'b0, first_nonce};
+  reg  empty;              // the loaded range ends before it starts
 
   // ── sequencer ───────────────────────────────────────────────────────────────────────────
   always @(posedge clk) begin
@@ -178,11 +186,13 @@ module kh_engine #(
         if (phase == A0) remaining <= remaining - LANES;
       end
       if (w3_now) nonce_w <= nonce_w + 32'd1;
-      if (phase == IDLE && load && load_idx == 4'd4) d_first <= load_word - m0;
+      if (phase == IDLE && load && load_idx == 4'd0) d_first <= load_word;              // M0
+      if (phase == IDLE && load && load_idx == 4'd4) d_first <= load_word - d_first;    // M4 - M0
+      // The range is measured as it loads, so starting a work is not a 32-bit subtraction.
+      if (phase == IDLE && load && load_idx == 4'd11) nonce_w <= load_word;
+      if (phase == IDLE && load && load_idx == 4'd12) {empty, remaining} <= {1'b0, load_word} - {1'b0, nonce_w};
       case (phase)
-        IDLE: if (start && !span[32]) begin
-          nonce_w   <= first_nonce;
-          remaining <= span[31:0];
+        IDLE: if (start && !empty) begin
           mask      <= bswap((threshold >= 6'd32) ? 32'hffffffff : ~(32'hffffffff >> threshold));
           t         <= 6'd0;
           phase     <= W3;

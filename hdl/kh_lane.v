@@ -23,6 +23,7 @@ module kh_lane (
     input  wire        clr,        // a, b, e, f, g <= 0
     input  wire        clr_g,      // g <= 0 and W[j-1] <= 0
     input  wire        ld,
+    input  wire        ld_iv,      // hash 2: b, c, f, g take IV1, IV2, IV5, IV6 instead
     input  wire [159:0] ld_words,  // {b, c, d, f, g} when ld
     input  wire        hold_abcd,  // a, b, c, d keep their values (hash 1's output on its way out)
     // h + K + W for the next round: g + k + W[j-1]
@@ -38,12 +39,14 @@ module kh_lane (
     input  wire [31:0] init_word,
     input  wire [7:0]  raddr_far,  // W[j-15] tap (or the zero word), read for the next cycle
     input  wire [7:0]  raddr_near, // W[j-7] tap, a block word or a midstate word, likewise
-    // share test after hash 2: (IV7 + e) & mask must be zero, mask byte-swapped by the engine
+    // share test after hash 2: e & mask must be zero (hash 2's last round added IV7 to e, so
+    // e is H7), mask byte-swapped by the engine
     input  wire [31:0] mask,
     output wire        meets
 );
+  localparam [31:0] IV1 = 32'hbb67ae85, IV2 = 32'h3c6ef372, IV5 = 32'h9b05688c, IV6 = 32'h1f83d9ab;
   reg [31:0] a, b, c, d, e, f, g;  // h is never held: it only ever enters h + K + W, formed from g
-  reg [31:0] hkw;               // h + K[t] + W[t] of the round about to run
+  wire [31:0] hkw;              // h + K[t] + W[t] of the round about to run (registered)
   reg [31:0] w1, w2, w16;       // W[j-1], W[j-2], W[j-16] for the word j being formed
 
   // Two copies: one write port each, one read port each.
@@ -83,20 +86,24 @@ module kh_lane (
   always @(posedge clk) begin
     if (clr) a <= 32'd0; else if (!hold_abcd) a <= a_round;
     e <= clr ? 32'd0 : e_round;
-    if (clr) b <= 32'd0; else if (!hold_abcd) b <= ld ? ld_words[159:128] : a;
-    if (!hold_abcd) c <= ld ? ld_words[127:96] : b;
+    if (clr) b <= 32'd0; else if (!hold_abcd) b <= ld ? (ld_iv ? IV1 : ld_words[159:128]) : a;
+    if (!hold_abcd) c <= ld ? (ld_iv ? IV2 : ld_words[127:96]) : b;
     if (!hold_abcd) d <= ld ? ld_words[95:64] : c;
-    f <= clr ? 32'd0 : ld ? ld_words[63:32] : e;
-    g <= (clr || clr_g) ? 32'd0 : ld ? ld_words[31:0] : f;
+    f <= clr ? 32'd0 : ld ? (ld_iv ? IV5 : ld_words[63:32]) : e;
+    g <= (clr || clr_g) ? 32'd0 : ld ? (ld_iv ? IV6 : ld_words[31:0]) : f;
   end
 
+  // h + K + W = g + (k + W[j-1]), registered: two adders that can be DSP blocks (kh_add32).
+  wire [31:0] kw;
+  kh_add32 #(.REG(0)) add_kw (.clk(clk), .x(k), .y(w1), .s(kw));
+  kh_add32 #(.REG(1)) add_hkw (.clk(clk), .x(g), .y(kw), .s(hkw));
+
   always @(posedge clk) begin
-    hkw <= g + k + w1;
     w1  <= clr_g ? 32'd0 : w1_mem ? near_q : sched;
     w2  <= w2_clr ? 32'd0 : w1;
     w16 <= w16_e ? e : w16_d ? d : far_q;
   end
 
-  assign meets = ((32'h5be0cd19 + e) & mask) == 32'd0;
+  assign meets = (e & mask) == 32'd0;
 endmodule
 `default_nettype wire

@@ -16,32 +16,31 @@ module kh_result_fifo #(
 );
   reg [WIDTH-1:0] mem [0:(1 << DEPTH_LOG2) - 1];
   reg [DEPTH_LOG2:0] wr_reg, rd_reg;
-  assign count = wr_reg - rd_reg;
+  // An entry is shown one cycle after it is written: the RAM returns the old word when the
+  // head is written in the same cycle, and reads the new one on the next. Results are never in
+  // a hurry, and this costs five flip-flops where a bypass around the RAM costs two words.
+  reg [DEPTH_LOG2:0] wr_shown;
+  assign count = wr_shown - rd_reg;
   assign empty = count == 0;
-  assign full  = count == (1 << DEPTH_LOG2);
+  assign full  = wr_reg - rd_reg == (1 << DEPTH_LOG2);
   wire do_push = push && !full;
   wire do_pop  = pop && !empty;
   wire [DEPTH_LOG2:0] rd_next = rd_reg + {{DEPTH_LOG2{1'b0}}, do_pop};
 
-  // The RAM's read register holds the entry that will be at the head next cycle. When that
-  // entry is being written in the same cycle the RAM would return the old word, so the new
-  // one is kept aside and chosen after the RAM (keeping the RAM's output register its own,
-  // which is what lets synthesis place it in block RAM).
-  reg [WIDTH-1:0] mem_q, din_q;
-  reg             bypass_q;
+  reg [WIDTH-1:0] mem_q;
   always @(posedge clk) begin
     if (do_push) mem[wr_reg[DEPTH_LOG2-1:0]] <= din;
-    mem_q    <= mem[rd_next[DEPTH_LOG2-1:0]];
-    din_q    <= din;
-    bypass_q <= do_push && rd_next == wr_reg;
+    mem_q <= mem[rd_next[DEPTH_LOG2-1:0]];
     if (rst) begin
-      wr_reg <= 0;
-      rd_reg <= 0;
+      wr_reg   <= 0;
+      wr_shown <= 0;
+      rd_reg   <= 0;
     end else begin
       if (do_push) wr_reg <= wr_reg + 1'b1;
-      rd_reg <= rd_next;
+      wr_shown <= wr_reg;
+      rd_reg   <= rd_next;
     end
   end
-  assign dout = bypass_q ? din_q : mem_q;
+  assign dout = mem_q;
 endmodule
 `default_nettype wire

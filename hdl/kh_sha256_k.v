@@ -1,10 +1,11 @@
 // SHA-256 round constants K[0..63] (FIPS 180-4) in block RAM, read one cycle ahead (k is the
-// entry addressed last cycle). Entries 64 and 65 are EXTRA0/EXTRA1, constants the engine
-// wants on the same path; 66 and up are written by the engine per work (see kh_engine).
+// entry addressed last cycle). Entries 64, 65 and 68 are EXTRA0..EXTRA2, constants the engine
+// wants on the same path; 66 and 67 are written by the engine per work (see kh_engine).
 `default_nettype none
 module kh_sha256_k #(
     parameter [31:0] EXTRA0 = 32'd0,
-    parameter [31:0] EXTRA1 = 32'd0
+    parameter [31:0] EXTRA1 = 32'd0,
+    parameter [31:0] EXTRA2 = 32'd0
 ) (
     input  wire        clk,
     input  wire [6:0]  addr,
@@ -35,6 +36,7 @@ module kh_sha256_k #(
     rom[60] = 32'h90befffa;  rom[61] = 32'ha4506ceb;  rom[62] = 32'hbef9a3f7;  rom[63] = 32'hc67178f2;
     rom[64] = EXTRA0;
     rom[65] = EXTRA1;
+    rom[68] = EXTRA2;
   end
   always @(posedge clk) begin
     if (we) rom[waddr] <= wdata;

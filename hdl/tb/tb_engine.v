@@ -21,7 +21,7 @@ module tb_engine #(parameter integer LANES = 1);
   integer n_hashed = 0, cycles = 0, i;
 
   kh_engine #(.LANES(LANES)) dut (
-      .clk(clk), .rst(rst), .start(start), .stop(1'b0), .first_nonce(first), .last_nonce(last),
+      .clk(clk), .rst(rst), .start(start), .stop(1'b0),
       .midstate(midstate), .load(load), .load_idx(load_idx), .load_word(load_word),
       .threshold(threshold[5:0]), .busy(busy), .found(found), .found_lanes(found_lanes),
       .found_base(found_base), .hashed(hashed), .hashed_count(hashed_count));
@@ -42,12 +42,12 @@ module tb_engine #(parameter integer LANES = 1);
     if ($value$plusargs("threshold=%d", threshold)) ;
     repeat (3) @(negedge clk);
     rst = 0;
-    // The work's words as the core's loader streams them: midstate, then the tail.
-    for (i = 0; i < 11; i = i + 1) begin
+    // The work's words as the core's loader streams them: midstate, tail, first, last.
+    for (i = 0; i < 13; i = i + 1) begin
       @(negedge clk);
       load = 1;
       load_idx = i[3:0];
-      load_word = (i < 8) ? midstate[255 - 32 * i -: 32] : tail[95 - 32 * (i - 8) -: 32];
+      load_word = (i < 8) ? midstate[255 - 32 * i -: 32] : (i < 11) ? tail[95 - 32 * (i - 8) -: 32] : (i == 11) ? first : last;
     end
     @(negedge clk) load = 0;
     start = 1;

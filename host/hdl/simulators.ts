@@ -14,7 +14,7 @@ export const HDL_DIR = fileURLToPath(new URL('../../hdl/', import.meta.url));
 const CACHE = resolve(fileURLToPath(new URL('../../', import.meta.url)), 'build', 'sim');
 
 /** The engine's RTL (relative to hdl/), and the whole core's: one list for tests, co-sim and lint. */
-export const ENGINE_RTL = ['kh_sha256_k.v', 'kh_sha256_round.v', 'kh_lane.v', 'kh_engine.v'];
+export const ENGINE_RTL = ['kh_sha256_k.v', 'kh_sha256_round.v', 'kh_add32.v', 'kh_lane.v', 'kh_engine.v'];
 export const CORE_RTL = [...ENGINE_RTL, 'kh_spi_slave.v', 'kh_result_fifo.v', 'kh_core.v'];
 /** Most lanes kh_engine supports: each lane's next nonce word is written in one of hash 2's rounds 52-59. */
 export const MAX_LANES = 8;
@@ -45,17 +45,25 @@ export interface SimulationBuild {
   parameters?: Record<string, number>;
   /** Verilator: a C++ main (absolute path) instead of a --binary build with timing. */
   harness?: string;
+  /** Preprocessor macros to define. */
+  defines?: string[];
+  /** Further Verilog files by absolute path (a vendor's cell models). */
+  libraries?: string[];
 }
+
+/** yosys' simulation models of the iCE40 primitives (SB_MAC16 …), shipped with @yowasp/yosys. */
+export const ICE40_CELLS_SIM = fileURLToPath(new URL('../../node_modules/@yowasp/yosys/gen/share/ice40/cells_sim.v', import.meta.url));
 
 /**
  * Builds a simulation once per distinct input (sources, headers, parameters, harness) and
  * returns the command that runs it. Cached under build/sim; a stale cache is never reused.
  */
 export function buildSimulation(b: SimulationBuild): string[] {
-  const files = b.sources.map((s) => join(HDL_DIR, s));
+  const files = [...b.sources.map((s) => join(HDL_DIR, s)), ...(b.libraries ?? [])];
   const params = Object.entries(b.parameters ?? {}).sort(([x], [y]) => x.localeCompare(y));
+  const defines = [...(b.defines ?? [])].sort();
   const hash = createHash('sha256');
-  hash.update(b.sim + b.top + JSON.stringify(params));
+  hash.update(b.sim + b.top + JSON.stringify(params) + JSON.stringify(defines));
   for (const f of files) hash.update(readFileSync(f));
   if (b.harness) hash.update(readFileSync(b.harness));
   // Included headers change the build too.
@@ -73,11 +81,11 @@ export function buildSimulation(b: SimulationBuild): string[] {
     try {
       if (b.sim === 'icarus') {
         const p = params.flatMap(([k, v]) => ['-P', `${b.top}.${k}=${v}`]);
-        run('iverilog', ['-g2012', '-I', HDL_DIR, '-s', b.top, ...p, '-o', join(work, name), ...files]);
+        run('iverilog', ['-g2012', '-I', HDL_DIR, ...defines.map((d) => `-D${d}`), '-s', b.top, ...p, '-o', join(work, name), ...files]);
       } else {
         const p = params.map(([k, v]) => `-G${k}=${v}`);
         const mode = b.harness ? ['--cc', '--exe', '--build', '-j', '2', b.harness] : ['--binary', '--timing'];
-        run('verilator', [...mode, '-o', name, '-O3', '-x-assign', 'fast', '-x-initial', 'fast', '--noassert', '-Wno-fatal', `-I${HDL_DIR}`, '--top-module', b.top, ...p, '-Mdir', work, ...files]);
+        run('verilator', [...mode, '-o', name, '-O3', '-x-assign', 'fast', '-x-initial', 'fast', '--noassert', '-Wno-fatal', `-I${HDL_DIR}`, ...defines.map((d) => `-D${d}`), '--top-module', b.top, ...p, '-Mdir', work, ...files]);
       }
       mkdirSync(dir, { recursive: true });
       renameSync(join(work, name), out);

@@ -127,9 +127,12 @@ export async function synthesize(o: SynthOptions): Promise<SynthReport> {
   if (board.pcf) files['board.pcf'] = readFileSync(join(HDL_DIR, board.pcf));
   const clockHz = Math.round(o.clockMhz * 1e6);
   files['synth.ys'] = [
-    `read_verilog -I. ${sources.join(' ')}`,
+    // The UP5K's DSP blocks take adders (kh_add32); the HX8K has none.
+    `read_verilog -I. ${o.device === 'up5k' ? '-DKH_ICE40_DSP ' : ''}${sources.join(' ')}`,
     `chparam -set ENGINES ${o.engines} -set CLOCK_HZ ${clockHz} ${board.top}`,
-    `synth_ice40 -top ${board.top} ${o.device === 'up5k' ? '-dsp ' : ''}-json design.json`,
+    // No -dsp: the design has no multipliers, and yosys' ice40_dsp pass rewrites hand-placed
+    // SB_MAC16 adders as if they were multipliers (two chained ones collapse into one).
+    `synth_ice40 -top ${board.top} -json design.json`,
     'tee -o stat.txt stat',
   ].join('\n');
 
