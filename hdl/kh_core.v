@@ -53,7 +53,7 @@ module kh_core #(
 
   // ── state shared by the frame logic and the mining side ─────────────────────────────────
   reg  [5:0]  errors;
-  reg  [63:0] nonces, cycles;
+  wire [63:0] nonces, cycles;
   reg  [31:0] nonces_hi_latch, cycles_hi_latch;
   reg  [1:0]  q_head, q_tail;
   reg  [1:0]  q_count;
@@ -61,23 +61,19 @@ module kh_core #(
   reg  [15:0] active_id;
 
   // Work queue storage: 4 slots × 16 words in block RAM (slot = q_tail while a frame writes).
+  // A word is written as its last byte arrives (mem_we, decided by the frame parser).
   reg  [31:0] work_mem [0:63];
-  reg         mem_we;
-  reg  [5:0]  mem_waddr;
-  reg  [31:0] mem_wdata;
+  wire        mem_we;
   reg  [5:0]  mem_raddr;
   reg  [31:0] mem_rdata;
-  always @(posedge clk) begin
-    if (mem_we) work_mem[mem_waddr] <= mem_wdata;
-    mem_rdata <= work_mem[mem_raddr];
-  end
 
   // Result FIFO: {work id, nonce}.
   wire        fifo_empty, fifo_full;
   wire [4:0]  fifo_count;
   wire [47:0] fifo_dout;
-  reg         fifo_push, fifo_pop;
-  reg  [47:0] fifo_din;
+  wire        fifo_push;
+  reg         fifo_pop;
+  wire [47:0] fifo_din;
   kh_result_fifo #(.WIDTH(48), .DEPTH_LOG2(4)) results (
       .clk(clk), .rst(core_rst), .push(fifo_push), .din(fifo_din), .pop(fifo_pop),
       .dout(fifo_dout), .empty(fifo_empty), .full(fifo_full), .count(fifo_count));
@@ -152,8 +148,13 @@ module kh_core #(
   // Push requests from the frame side to the mining side.
   reg commit_work, do_abort;
 
+  assign mem_we = rx_valid && f_data && cmd == CMD_WRITE && data_pos[1:0] == 2'd3 && addr == A_WORK;
   always @(posedge clk) begin
-    mem_we      <= 1'b0;
+    if (mem_we) work_mem[{q_tail, word_idx}] <= {wshift, rx_byte};
+    mem_rdata <= work_mem[mem_raddr];
+  end
+
+  always @(posedge clk) begin
     fifo_pop    <= 1'b0;
     commit_work <= 1'b0;
     do_abort    <= 1'b0;
@@ -216,15 +217,7 @@ module kh_core #(
           if (cmd == CMD_WRITE) begin
             dcrc <= crc8_byte(dcrc, rx_byte);
             wshift <= {wshift[15:0], rx_byte};
-            if (data_pos[1:0] == 2'd3) begin
-              if (addr == A_WORK) begin
-                mem_we    <= 1'b1;
-                mem_waddr <= {q_tail, word_idx};
-                mem_wdata <= {wshift, rx_byte};
-              end else begin
-                control_word <= rx_byte[2:0];
-              end
-            end
+            if (data_pos[1:0] == 2'd3 && addr != A_WORK) control_word <= rx_byte[2:0];
             tx_byte <= 8'h00;
           end else if (header_ok) begin
             // This byte (data_pos) was just sent; choose the next one.
@@ -334,29 +327,17 @@ module kh_core #(
       grant_idx = j;
     end
   end
+  assign fifo_push = !core_rst && !e_found && pending != {ENGINES{1'b0}};
+  assign fifo_din  = {active_id, e_base + grant_idx};
   always @(posedge clk) begin
-    fifo_push <= 1'b0;
-    if (core_rst) begin
-      pending <= {ENGINES{1'b0}};
-    end else if (e_found) begin
-      pending <= e_lanes;
-    end else if (pending != {ENGINES{1'b0}}) begin
-      fifo_push <= 1'b1;
-      fifo_din  <= {active_id, e_base + grant_idx};
-      pending   <= pending & ~grant;
-    end
+    if (core_rst)       pending <= {ENGINES{1'b0}};
+    else if (e_found)   pending <= e_lanes;
+    else if (fifo_push) pending <= pending & ~grant;
   end
 
   // Nonce and cycle counters.
-  always @(posedge clk) begin
-    if (core_rst) begin
-      nonces <= 64'd0;
-      cycles <= 64'd0;
-    end else begin
-      if (e_hashed) nonces <= nonces + {60'd0, e_count};
-      cycles <= cycles + 64'd1;
-    end
-  end
+  kh_counter64 nonce_counter (.clk(clk), .clr(core_rst), .inc(e_hashed ? e_count : 4'd0), .value(nonces));
+  kh_counter64 cycle_counter (.clk(clk), .clr(core_rst), .inc(4'd1), .value(cycles));
 
   // Queue pointers and the loader.
   always @(posedge clk) begin
