@@ -154,17 +154,19 @@ module kh_engine #(
   endgenerate
 
   // Lane i's nonce is in range while base + i <= last, i.e. i <= remaining.
+  // LANES <= 8, so only the low four bits need comparing once the rest is known to be zero.
+  wire            far_off = remaining[31:4] != 28'd0;
   reg [LANES-1:0] valid;
   reg [3:0]       n_valid;
   integer vi;
   always @* begin
     n_valid = 4'd0;
     for (vi = 0; vi < LANES; vi = vi + 1) begin
-      valid[vi] = remaining >= vi;
+      valid[vi] = far_off || {28'd0, remaining[3:0]} >= vi;
       n_valid = n_valid + {3'd0, valid[vi]};
     end
   end
-  wire more = remaining >= LANES;
+  wire more = far_off || {28'd0, remaining[3:0]} >= LANES;
   reg  empty;              // the loaded range ends before it starts
 
   // ── sequencer ───────────────────────────────────────────────────────────────────────────
