@@ -142,8 +142,12 @@ module kh_core #(
 
   // One register multiplexer serves both reads: the first word (at the header's CRC byte,
   // address addr) and each next one (at a word's last byte, next_addr), never in one cycle.
-  wire [5:0]  rv_addr = f_hcrc ? addr : next_addr;
-  wire [31:0] rv      = reg_value(rv_addr);
+  // Its address is a register, set bytes before it is used (addr, rd_addr and f_hcrc change
+  // only as bytes arrive); the values themselves are read live, so a counter's two halves
+  // are still captured in one clock.
+  reg  [5:0]  rv_addr;
+  always @(posedge clk) rv_addr <= f_hcrc ? addr : next_addr;
+  wire [31:0] rv = reg_value(rv_addr);
 
   // Push requests from the frame side to the mining side.
   reg commit_work, do_abort;
