@@ -118,8 +118,8 @@ module kh_engine #(
   reg [7:0] raddr_near, raddr_far;
   always @* begin
     raddr_far = ZERO_WORD;
-    if (in_r1 && t <= 6'd60) raddr_far = {2'b00, t - 6'd12};
-    else if (in_r2)          raddr_far = {2'b01, t - 6'd12};
+    if (in_r1 && t <= 6'd60) raddr_far = {2'b00, t - 6'd11};
+    else if (in_r2)          raddr_far = {2'b01, t - 6'd11};
     case (phase)
       A0: raddr_near = 8'h01;
       A1: raddr_near = 8'h02;

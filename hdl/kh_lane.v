@@ -3,16 +3,17 @@
 // that differs per nonce: the state, h + K + W, and the message schedule.
 //
 // The message words live in block RAM, not flip-flops: two copies of a 256-word memory
-// (identical writes) give the schedule its two far taps, W[j-7] and W[j-15]; W[j-1], W[j-2]
-// and W[j-16] are the only message words held in registers. Memory map (docs/core-design.md):
+// (identical writes) give the schedule its two taps, W[j-7] and (a cycle ahead) W[j-15]; W[j-1]
+// and W[j-16] are the only message words held in registers. Two of the schedule's four terms
+// are formed a cycle early and registered, σ1(W[j-2]) and σ0(W[j-15]) + W[j-16], so the word
+// itself is one three-input add after the memory (it was the critical path with three lanes). Memory map (docs/core-design.md):
 //   0x00-0x3f  hash 1: W0-W63 of the header's second block (W0-W2 the tail, W3 this lane's
 //              nonce, W4-W15 padding constants set at configuration)
 //   0x40-0x7f  hash 2: W0-W7 = hash 1's output, W8-W15 padding constants, W16-W63
 //   0x80-0x87  the midstate, for hash 1's feed-forward
-// Hash 1's output H = midstate + state leaves through the schedule adder: with W[j-2] cleared
-// and the W[j-15] tap reading a zero word, the schedule computes M[k] + w16, and w16 is loaded
-// from e (the e-chain, rounds 61-63 and U0) then from d (the a-chain shifting, U1-U4). One
-// adder per lane instead of eight.
+// Hash 1's output H = midstate + state leaves through the schedule adder: with σ1(W[j-2])
+// cleared, the schedule computes M[k] + p, and p is loaded from e (the e-chain, rounds 61-63
+// and U0) then from d (the a-chain shifting, U1-U4). One adder per lane instead of eight.
 `default_nettype none
 module kh_lane (
     input  wire        clk,
@@ -30,14 +31,15 @@ module kh_lane (
     input  wire [31:0] k,
     // message schedule
     input  wire        w1_mem,     // W[j] is the memory's word (j < 16), not the schedule's
-    input  wire        w2_clr,
-    input  wire        w16_e,      // w16 takes e or d (hash 1's state on its way out), not memory
-    input  wire        w16_d,
+    input  wire        w2_clr,     // σ1(W[j-2]) is zero next cycle
+    input  wire        w16_e,      // the far terms take e or d next cycle (hash 1's state on its
+    input  wire        w16_d,      // way out), not σ0(W[j-15]) + W[j-16]
     input  wire        we,
     input  wire [7:0]  waddr,
     input  wire        wsel_init,  // write init_word instead of the schedule's word
     input  wire [31:0] init_word,
-    input  wire [7:0]  raddr_far,  // W[j-15] tap (or the zero word), read for the next cycle
+    input  wire [7:0]  raddr_far,  // far tap, read for the next cycle: W[j-14], so that it is
+                                   // W[j-15] by the time its term is formed
     input  wire [7:0]  raddr_near, // W[j-7] tap, a block word or a midstate word, likewise
     // share test after hash 2: e & mask must be zero (hash 2's last round added IV7 to e, so
     // e is H7), mask byte-swapped by the engine
@@ -47,7 +49,10 @@ module kh_lane (
   localparam [31:0] IV1 = 32'hbb67ae85, IV2 = 32'h3c6ef372, IV5 = 32'h9b05688c, IV6 = 32'h1f83d9ab;
   reg [31:0] a, b, c, d, e, f, g;  // h is never held: it only ever enters h + K + W, formed from g
   wire [31:0] hkw;              // h + K[t] + W[t] of the round about to run (registered)
-  reg [31:0] w1, w2, w16;       // W[j-1], W[j-2], W[j-16] for the word j being formed
+  reg [31:0] w1;                // W[j-1] for the word j being formed
+  reg [31:0] w15;               // last cycle's far tap: W[j-16] when the far term is formed
+  reg [31:0] s1_term;           // σ1(W[j-2]), formed a cycle early from W[j-1]
+  reg [31:0] far_term;          // σ0(W[j-15]) + W[j-16], formed a cycle early
 
   // Two copies: one write port each, one read port each.
   reg [31:0] mem_far  [0:255];
@@ -67,8 +72,8 @@ module kh_lane (
   end
 
   wire [31:0] sg0 = {far_q[6:0], far_q[31:7]} ^ {far_q[17:0], far_q[31:18]} ^ (far_q >> 3);
-  wire [31:0] sg1 = {w2[16:0], w2[31:17]} ^ {w2[18:0], w2[31:19]} ^ (w2 >> 10);
-  wire [31:0] sched = sg1 + near_q + sg0 + w16;
+  wire [31:0] sg1 = {w1[16:0], w1[31:17]} ^ {w1[18:0], w1[31:19]} ^ (w1 >> 10);
+  wire [31:0] sched = s1_term + near_q + far_term;
   wire [31:0] wdata = wsel_init ? init_word : sched;
 
   always @(posedge clk) begin
@@ -100,8 +105,9 @@ module kh_lane (
 
   always @(posedge clk) begin
     w1  <= clr_g ? 32'd0 : w1_mem ? near_q : sched;
-    w2  <= w2_clr ? 32'd0 : w1;
-    w16 <= w16_e ? e : w16_d ? d : far_q;
+    s1_term  <= w2_clr ? 32'd0 : sg1;
+    w15      <= far_q;
+    far_term <= w16_e ? e : w16_d ? d : sg0 + w15;
   end
 
   assign meets = (e & mask) == 32'd0;
