@@ -78,10 +78,7 @@ module kh_engine #(
   //   Z2  the round gives a = M0, e = M4; b c d f g = M1 M2 M3 M5 M6;
   //       h+K+W = 0 + (M7 + K0) + W0                             (hash 1: A1; hash 2: U6)
   // with IV for M in hash 2. M0 and M7 + K0 are K-ROM entries written as the work loads.
-  function is_z0(input [2:0] ph, input [5:0] tt);
-    is_z0 = (ph == R2 && tt == 6'd60) || (ph == W3 && tt == LANES[5:0] - 6'd1) || (ph == U && tt == 6'd4);
-  endfunction
-  wire z0 = is_z0(phase, t);
+  wire z0 = (in_r2 && t == 6'd60) || (phase == W3 && t == LANES[5:0] - 6'd1) || (in_u && t == 6'd4);
   wire z1 = at_a0 || at_u5;
   wire z2 = at_a1 || at_u6;
   reg  [31:0] d_first;     // M4 - M0 of this work
@@ -117,44 +114,27 @@ module kh_engine #(
   wire        wsel_init = w3_now || phase == IDLE;
   wire [31:0] init_word = (phase == IDLE) ? load_word : bswap(nonce_w);
 
-  // Block-RAM addresses (the lanes' two taps, K's ROM) are registers: each is a function of
-  // (phase, t) — the read that cycle presents for the next — computed a cycle early from the
-  // sequencer's next state, so no decode lies between the round counter and the memories.
-  function [7:0] far_addr(input [2:0] ph, input [5:0] tt);
-    if (ph == R1 && tt <= 6'd60) far_addr = {2'b00, tt - 6'd11};
-    else if (ph == R2)           far_addr = {2'b01, tt - 6'd11};
-    else                         far_addr = ZERO_WORD;
-  endfunction
-  function [7:0] near_addr(input [2:0] ph, input [5:0] tt);
-    case (ph)
-      A0: near_addr = 8'h01;
-      A1: near_addr = 8'h02;
-      R1: near_addr = (tt <= 6'd12) ? {2'b00, tt + 6'd3} : (tt <= 6'd60) ? {2'b00, tt - 6'd4} : 8'h87 - {2'b00, tt - 6'd61};
-      U:  near_addr = (tt <= 6'd4) ? 8'h84 - {2'b00, tt} : (tt == 6'd5) ? 8'h41 : 8'h42;
-      R2: near_addr = (tt <= 6'd12) ? {2'b01, tt + 6'd3} : (tt <= 6'd59) ? {2'b01, tt - 6'd4} : 8'h00;
-      default: near_addr = 8'h00;
+  // Read addresses, presented this cycle for the next one.
+  reg [7:0] raddr_near, raddr_far;
+  always @* begin
+    raddr_far = ZERO_WORD;
+    if (in_r1 && t <= 6'd60) raddr_far = {2'b00, t - 6'd11};
+    else if (in_r2)          raddr_far = {2'b01, t - 6'd11};
+    case (phase)
+      A0: raddr_near = 8'h01;
+      A1: raddr_near = 8'h02;
+      R1: raddr_near = (t <= 6'd12) ? {2'b00, t + 6'd3} : (t <= 6'd60) ? {2'b00, t - 6'd4} : 8'h87 - {2'b00, t - 6'd61};
+      U:  raddr_near = (t <= 6'd4) ? 8'h84 - {2'b00, t} : (t == 6'd5) ? 8'h41 : 8'h42;
+      R2: raddr_near = (t <= 6'd12) ? {2'b01, t + 6'd3} : (t <= 6'd59) ? {2'b01, t - 6'd4} : 8'h00;
+      default: raddr_near = 8'h00;
     endcase
-  endfunction
+  end
+
   // K's ROM read for next cycle's h + K + W: K[t+2] in round t, the Z1/Z2 words around them.
   // Hash 2's round 60 takes K60 + IV7: its e is then H7 itself (a is never used again), so the
   // share test needs no adder.
-  function [6:0] k_address(input [2:0] ph, input [5:0] tt);
-    if (is_z0(ph, tt))                   k_address = (ph == U) ? K_IV0 : K_M0;
-    else if (ph == A0 || (ph == U && tt == 6'd5)) k_address = (ph == U) ? K_IV7_K0 : K_M7_K0;
-    else if (ph == A1 || (ph == U && tt == 6'd6)) k_address = 7'd1;
-    else if (ph == R2 && tt == 6'd58)    k_address = K_K60_IV7;
-    else                                 k_address = {1'b0, tt + 6'd2};
-  endfunction
-  reg [2:0] phase_n;       // the sequencer's next state (below)
-  reg [5:0] t_n;
-  reg [7:0] raddr_near, raddr_far;
-  reg [6:0] k_addr;
-  always @(posedge clk) begin
-    raddr_near <= near_addr(phase_n, t_n);
-    raddr_far  <= far_addr(phase_n, t_n);
-    k_addr     <= k_address(phase_n, t_n);
-  end
-
+  wire [6:0] k_addr = z0 ? (in_u ? K_IV0 : K_M0) : z1 ? (in_u ? K_IV7_K0 : K_M7_K0) : z2 ? 7'd1 :
+                      (in_r2 && t == 6'd58) ? K_K60_IV7 : {1'b0, t2};
   wire       k_we = phase == IDLE && load && (load_idx == 4'd0 || load_idx == 4'd7);
   kh_sha256_k #(.EXTRA0(IV0), .EXTRA1(IV7 + K0), .EXTRA2(K60 + IV7)) k_rom (
       .clk(clk), .addr(k_addr), .k(k_cur), .we(k_we), .waddr(load_idx[0] ? K_M7_K0 : K_M0),
@@ -213,52 +193,46 @@ module kh_engine #(
       // The range is measured as it loads, so starting a work is not a 32-bit subtraction.
       if (phase == IDLE && load && load_idx == 4'd11) nonce_w <= load_word;
       if (phase == IDLE && load && load_idx == 4'd12) {empty, remaining} <= {1'b0, load_word} - {1'b0, nonce_w};
-      if (phase == IDLE && start && !empty)
-        mask <= bswap((threshold >= 6'd32) ? 32'hffffffff : ~(32'hffffffff >> threshold));
-      if (phase == R2 && t == 6'd60) check <= 1'b1;
-      if (stop) check <= 1'b0;
-      phase <= phase_n;
-      t     <= t_n;
-    end
-  end
-
-  always @* begin
-    phase_n = phase;
-    t_n     = t;
-    case (phase)
-      IDLE: if (start && !empty) begin
-        t_n     = 6'd0;
-        phase_n = W3;
-      end
-      W3: begin
-        t_n = t + 6'd1;
-        if (t == LANES[5:0] - 6'd1) phase_n = A0;
-      end
-      A0: phase_n = A1;
-      A1: begin
-        t_n     = 6'd0;
-        phase_n = R1;
-      end
-      R1: begin
-        t_n = t + 6'd1;
-        if (t == 6'd63) phase_n = U;
-      end
-      U: begin
-        t_n = t + 6'd1;
-        if (t == 6'd6) begin
-          t_n     = 6'd0;
-          phase_n = R2;
+      case (phase)
+        IDLE: if (start && !empty) begin
+          mask      <= bswap((threshold >= 6'd32) ? 32'hffffffff : ~(32'hffffffff >> threshold));
+          t         <= 6'd0;
+          phase     <= W3;
         end
+        W3: begin
+          t <= t + 6'd1;
+          if (t == LANES[5:0] - 6'd1) phase <= A0;
+        end
+        A0: phase <= A1;
+        A1: begin
+          t     <= 6'd0;
+          phase <= R1;
+        end
+        R1: begin
+          t <= t + 6'd1;
+          if (t == 6'd63) phase <= U;
+        end
+        U: begin
+          t <= t + 6'd1;
+          if (t == 6'd6) begin
+            t     <= 6'd0;
+            phase <= R2;
+          end
+        end
+        R2: begin
+          t <= t + 6'd1;
+          if (t == 6'd60) begin
+            check <= 1'b1;
+            phase <= more ? A0 : IDLE;
+          end
+        end
+        default: phase <= IDLE;
+      endcase
+      if (stop) begin
+        phase <= IDLE;
+        check <= 1'b0;
+        t     <= 6'd0;
       end
-      R2: begin
-        t_n = t + 6'd1;
-        if (t == 6'd60) phase_n = more ? A0 : IDLE;
-      end
-      default: phase_n = IDLE;
-    endcase
-    if (stop || rst) begin
-      phase_n = IDLE;
-      t_n     = 6'd0;
     end
   end
 endmodule
