@@ -114,27 +114,65 @@ module kh_engine #(
   wire        wsel_init = w3_now || phase == IDLE;
   wire [31:0] init_word = (phase == IDLE) ? load_word : bswap(nonce_w);
 
-  // Read addresses, presented this cycle for the next one.
+  // Block-RAM read addresses are registers, each set the cycle before from (phase, t) and the
+  // state that follows: near and far are the taps a cycle presents for the next one, k the
+  // K-ROM word for the next h + K + W (K[t+2] in round t, the Z1/Z2 words around them; hash
+  // 2's round 60 takes K60 + IV7, so e is then H7 itself and the share test needs no adder).
+  // Registered, no decode lies between the round counter and a dozen block RAMs.
   reg [7:0] raddr_near, raddr_far;
-  always @* begin
-    raddr_far = ZERO_WORD;
-    if (in_r1 && t <= 6'd60) raddr_far = {2'b00, t - 6'd11};
-    else if (in_r2)          raddr_far = {2'b01, t - 6'd11};
+  reg [6:0] k_addr;
+  always @(posedge clk) begin
+    raddr_near <= 8'h00;
+    raddr_far  <= ZERO_WORD;
+    k_addr     <= {1'b0, t + 6'd3};
     case (phase)
-      A0: raddr_near = 8'h01;
-      A1: raddr_near = 8'h02;
-      R1: raddr_near = (t <= 6'd12) ? {2'b00, t + 6'd3} : (t <= 6'd60) ? {2'b00, t - 6'd4} : 8'h87 - {2'b00, t - 6'd61};
-      U:  raddr_near = (t <= 6'd4) ? 8'h84 - {2'b00, t} : (t == 6'd5) ? 8'h41 : 8'h42;
-      R2: raddr_near = (t <= 6'd12) ? {2'b01, t + 6'd3} : (t <= 6'd59) ? {2'b01, t - 6'd4} : 8'h00;
-      default: raddr_near = 8'h00;
+      IDLE: k_addr <= (LANES == 1) ? K_M0 : 7'd2;                                 // → W3 0
+      W3: if (t == LANES[5:0] - 6'd1) begin                                       // → A0
+            raddr_near <= 8'h01;
+            k_addr     <= K_M7_K0;
+          end else if (t + 6'd1 == LANES[5:0] - 6'd1) k_addr <= K_M0;            // → the last W3 (Z0)
+      A0: begin                                                                   // → A1
+            raddr_near <= 8'h02;
+            k_addr     <= 7'd1;
+          end
+      A1: begin                                                                   // → R1 0
+            raddr_near <= 8'h03;
+            raddr_far  <= {2'b00, 6'd0 - 6'd11};
+            k_addr     <= 7'd2;
+          end
+      R1: if (t == 6'd63) begin                                                   // → U 0
+            raddr_near <= 8'h84;
+            k_addr     <= 7'd2;
+          end else begin                                                          // → R1 t+1
+            raddr_near <= (t <= 6'd11) ? {2'b00, t + 6'd4} : (t <= 6'd59) ? {2'b00, t - 6'd3} : 8'h87 - {2'b00, t - 6'd60};
+            if (t <= 6'd59) raddr_far <= {2'b00, t - 6'd10};
+          end
+      U:  if (t == 6'd6) begin                                                    // → R2 0
+            raddr_near <= 8'h43;
+            raddr_far  <= {2'b01, 6'd0 - 6'd11};
+            k_addr     <= 7'd2;
+          end else begin                                                          // → U t+1
+            raddr_near <= (t <= 6'd3) ? 8'h83 - {2'b00, t} : (t == 6'd4) ? 8'h41 : 8'h42;
+            k_addr     <= (t == 6'd3) ? K_IV0 : (t == 6'd4) ? K_IV7_K0 : (t == 6'd5) ? 7'd1 : {1'b0, t + 6'd3};
+          end
+      R2: if (t == 6'd60) begin                                                   // → A0 (or IDLE)
+            if (more) begin
+              raddr_near <= 8'h01;
+              k_addr     <= K_M7_K0;
+            end
+          end else begin                                                          // → R2 t+1
+            raddr_near <= (t <= 6'd11) ? {2'b01, t + 6'd4} : (t <= 6'd58) ? {2'b01, t - 6'd3} : 8'h00;
+            raddr_far  <= {2'b01, t - 6'd10};
+            k_addr     <= (t == 6'd59) ? K_M0 : (t == 6'd57) ? K_K60_IV7 : {1'b0, t + 6'd3};
+          end
+      default: ;
     endcase
+    if (stop || rst) begin
+      raddr_near <= 8'h00;
+      raddr_far  <= ZERO_WORD;
+    end
   end
 
-  // K's ROM read for next cycle's h + K + W: K[t+2] in round t, the Z1/Z2 words around them.
-  // Hash 2's round 60 takes K60 + IV7: its e is then H7 itself (a is never used again), so the
-  // share test needs no adder.
-  wire [6:0] k_addr = z0 ? (in_u ? K_IV0 : K_M0) : z1 ? (in_u ? K_IV7_K0 : K_M7_K0) : z2 ? 7'd1 :
-                      (in_r2 && t == 6'd58) ? K_K60_IV7 : {1'b0, t2};
   wire       k_we = phase == IDLE && load && (load_idx == 4'd0 || load_idx == 4'd7);
   kh_sha256_k #(.EXTRA0(IV0), .EXTRA1(IV7 + K0), .EXTRA2(K60 + IV7)) k_rom (
       .clk(clk), .addr(k_addr), .k(k_cur), .we(k_we), .waddr(load_idx[0] ? K_M7_K0 : K_M0),
