@@ -64,7 +64,7 @@ export interface SynthReport {
  * Lanes that fit each device with room for the router, as measured (docs/core-design.md):
  * what `kilohash synth` builds when --engines is not given.
  */
-export const DEFAULT_ENGINES: Record<Device, number> = { up5k: 2, hx8k: 4 };
+export const DEFAULT_ENGINES: Record<Device, number> = { up5k: 3, hx8k: 4 };
 
 const BOARDS: Record<Device, { top: string; nextpnrArgs: string[]; pcf: string | null }> = {
   up5k: { top: 'kh_top_icev', nextpnrArgs: ['--up5k', '--package', 'sg48'], pcf: 'boards/icev_wireless/icev_wireless.pcf' },

@@ -22,6 +22,18 @@ describe('kilohash synth', () => {
     expect(report.builtHashRate).toBeCloseTo((report.engines * report.requestedClockMhz * 1e6) / report.cyclesPerNonce, 3);
     expect(existsSync(report.bitstream)).toBe(true);
     expect(statSync(report.bitstream).size).toBe(135_100); // an HX8K bitstream
+    expect(report.dsp).toBe(0);
+  }, 20 * 60_000);
+
+  it('builds the UP5K with its adders and counters on the DSP blocks, through place and route', () => {
+    const out = mkdtempSync(join(tmpdir(), 'kh-synth-'));
+    const r = kilohash(['synth', '--device', 'up5k', '--engines', '1', '--out', out, '--json'], 20 * 60_000);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    // Two per lane (h + K + W) and one per 64-bit counter's low half.
+    expect(report.dsp).toBe(2 * 1 + 2);
+    expect(report.fmaxMhz).toBeGreaterThan(0);
+    expect(existsSync(report.bitstream)).toBe(true);
   }, 20 * 60_000);
 
   it('refuses a bad device', () => {
