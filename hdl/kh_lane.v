@@ -3,10 +3,11 @@
 // that differs per nonce: the state, h + K + W, and the message schedule.
 //
 // The message words live in block RAM, not flip-flops: two copies of a 256-word memory
-// (identical writes) give the schedule its two taps, W[j-7] and (a cycle ahead) W[j-15]; W[j-1]
-// and W[j-16] are the only message words held in registers. Two of the schedule's four terms
-// are formed a cycle early and registered, σ1(W[j-2]) and σ0(W[j-15]) + W[j-16], so the word
-// itself is one three-input add after the memory (it was the critical path with three lanes). Memory map (docs/core-design.md):
+// (identical writes) give the schedule its two taps, W[j-7] and (a cycle ahead) W[j-15];
+// W[j-1] and the last far tap are the only message words held in registers. Two of the
+// schedule's four terms are formed a cycle early and registered, σ1(W[j-2]) and
+// σ0(W[j-15]) + W[j-16], so a word is one three-input add after the memory (that path was
+// critical with three lanes). Memory map (docs/core-design.md):
 //   0x00-0x3f  hash 1: W0-W63 of the header's second block (W0-W2 the tail, W3 this lane's
 //              nonce, W4-W15 padding constants set at configuration)
 //   0x40-0x7f  hash 2: W0-W7 = hash 1's output, W8-W15 padding constants, W16-W63
