@@ -54,6 +54,16 @@ export interface SimulationBuild {
 /** yosys' simulation models of the iCE40 primitives (SB_MAC16 …), shipped with @yowasp/yosys. */
 export const ICE40_CELLS_SIM = fileURLToPath(new URL('../../node_modules/@yowasp/yosys/gen/share/ice40/cells_sim.v', import.meta.url));
 
+/** The macro that puts kh_add32 and kh_counter64 on SB_MAC16 blocks (the UP5K build). */
+export const ICE40_DSP_DEFINE = 'KH_ICE40_DSP';
+
+/** Simulate the RTL as the UP5K builds it: DSP blocks, run on yosys' own SB_MAC16 model. */
+export const UP5K_DSP_SIM: Pick<SimulationBuild, 'defines' | 'libraries'> = {
+  // NO_ICE40_DEFAULT_ASSIGNMENTS: cells_sim's input-port defaults are syntax icarus refuses.
+  defines: [ICE40_DSP_DEFINE, 'NO_ICE40_DEFAULT_ASSIGNMENTS'],
+  libraries: [ICE40_CELLS_SIM],
+};
+
 /**
  * Builds a simulation once per distinct input (sources, headers, parameters, harness) and
  * returns the command that runs it. Cached under build/sim; a stale cache is never reused.

@@ -5,10 +5,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HDL_DIR, rtlCyclesPerNonce } from '../hdl/simulators.ts';
+import { HDL_DIR, ICE40_DSP_DEFINE, rtlCyclesPerNonce } from '../hdl/simulators.ts';
+import type { Device } from './devices.ts';
 import { fileBytes, fileText, icepack, icepll, nextpnr, yosys, type Tree } from './toolchain.ts';
 
-export type Device = 'up5k' | 'hx8k';
+export type { Device } from './devices.ts';
 
 /** The design needs more logic cells than the device has. */
 export class DoesNotFit extends Error {
@@ -59,12 +60,6 @@ export interface SynthReport {
   bitstream: Uint8Array;
   seconds: number;
 }
-
-/**
- * Lanes that fit each device with room for the router, as measured (docs/core-design.md):
- * what `kilohash synth` builds when --engines is not given.
- */
-export const DEFAULT_ENGINES: Record<Device, number> = { up5k: 3, hx8k: 4 };
 
 const BOARDS: Record<Device, { top: string; nextpnrArgs: string[]; pcf: string | null }> = {
   up5k: { top: 'kh_top_icev', nextpnrArgs: ['--up5k', '--package', 'sg48'], pcf: 'boards/icev_wireless/icev_wireless.pcf' },
@@ -128,7 +123,7 @@ export async function synthesize(o: SynthOptions): Promise<SynthReport> {
   const clockHz = Math.round(o.clockMhz * 1e6);
   files['synth.ys'] = [
     // The UP5K's DSP blocks take adders (kh_add32); the HX8K has none.
-    `read_verilog -I. ${o.device === 'up5k' ? '-DKH_ICE40_DSP ' : ''}${sources.join(' ')}`,
+    `read_verilog -I. ${o.device === 'up5k' ? `-D${ICE40_DSP_DEFINE} ` : ''}${sources.join(' ')}`,
     `chparam -set ENGINES ${o.engines} -set CLOCK_HZ ${clockHz} ${board.top}`,
     // No -dsp: the design has no multipliers, and yosys' ice40_dsp pass rewrites hand-placed
     // SB_MAC16 adders as if they were multipliers (two chained ones collapse into one).

@@ -1,10 +1,10 @@
 /** kh_counter64 across the 2^32 boundary, as simulators see it and as the UP5K builds it (SB_MAC16). */
 import { describe, expect, it } from 'vitest';
-import { buildSimulation, ICE40_CELLS_SIM, runTestbench, simulatorAvailable } from '../../host/hdl/simulators.ts';
+import { buildSimulation, runTestbench, simulatorAvailable, UP5K_DSP_SIM } from '../../host/hdl/simulators.ts';
 
 const BUILDS = {
   plain: {},
-  'SB_MAC16 (UP5K)': { defines: ['KH_ICE40_DSP', 'NO_ICE40_DEFAULT_ASSIGNMENTS'], libraries: [ICE40_CELLS_SIM] },
+  'SB_MAC16 (UP5K)': UP5K_DSP_SIM,
 };
 
 describe.skipIf(!simulatorAvailable('icarus'))('kh_counter64 under icarus', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { buildSimulation, ENGINE_RTL, HDL_DIR, ICE40_CELLS_SIM, rtlCyclesPerNonce, runTestbench, simulatorAvailable, type Simulator } from '../../host/hdl/simulators.ts';
+import { buildSimulation, ENGINE_RTL, HDL_DIR, rtlCyclesPerNonce, runTestbench, simulatorAvailable, UP5K_DSP_SIM, type SimulationBuild, type Simulator } from '../../host/hdl/simulators.ts';
 import { hexToBytes, readU32LE, u32ToHex } from '../../src/work/bytes.ts';
 import { NonceHasher } from '../../src/work/nonce-hasher.ts';
 import { headerWork, wordsToHex } from '../../src/work/header-work.ts';
@@ -32,10 +32,7 @@ function busyCycles(nonces: number, lanes: number): number {
   return lanes + Math.ceil(nonces / lanes) * rtlCyclesPerNonce() + 1;
 }
 
-/** The build as the UP5K gets it: adders on DSP blocks, simulated with yosys' SB_MAC16 model. */
-const UP5K_DSP = { defines: ['KH_ICE40_DSP', 'NO_ICE40_DEFAULT_ASSIGNMENTS'], libraries: [ICE40_CELLS_SIM] };
-
-function scan(sim: Simulator, lanes: number, w: ReturnType<typeof workFor>, first: number, last: number, threshold: number, build: typeof UP5K_DSP | object = {}) {
+function scan(sim: Simulator, lanes: number, w: ReturnType<typeof workFor>, first: number, last: number, threshold: number, build: Pick<SimulationBuild, 'defines' | 'libraries'> = {}) {
   const cmd = buildSimulation({ sim, top: 'tb_engine', sources: SOURCES, parameters: { LANES: lanes }, ...build });
   const out = runTestbench(cmd, { midstate: w.midstate, tail: w.tail, first: u32ToHex(first), last: u32ToHex(last), threshold });
   const found = [...out.matchAll(/^FOUND ([0-9a-f]{8})$/gm)].map((m) => Number.parseInt(m[1]!, 16));
@@ -90,10 +87,10 @@ describe.skipIf(!sims.includes('icarus'))('kh_engine as the UP5K builds it (adde
   it('finds the real nonce and exactly the low-threshold nonces software finds', () => {
     const w = workFor(blocks.blocks[0]!.header);
     const first = Math.max(0, w.nonce - 40);
-    expect(scan('icarus', 2, w, first, first + 79, 32, UP5K_DSP).found).toEqual([w.nonce]);
+    expect(scan('icarus', 2, w, first, first + 79, 32, UP5K_DSP_SIM).found).toEqual([w.nonce]);
     const expected = meeting(w, Array.from({ length: 80 }, (_, i) => first + i), 5);
     expect(expected.length).toBeGreaterThan(0);
-    expect(scan('icarus', 2, w, first, first + 79, 5, UP5K_DSP).found).toEqual(expected);
+    expect(scan('icarus', 2, w, first, first + 79, 5, UP5K_DSP_SIM).found).toEqual(expected);
   });
 });
 

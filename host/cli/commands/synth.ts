@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Device, SynthReport } from '../../synth/synthesize.ts';
+import type { SynthReport } from '../../synth/synthesize.ts';
+import { DEFAULT_ENGINES, type Device } from '../../synth/devices.ts';
 import { MAX_LANES } from '../../hdl/simulators.ts';
 import { UsageError } from '../errors.ts';
 import { intOption, positiveNumberOption } from '../options.ts';
@@ -38,7 +39,7 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
     .command('synth')
     .description('synthesise the mining core for an iCE40 (yosys + nextpnr-ice40 from npm) and report its hash rate')
     .option('--device <device>', 'up5k (ICE-V Wireless) or hx8k', 'up5k')
-    .option('--engines <n>', 'hashing engines (lanes); default: the most that fit the device (up5k 2, hx8k 4)', intOption(1, MAX_LANES))
+    .option('--engines <n>', `hashing engines (lanes); default: the most that fit the device (${Object.entries(DEFAULT_ENGINES).map(([d, n]) => `${d} ${n}`).join(', ')})`, intOption(1, MAX_LANES))
     .option('--seed <s>', 'nextpnr placement seed', intOption(0, 2 ** 31 - 1), 1)
     .option('--seeds <list>', 'sweep several seeds (comma-separated) and report min/median/max')
     .option('--clock-mhz <f>', 'PLL / timing target for the hashing clock', positiveNumberOption, 24)
@@ -52,7 +53,7 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
         return n;
       });
       // The toolchains are large WebAssembly bundles: load them only when synthesising.
-      const { synthesize, DEFAULT_ENGINES } = await import('../../synth/synthesize.ts');
+      const { synthesize } = await import('../../synth/synthesize.ts');
       const engines = opts.engines ?? DEFAULT_ENGINES[opts.device];
       const outDir = resolve(opts.out);
       mkdirSync(outDir, { recursive: true });
