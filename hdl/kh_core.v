@@ -293,9 +293,9 @@ module kh_core #(
   endfunction
 
   // ── mining side: queue → active work → engine ──────────────────────────────────────────
-  // The midstate stays here (every pass loads it into the lanes); the tail words go straight
-  // into the lanes' message memories as the loader reads them.
-  reg [255:0] midstate;
+  // The midstate words every pass loads into the lanes' state stay here; the rest of the work
+  // (M0, M4, M7, the tail, the range) goes to the engine as the loader reads it.
+  reg [159:0] ld_mid;       // {M1, M2, M3, M5, M6}
   reg [5:0]   threshold;
   reg [1:0]   load_state;   // 0 idle, 1 loading, 2 starting, 3 running
   reg [4:0]   load_idx;
@@ -310,11 +310,10 @@ module kh_core #(
   wire [3:0]         word_idx_l = load_idx[3:0] - 4'd1;
   kh_engine #(.LANES(ENGINES)) engine (
       .clk(clk), .rst(core_rst), .start(engine_start), .stop(do_abort),
-      .midstate(midstate),
+      .ld_mid(ld_mid),
       .load(word_valid), .load_idx(word_idx_l), .load_word(mem_rdata), .threshold(threshold),
       .busy(e_busy), .found(e_found), .found_lanes(e_lanes), .found_base(e_base),
       .hashed(e_hashed), .hashed_count(e_count));
-  wire any_busy = e_busy;
 
   // Results: a pass reports its lanes at once, one pass per 134 cycles, so they leave one per
   // cycle (lowest lane first) long before the next pass can report; the engine holds
@@ -358,7 +357,7 @@ module kh_core #(
         q_tail <= q_tail + 2'd1;
       end
       case (load_state)
-        2'd0: if (q_count != 2'd0 && !any_busy) begin
+        2'd0: if (q_count != 2'd0 && !e_busy) begin
           load_state <= 2'd1;
           load_idx   <= 5'd0;
           mem_raddr  <= {q_head, 4'd0};
@@ -368,10 +367,9 @@ module kh_core #(
           mem_raddr <= {q_head, load_idx[3:0] + 4'd1};
           if (load_idx != 5'd0) begin
             case (load_idx - 5'd1)
-              5'd0: midstate[255:224] <= mem_rdata;  5'd1: midstate[223:192] <= mem_rdata;
-              5'd2: midstate[191:160] <= mem_rdata;  5'd3: midstate[159:128] <= mem_rdata;
-              5'd4: midstate[127:96]  <= mem_rdata;  5'd5: midstate[95:64]   <= mem_rdata;
-              5'd6: midstate[63:32]   <= mem_rdata;  5'd7: midstate[31:0]    <= mem_rdata;
+              5'd1: ld_mid[159:128] <= mem_rdata;    5'd2: ld_mid[127:96] <= mem_rdata;
+              5'd3: ld_mid[95:64]   <= mem_rdata;    5'd5: ld_mid[63:32]  <= mem_rdata;
+              5'd6: ld_mid[31:0]    <= mem_rdata;
               5'd13: active_id <= mem_rdata[15:0];     // 11, 12: the range, read by the engine
               5'd14: threshold <= (mem_rdata[5:0] == 6'd0) ? 6'd1 : (mem_rdata[5:0] > 6'd32 ? 6'd32 : mem_rdata[5:0]);
               default: ;
@@ -389,7 +387,7 @@ module kh_core #(
         end
         default: begin
           if (settle != 2'd0) settle <= settle - 2'd1;
-          else if (!any_busy) begin
+          else if (!e_busy) begin
             active_busy <= 1'b0;
             load_state  <= 2'd0;
           end

@@ -22,10 +22,9 @@ module kh_engine #(
     input  wire             rst,
     input  wire             start,       // pulse: begin the loaded work (ignored while busy)
     input  wire             stop,        // pulse: drop the range (nothing more is reported)
-    /* verilator lint_off UNUSEDSIGNAL */
-    input  wire [255:0]     midstate,    // {H0 … H7} after the first 64 header bytes (H4, H7
-                                         // only arrive through the load stream)
-    /* verilator lint_on UNUSEDSIGNAL */
+    input  wire [159:0]     ld_mid,      // {M1, M2, M3, M5, M6}: the midstate words the lanes
+                                         // load each pass (M0, M4, M7 arrive only through
+                                         // the load stream)
     input  wire             load,        // while idle: work word load_idx is load_word:
                                          // 0-7 midstate, 8-10 tail, 11 first nonce,
                                          // 12 last nonce (inclusive); others ignored
@@ -48,8 +47,8 @@ module kh_engine #(
   localparam [6:0]  K_IV0 = 7'd64, K_IV7_K0 = 7'd65, K_M0 = 7'd66, K_M7_K0 = 7'd67, K_K60_IV7 = 7'd68;
   localparam [7:0] ZERO_WORD = 8'h05;   // hash 1's W5: padding, always zero
 
-  wire [31:0] m1 = midstate[223:192], m2 = midstate[191:160], m3 = midstate[159:128];
-  wire [31:0] m5 = midstate[95:64],   m6 = midstate[63:32];
+  wire [31:0] m1 = ld_mid[159:128], m2 = ld_mid[127:96], m3 = ld_mid[95:64];
+  wire [31:0] m5 = ld_mid[63:32],   m6 = ld_mid[31:0];
 
   reg [2:0]  phase;
   reg [5:0]  t;
@@ -88,9 +87,9 @@ module kh_engine #(
   wire [159:0] ld_words = {m1, m2, d_word, m5, m6};
   wire        hold_abcd = in_u && t == 6'd0;
   wire        w1_mem = at_a0 || at_a1 || at_u6 || (rounds && t <= 6'd13);
-  wire        w2_clr = tail1 || (in_u && t <= 6'd5);
-  wire        w16_e = tail1 || (in_u && t == 6'd0);
-  wire        w16_d = in_u && t >= 6'd1 && t <= 6'd4;
+  wire        s1_clr = tail1 || (in_u && t <= 6'd5);
+  wire        far_e = tail1 || (in_u && t == 6'd0);
+  wire        far_d = in_u && t >= 6'd1 && t <= 6'd4;
 
   // Writes: the schedule's words, hash 1's output, nonce words, and the work's words.
   wire [5:0] t2 = t + 6'd2;
@@ -185,7 +184,7 @@ module kh_engine #(
     for (gi = 0; gi < LANES; gi = gi + 1) begin : lane
       kh_lane l (
           .clk(clk), .clr(z1), .clr_g(z0), .ld(z1 || z2), .ld_iv(in_u), .ld_words(ld_words), .hold_abcd(hold_abcd),
-          .k(k_cur), .w1_mem(w1_mem), .w2_clr(w2_clr), .w16_e(w16_e), .w16_d(w16_d),
+          .k(k_cur), .w1_mem(w1_mem), .s1_clr(s1_clr), .far_e(far_e), .far_d(far_d),
           .we(we_all || (w3_now && w3_lane == gi)), .waddr(waddr), .wsel_init(wsel_init), .init_word(init_word),
           .raddr_far(raddr_far), .raddr_near(raddr_near), .mask(mask), .meets(meets[gi]));
     end

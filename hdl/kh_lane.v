@@ -32,9 +32,9 @@ module kh_lane (
     input  wire [31:0] k,
     // message schedule
     input  wire        w1_mem,     // W[j] is the memory's word (j < 16), not the schedule's
-    input  wire        w2_clr,     // σ1(W[j-2]) is zero next cycle
-    input  wire        w16_e,      // the far terms take e or d next cycle (hash 1's state on its
-    input  wire        w16_d,      // way out), not σ0(W[j-15]) + W[j-16]
+    input  wire        s1_clr,     // σ1(W[j-2]) is zero next cycle
+    input  wire        far_e,      // the far term takes e or d next cycle (hash 1's state on its
+    input  wire        far_d,      // way out), not σ0(W[j-15]) + W[j-16]
     input  wire        we,
     input  wire [7:0]  waddr,
     input  wire        wsel_init,  // write init_word instead of the schedule's word
@@ -106,9 +106,9 @@ module kh_lane (
 
   always @(posedge clk) begin
     w1  <= clr_g ? 32'd0 : w1_mem ? near_q : sched;
-    s1_term  <= w2_clr ? 32'd0 : sg1;
+    s1_term  <= s1_clr ? 32'd0 : sg1;
     w15      <= far_q;
-    far_term <= w16_e ? e : w16_d ? d : sg0 + w15;
+    far_term <= far_e ? e : far_d ? d : sg0 + w15;
   end
 
   assign meets = (e & mask) == 32'd0;

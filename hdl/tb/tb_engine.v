@@ -22,7 +22,7 @@ module tb_engine #(parameter integer LANES = 1);
 
   kh_engine #(.LANES(LANES)) dut (
       .clk(clk), .rst(rst), .start(start), .stop(1'b0),
-      .midstate(midstate), .load(load), .load_idx(load_idx), .load_word(load_word),
+      .ld_mid({midstate[223:128], midstate[95:32]}), .load(load), .load_idx(load_idx), .load_word(load_word),
       .threshold(threshold[5:0]), .busy(busy), .found(found), .found_lanes(found_lanes),
       .found_base(found_base), .hashed(hashed), .hashed_count(hashed_count));
 
