@@ -6,6 +6,7 @@ import { InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { parseU32 } from '../../src/work/bytes.ts';
 import { InputError } from '../../src/work/errors.ts';
+import { VERSION_RULES, type VersionRule } from '../../src/work/version-rolling.ts';
 
 function rethrow<T>(fn: () => T): T {
   try {
@@ -40,6 +41,13 @@ export function intOption(min: number, max: number): (value: string) => number {
 export function hexWordOption(value: string): number {
   if (!/^[0-9a-fA-F]{8}$/.test(value)) throw new InvalidArgumentError('expected exactly 8 hex digits');
   return Number.parseInt(value, 16) >>> 0;
+}
+
+/** How a pool rebuilds a submitted version: 'xor' or 'or'. */
+export function versionRuleOption(value: string): VersionRule {
+  const rule = VERSION_RULES.find((r) => r === value);
+  if (rule === undefined) throw new InvalidArgumentError(`expected one of ${VERSION_RULES.join(', ')}`);
+  return rule;
 }
 
 /** `@path` reads the value from a file; anything else is the value itself. */

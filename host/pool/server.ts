@@ -11,6 +11,7 @@ import { bytesToHex, hexToBytes, toDisplayHex, u32ToHex } from '../../src/work/b
 import { buildHeader, headerPrevHashToStratum, jobWork, type MiningJob } from '../../src/work/job.ts';
 import { sha256d } from '../../src/work/sha256.ts';
 import { difficultyToTarget, hashMeetsTarget, hashToDifficulty } from '../../src/work/target.ts';
+import { rebuildVersion, type VersionRule } from '../../src/work/version-rolling.ts';
 import { LineFramer } from '../../src/stratum/line-framer.ts';
 import { decodeAddress } from './address.ts';
 import { buildCoinbaseParts, subsidySats } from './coinbase.ts';
@@ -33,6 +34,8 @@ export interface PoolQuirks {
   jobsBeforeAuthorize: boolean;
   /** Delay every reply by this many ms (notifications are not delayed). */
   replyDelayMs: number;
+  /** How a submitted version field becomes the header version: public-pool XORs, ckpool ORs. */
+  versionRule: VersionRule;
 }
 
 export const DEFAULT_QUIRKS: PoolQuirks = {
@@ -43,6 +46,7 @@ export const DEFAULT_QUIRKS: PoolQuirks = {
   earlyVersionMask: false,
   jobsBeforeAuthorize: true,
   replyDelayMs: 0,
+  versionRule: 'xor',
 };
 
 export interface PoolOptions {
@@ -57,6 +61,8 @@ export interface PoolOptions {
   extranonce2Size?: number;
   /** Version bits miners may roll; 0 turns version rolling off. */
   versionMask?: number;
+  /** The block version every job carries (default 0x20000000; regtest signals 0x30000000). */
+  jobVersion?: number;
   chain: { difficulty: number; targetBlockSeconds: number; retargetWindow: number };
   transactions?: number;
   jobIntervalSeconds?: number;
@@ -139,6 +145,7 @@ export class LocalPool extends EventEmitter {
       extranonce1Size: en1,
       extranonce2Size: en2,
       versionMask: options.versionMask ?? 0x1fffe000,
+      jobVersion: options.jobVersion ?? 0x20000000,
       chain: options.chain,
       transactions: options.transactions ?? 12,
       jobIntervalSeconds: options.jobIntervalSeconds ?? 30,
@@ -217,7 +224,7 @@ export class LocalPool extends EventEmitter {
       coinb1,
       coinb2,
       merkleBranch: this.branch,
-      version: 0x20000000,
+      version: this.opts.jobVersion,
       nbits: this.chain.nbits,
       ntime,
       cleanJobs: clean,
@@ -429,7 +436,7 @@ export class LocalPool extends EventEmitter {
       if (!hex(versionHex, 4)) return reject(20, 'Invalid version bits');
       const bits = Number.parseInt(versionHex as string, 16) >>> 0;
       if (c.versionMask === 0 || (bits & ~c.versionMask) >>> 0 !== 0) return reject(20, 'Invalid version bits');
-      version = ((version & ~c.versionMask) | bits) >>> 0;
+      version = rebuildVersion(version, bits, c.versionMask, this.opts.quirks.versionRule);
     }
     const key = `${pj.id}:${bytesToHex(c.extranonce1)}:${en2Hex}:${ntimeHex}:${nonceHex}:${version}`;
     if (c.seen.has(key)) return reject(22, 'Duplicate share');

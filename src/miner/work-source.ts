@@ -9,13 +9,13 @@ import type { ActiveJob } from '../stratum/job-book.ts';
 import { Extranonce2Counter } from '../work/extranonce2.ts';
 import { buildHeader, jobWork } from '../work/job.ts';
 import { difficultyToTarget, leadingZeroBits, nbitsToTarget } from '../work/target.ts';
-import { rollVersion, versionBitsAt, versionSpace } from '../work/version-rolling.ts';
+import { rollableMask, rollVersion, submittedVersionBits, versionBitsAt, versionSpace } from '../work/version-rolling.ts';
 
 /** What a piece of work came from: enough to build the share when a nonce comes back. */
 export interface WorkTag {
   readonly active: ActiveJob;
   readonly extranonce2: Uint8Array;
-  /** Rolled version bits, when the pool allows rolling. */
+  /** The version field to submit (header version ^ job version), when the pool allows rolling. */
   readonly versionBits: number | undefined;
   /** Bumped by every clean_jobs / new session: results of older generations are not submitted. */
   readonly generation: number;
@@ -28,11 +28,18 @@ export interface WorkTag {
 export class WorkSource {
   /** Nonces per work: set from the core's rate so one work lasts about a second. */
   noncesPerWork = 1 << 20;
+  /**
+   * Nonces scanned per header before the next version (or extranonce2): the whole 2^32 space.
+   * Tests shrink it to reach rolled versions in seconds instead of hours.
+   */
+  noncesPerHeader = 2 ** 32;
   private active: ActiveJob | null = null;
   private generation = 0;
   private en2: Extranonce2Counter | null = null;
   private versionIndex = 0;
   private versions = 1;
+  /** The granted bits the job's own version leaves clear: the only ones rolled. */
+  private rollable = 0;
   private nextNonce = 0;
   private header: Uint8Array | null = null;
   private tag: WorkTag | null = null;
@@ -44,7 +51,8 @@ export class WorkSource {
     if (clean) this.generation++;
     this.active = active;
     this.en2 = new Extranonce2Counter(active.extranonce2Size);
-    this.versions = active.versionMask !== 0 ? versionSpace(active.versionMask) : 1;
+    this.rollable = rollableMask(active.job.version, active.versionMask);
+    this.versions = versionSpace(this.rollable);
     this.versionIndex = 0;
     this.nextNonce = 0;
     this.header = null;
@@ -71,9 +79,10 @@ export class WorkSource {
     if (a === null || this.en2 === null) return undefined;
     if (this.header === null || this.tag === null) this.buildHeader(a);
     const first = this.nextNonce;
-    const last = Math.min(0xffffffff, first + this.noncesPerWork - 1);
+    const end = Math.max(1, Math.min(2 ** 32, this.noncesPerHeader)) - 1;
+    const last = Math.min(end, first + this.noncesPerWork - 1);
     const work: CoreWork<WorkTag> = { header: this.header!, first, last, thresholdBits: this.threshold, tag: this.tag! };
-    if (last === 0xffffffff) this.advance();
+    if (last === end) this.advance();
     else this.nextNonce = last + 1;
     return work;
   }
@@ -94,8 +103,8 @@ export class WorkSource {
   private buildHeader(a: ActiveJob): void {
     const extranonce2 = Uint8Array.from(this.en2!.bytes);
     const w = jobWork(a.job, a.extranonce1, extranonce2);
-    const versionBits = a.versionMask !== 0 ? versionBitsAt(this.versionIndex, a.versionMask) : undefined;
-    const version = versionBits === undefined ? a.job.version : rollVersion(a.job.version, versionBits, a.versionMask);
+    const version = rollVersion(a.job.version, versionBitsAt(this.versionIndex, this.rollable), a.versionMask);
+    const versionBits = a.versionMask !== 0 ? submittedVersionBits(a.job.version, version) : undefined;
     this.header = buildHeader({ version, prevHash: a.job.prevHash, merkleRoot: w.merkleRoot, ntime: a.job.ntime, nbits: a.job.nbits, nonce: 0 });
     this.tag = { active: a, extranonce2, versionBits, generation: this.generation, jobReceivedAt: a.receivedAt, networkTarget: this.networkTarget };
   }

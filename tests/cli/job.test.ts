@@ -43,6 +43,26 @@ describe('kilohash job', () => {
     expect(rolled.header.slice(0, 8)).toBe('04200020');
   });
 
+  it('rebuilds --version-bits as pools do on a job that signals bit 28 (30000000)', () => {
+    const s = jobs.slush2023;
+    const notify = JSON.stringify({ ...s.notify, params: s.notify.params.map((p, i) => (i === 5 ? '30000000' : p)) });
+    const run = (...extra: string[]) => {
+      const r = kilohash(['job', '--notify', notify, '--extranonce1', s.extranonce1, '--extranonce2', s.extranonce2, '--json', ...extra]);
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout);
+    };
+    // What kilohash submits for the header 30002000: XOR and OR pools agree.
+    const agreed = run('--version-bits', '00002000');
+    expect(agreed).toMatchObject({ version: '30002000', versionRule: 'xor' });
+    expect(agreed.versionUnderOtherRule).toBeUndefined();
+    expect(agreed.header.slice(0, 8)).toBe('00200030');
+    // A field that repeats the job's bit 28 (header 30002000 submitted whole): XOR clears it.
+    expect(run('--version-bits', '10002000')).toMatchObject({ version: '20002000', versionUnderOtherRule: '30002000' });
+    expect(run('--version-bits', '10002000', '--version-rule', 'or')).toMatchObject({ version: '30002000', versionRule: 'or', versionUnderOtherRule: '20002000' });
+    expect(kilohash(['job', '--notify', notify, '--extranonce1', s.extranonce1, '--extranonce2', s.extranonce2, '--version-bits', '00002000', '--version-rule', 'and']).stderr)
+      .toMatch(/--version-rule.*expected one of xor, or/);
+  });
+
   it('prints labelled lines in human mode', () => {
     const r = kilohash(['job', ...genesisArgs, '--nonce', String(g.nonce)]);
     expect(r.code).toBe(0);

@@ -9,7 +9,7 @@ const BIN = fileURLToPath(new URL('../../bin/kilohash.js', import.meta.url));
 
 describe('kilohash pool', () => {
   it('logs JSON events, serves a miner, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'pool', '--port', '0', '--json', '--difficulty', '0.0001', '--vardiff', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'pool', '--port', '0', '--json', '--difficulty', '0.0001', '--vardiff', '0', '--job-version', '30000000', '--version-rule', 'or'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const events: Record<string, unknown>[] = [];
     const rl = createInterface({ input: child.stdout! });
     const listening = new Promise<number>((resolve) => {
@@ -23,6 +23,7 @@ describe('kilohash pool', () => {
     const miner = startTestMiner(`stratum+tcp://127.0.0.1:${port}`, 'bcrt1qqurswpc8qurswpc8qurswpc8qurswpc8dxm0gk.cli');
     await miner.until((ev) => ev.some((e) => e.type === 'authorized'));
     await miner.until((ev) => ev.some((e) => e.type === 'job'));
+    expect(miner.client.currentJob!.job.version).toBe(0x30000000);
     await miner.mine(1);
     await miner.until(() => miner.client.stats.accepted === 1);
     miner.stop();
@@ -39,6 +40,8 @@ describe('kilohash pool', () => {
     [['--difficulty', '0'], /--difficulty/],
     [['--extranonce2-size', '17'], /--extranonce2-size/],
     [['--auth', 'maybe'], /--auth must be/],
+    [['--version-rule', 'replace'], /--version-rule.*expected one of xor, or/],
+    [['--job-version', '3'], /--job-version.*8 hex digits/],
   ])('%j is a usage error', (args, message) => {
     const r = kilohash(['pool', '--port', '0', ...args]);
     expect(r.code).toBe(2);

@@ -11,12 +11,15 @@ import { DEMO_ADDRESS } from '../../host/cli/commands/pool.ts';
 import { simulatorAvailable } from '../../host/hdl/simulators.ts';
 import { nodeTransport } from '../../host/platform/node.ts';
 import type { TransportFactory } from '../../src/platform/interfaces.ts';
+import type { VersionRule } from '../../src/work/version-rolling.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
-async function startPool(o: { difficulty?: number; chainDifficulty?: number; jobIntervalSeconds?: number } = {}) {
+async function startPool(o: { difficulty?: number; chainDifficulty?: number; jobIntervalSeconds?: number; jobVersion?: number; versionRule?: VersionRule } = {}) {
   const pool = new LocalPool({
+    ...(o.jobVersion !== undefined ? { jobVersion: o.jobVersion } : {}),
+    ...(o.versionRule !== undefined ? { quirks: { versionRule: o.versionRule } } : {}),
     port: 0,
     address: DEMO_ADDRESS,
     difficulty: o.difficulty ?? 0.0005,
@@ -127,6 +130,22 @@ describe('miner end to end (local pool ⇄ miner ⇄ model core)', () => {
     await until(() => poolEvents.some((e) => e.event === 'block'), 60_000, 'a block');
     await until(() => events.some((e) => e.type === 'block-candidate'), 5_000, 'the miner to report it');
     expect(session.status().shares.blockCandidates).toBeGreaterThanOrEqual(1);
+  }, 90_000);
+
+  it.each(['xor', 'or'] as const)('rolls versions on jobs that signal bit 28 (30000000) and a %s pool accepts every share', async (rule) => {
+    const { events: poolEvents, url } = await startPool({ difficulty: 0.00002, jobVersion: 0x30000000, versionRule: rule });
+    const wire: WireLine[] = [];
+    const { session } = await startMiner(url, {}, 'model', wire);
+    // A short span per header, so the miner reaches rolled versions within seconds.
+    session.miner.source.noncesPerHeader = 1 << 15;
+    const submitted = () => wire.filter((l) => l.dir === 'sent' && l.message.method === 'mining.submit').map((l) => Number.parseInt(String(l.message.params![5]), 16));
+    const accepted = () => poolEvents.filter((e) => e.event === 'share' && e.accepted).length;
+    const refused = () => poolEvents.some((e) => e.event === 'share' && !e.accepted);
+    await until(() => refused() || (new Set(submitted().filter((b) => b !== 0)).size >= 3 && accepted() >= submitted().length), 60_000, 'shares on three rolled versions, answered');
+    expect(poolEvents.filter((e) => e.event === 'share' && !e.accepted)).toEqual([]);
+    // Never the job's own bit: the submitted field is header ^ job, inside the rollable bits.
+    for (const bits of submitted()) expect(bits & ~0x0fffe000).toBe(0);
+    expect(session.status().core.hardwareErrors).toBe(0);
   }, 90_000);
 
   it('stops with a clear error when the pool refuses the worker (not an address on a solo pool)', async () => {

@@ -105,6 +105,34 @@ describe('work source', () => {
     ]);
   });
 
+  it.each([
+    ['regtest signalling bit 28', 0x30000000, 0x1fffe000, ['30000000/0', '30002000/2000', '30004000/4000', '30006000/6000']],
+    ['a pool-chosen bit inside a narrow mask', 0x20004000, 0x00006000, ['20004000/0', '20006000/2000', '20004000/0', '20006000/2000']],
+  ])('rolls only the mask bits the job leaves clear (%s) and submits header ^ job', (_name, version, mask, expected) => {
+    const src = new WorkSource();
+    src.noncesPerWork = 2 ** 32;
+    src.setJob(active({ job: { ...job, version }, versionMask: mask }), true);
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const w = src.next()!;
+      const hashed = readU32LE(w.header, 0);
+      seen.push(`${hashed.toString(16)}/${w.tag!.versionBits!.toString(16)}`);
+      expect(hashed & version).toBe(version | 0); // the job's own bits survive in every header
+      expect((w.tag!.versionBits! ^ version) >>> 0).toBe(hashed); // XOR pools rebuild the header
+      expect((w.tag!.versionBits! | version) >>> 0).toBe(hashed); // and so do OR pools
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it('noncesPerHeader moves to the next version early', () => {
+    const src = new WorkSource();
+    src.noncesPerWork = 1000;
+    src.noncesPerHeader = 1500;
+    src.setJob(active(), true);
+    const pieces = Array.from({ length: 4 }, () => src.next()!).map((w) => `${w.tag!.versionBits!.toString(16)}:${w.first}-${w.last}`);
+    expect(pieces).toEqual(['0:0-999', '0:1000-1499', '2000:0-999', '2000:1000-1499']);
+  });
+
   it('a clean job starts a new generation; a plain new job does not', () => {
     const src = new WorkSource();
     src.setJob(active(), true);

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Extranonce2Counter } from '../../src/work/extranonce2.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
-import { BIP320_MASK, rollVersion, versionBitsAt, versionSpace } from '../../src/work/version-rolling.ts';
+import { BIP320_MASK, rebuildVersion, rollableMask, rollVersion, submittedVersionBits, VERSION_RULES, versionBitsAt, versionSpace } from '../../src/work/version-rolling.ts';
 
 describe('Extranonce2Counter', () => {
   it('counts in fixed-width hex', () => {
@@ -45,19 +46,47 @@ describe('Extranonce2Counter', () => {
 });
 
 describe('version rolling', () => {
-  it('applies bits under the mask (BIP310)', () => {
+  it('sets rolled bits on top of the job version (BIP310 with the job bits kept)', () => {
     expect(rollVersion(0x20000000, 0x00002000, BIP320_MASK)).toBe(0x20002000);
     expect(rollVersion(0x20000004, 0x1fffe000, BIP320_MASK)).toBe(0x3fffe004);
     // Block 794143 was mined with version 0x20800000 from a 0x20000000 template.
     expect(rollVersion(0x20000000, 0x00800000, BIP320_MASK)).toBe(0x20800000);
   });
 
-  it('masked job bits are replaced, not ORed', () => {
-    expect(rollVersion(0x20002000, 0x00004000, BIP320_MASK)).toBe(0x20004000);
+  it('never clears a bit the job sets inside the mask (regtest signals bit 28: 30000000)', () => {
+    expect(rollableMask(0x30000000, BIP320_MASK)).toBe(0x0fffe000);
+    expect(rollVersion(0x30000000, 0, BIP320_MASK)).toBe(0x30000000);
+    expect(rollVersion(0x30000000, 0x00002000, BIP320_MASK)).toBe(0x30002000);
+    expect(() => rollVersion(0x30000000, 0x10000000, BIP320_MASK)).toThrow('version-bits: 0x10000000 sets bits outside the rollable mask 0x0fffe000');
+    expect(submittedVersionBits(0x30000000, 0x30002000)).toBe(0x00002000);
   });
 
   it('refuses bits outside the mask', () => {
-    expect(() => rollVersion(0x20000000, 0x00000001, BIP320_MASK)).toThrow('version-bits: 0x00000001 sets bits outside the version mask 0x1fffe000');
+    expect(() => rollVersion(0x20000000, 0x00000001, BIP320_MASK)).toThrow('version-bits: 0x00000001 sets bits outside the rollable mask 0x1fffe000');
+    expect(() => rebuildVersion(0x20000000, 0x00000001, BIP320_MASK, 'xor')).toThrow('version-bits: 0x00000001 sets bits outside the version mask 0x1fffe000');
+  });
+
+  it('rebuilds a submitted field as public-pool (XOR) and ckpool (OR) do', () => {
+    // The field ESP-Miner would send for a header 30002000 on a 30000000 job is 00002000;
+    // a miner that cleared bit 28 (hashing 20002000) and sent 00002000 is judged on 30002000.
+    expect(rebuildVersion(0x30000000, 0x00002000, BIP320_MASK, 'xor')).toBe(0x30002000);
+    expect(rebuildVersion(0x30000000, 0x00002000, BIP320_MASK, 'or')).toBe(0x30002000);
+    // A field that overlaps the job's own bits: XOR clears them, OR keeps them.
+    expect(rebuildVersion(0x30000000, 0x10002000, BIP320_MASK, 'xor')).toBe(0x20002000);
+    expect(rebuildVersion(0x30000000, 0x10002000, BIP320_MASK, 'or')).toBe(0x30002000);
+  });
+
+  it('what a miner hashes, every rule rebuilds from what it submits (any job version, any mask)', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffff }), (job, mask, index) => {
+      const free = rollableMask(job, mask);
+      const hashed = rollVersion(job, versionBitsAt(index % versionSpace(free), free), mask);
+      const sent = submittedVersionBits(job, hashed);
+      expect((sent & ~mask) >>> 0).toBe(0); // inside the grant: no pool refuses it
+      expect(hashed & job).toBe(job | 0); // no job bit dropped
+      for (const rule of VERSION_RULES) expect(rebuildVersion(job, sent, mask, rule)).toBe(hashed);
+      // BIP310's replace reading agrees whenever the job leaves the mask clear.
+      if ((job & mask) === 0) expect((((job & ~mask) | sent) >>> 0)).toBe(hashed);
+    }));
   });
 
   it('enumerates every allowed version exactly once', () => {

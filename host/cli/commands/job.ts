@@ -24,8 +24,8 @@ import {
   nbitsToTarget,
   targetToHex,
 } from '../../../src/work/target.ts';
-import { BIP320_MASK, rollVersion } from '../../../src/work/version-rolling.ts';
-import { hexWordOption, intOption, positiveNumberOption, readArgument, u32Option } from '../options.ts';
+import { BIP320_MASK, rebuildVersion, type VersionRule } from '../../../src/work/version-rolling.ts';
+import { hexWordOption, intOption, positiveNumberOption, readArgument, u32Option, versionRuleOption } from '../options.ts';
 
 export interface JobInput {
   /** The raw mining.notify line (a JSON-RPC object) or just its params array. */
@@ -33,8 +33,11 @@ export interface JobInput {
   extranonce1: string;
   extranonce2: string;
   extranonce2Size?: number;
+  /** The version field exactly as sent as the 6th mining.submit parameter. */
   versionBits?: number;
   versionMask?: number;
+  /** How the pool rebuilds the header version from it (default XOR, as public-pool). */
+  versionRule?: VersionRule;
   ntime?: number;
   nonce?: number;
   difficulty?: number;
@@ -46,6 +49,10 @@ export interface JobExplanation {
   coinbaseTxid: string;
   merkleRoot: string;
   version: string;
+  /** With --version-bits: the rule the version was rebuilt by. */
+  versionRule?: VersionRule;
+  /** With --version-bits, when the other rule rebuilds a different header (the share is then judged differently by XOR and OR pools). */
+  versionUnderOtherRule?: string;
   prevHash: string;
   ntime: string;
   nbits: string;
@@ -86,8 +93,9 @@ export function explainJob(input: JobInput): JobExplanation {
   const extranonce2 = hexToBytes(input.extranonce2, 'extranonce2', input.extranonce2Size);
   if (extranonce2.length > 16) throw new InputError('extranonce2', `at most 16 bytes, got ${extranonce2.length}`);
 
-  const version =
-    input.versionBits === undefined ? job.version : rollVersion(job.version, input.versionBits, input.versionMask ?? BIP320_MASK);
+  const mask = input.versionMask ?? BIP320_MASK;
+  const rule = input.versionRule ?? 'xor';
+  const version = input.versionBits === undefined ? job.version : rebuildVersion(job.version, input.versionBits, mask, rule);
   const ntime = input.ntime ?? job.ntime;
   const networkTarget = nbitsToTarget(job.nbits);
   const work = jobWork(job, extranonce1, extranonce2);
@@ -113,6 +121,11 @@ export function explainJob(input: JobInput): JobExplanation {
     header: bytesToHex(header),
     midstate: wordsToHex(headerWork(header).midstate),
   };
+  if (input.versionBits !== undefined) {
+    out.versionRule = rule;
+    const other = rebuildVersion(job.version, input.versionBits, mask, rule === 'xor' ? 'or' : 'xor');
+    if (other !== version) out.versionUnderOtherRule = u32ToHex(other);
+  }
   if (input.nonce !== undefined) {
     const hash = new NonceHasher(header).hash(input.nonce, new Uint8Array(32));
     out.nonce = input.nonce;
@@ -135,6 +148,8 @@ const LABELS: Record<keyof JobExplanation, string> = {
   coinbaseTxid: 'coinbase txid',
   merkleRoot: 'merkle root',
   version: 'version',
+  versionRule: 'version rebuilt by',
+  versionUnderOtherRule: 'version by the other rule',
   prevHash: 'previous block',
   ntime: 'ntime',
   nbits: 'nbits',
@@ -171,8 +186,9 @@ export function registerJob(program: Command, print: (s: string) => void): void 
     .requiredOption('--extranonce1 <hex>', 'extranonce1 from the subscribe reply (may be empty: "")')
     .requiredOption('--extranonce2 <hex>', 'extranonce2 as sent in mining.submit')
     .option('--extranonce2-size <bytes>', 'the size the pool gave at subscribe; checked against --extranonce2', intOption(0, 16))
-    .option('--version-bits <hex>', 'version bits as sent as the 6th mining.submit parameter', hexWordOption)
-    .option('--version-mask <hex>', 'version-rolling mask granted by the pool', hexWordOption, BIP320_MASK)
+    .option('--version-bits <hex>', 'the version field exactly as sent as the 6th mining.submit parameter; the header version is rebuilt from it by --version-rule', hexWordOption)
+    .option('--version-mask <hex>', 'version-rolling mask granted by the pool (--version-bits must lie inside it)', hexWordOption, BIP320_MASK)
+    .option('--version-rule <rule>', "how the pool rebuilds the header version: 'xor' (job ^ bits, public-pool) or 'or' (job | bits, ckpool)", versionRuleOption, 'xor')
     .option('--ntime <hex>', 'ntime as sent in mining.submit, when it differs from the job\'s', hexWordOption)
     .option('--nonce <n>', 'the header nonce field, decimal or 0x-hex (the value, not the submit hex)', u32Option)
     .option('--difficulty <d>', 'pool share difficulty to check the nonce against', positiveNumberOption)
@@ -184,6 +200,7 @@ export function registerJob(program: Command, print: (s: string) => void): void 
       extranonce2Size?: number;
       versionBits?: number;
       versionMask: number;
+      versionRule: VersionRule;
       ntime?: number;
       nonce?: number;
       difficulty?: number;

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { LocalPool, type PoolEvent } from '../../pool/server.ts';
 import { UsageError } from '../errors.ts';
 import { decodeAddress } from '../../pool/address.ts';
-import { hexWordOption, intOption, positiveNumberOption } from '../options.ts';
+import { hexWordOption, intOption, positiveNumberOption, versionRuleOption } from '../options.ts';
 
 /** A regtest address nobody holds keys for: the default payout of a teaching chain. */
 export const DEMO_ADDRESS = 'bcrt1qqurswpc8qurswpc8qurswpc8qurswpc8dxm0gk';
@@ -53,6 +53,8 @@ export function registerPool(program: Command, print: (s: string) => void): void
     .option('--extranonce1-size <n>', 'extranonce1 bytes per miner', intOption(0, 16), 4)
     .option('--extranonce2-size <n>', 'extranonce2 bytes the miner chooses', intOption(0, 16), 4)
     .option('--version-mask <hex>', 'version-rolling mask offered (00000000: off)', hexWordOption, 0x1fffe000)
+    .option('--version-rule <rule>', "how a submitted version field is rebuilt: 'xor' (job ^ bits, as public-pool) or 'or' (job | bits, as ckpool)", versionRuleOption, 'xor')
+    .option('--job-version <hex>', 'block version the jobs carry (30000000: a deployment signalling on bit 28, as regtest)', hexWordOption, 0x20000000)
     .option('--auth <mode>', "'address': usernames must be Bitcoin addresses (as solo pools); 'any'", 'address')
     .option('--json', 'log every event as one JSON line')
     .action(async (opts) => {
@@ -69,6 +71,8 @@ export function registerPool(program: Command, print: (s: string) => void): void
         extranonce1Size: opts.extranonce1Size,
         extranonce2Size: opts.extranonce2Size,
         versionMask: opts.versionMask,
+        jobVersion: opts.jobVersion,
+        quirks: { versionRule: opts.versionRule },
         auth: opts.auth,
       });
       pool.on('event', (e: PoolEvent) => print(opts.json ? JSON.stringify({ time: new Date().toISOString(), ...e }) : describePoolEvent(e)));
