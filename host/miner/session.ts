@@ -1,11 +1,12 @@
 /**
- * A mining session on the host: a core (model or RTL), the firmware's Miner on it, and
- * optionally the status API. `kilohash mine` and `kilohash demo` are thin layers over this.
+ * A mining session on the host: a core (model or RTL) and the firmware's application (src/app)
+ * on it, optionally with the status API. `kilohash mine` and `kilohash demo` are thin layers
+ * over this.
  */
 import { hostname } from 'node:os';
 import { type Settings } from '../../src/config/settings.ts';
-import { energyFromSettings, minerOptionsFromSettings, readBestDifficulty, saveBestDifficulty } from '../../src/miner/from-settings.ts';
-import { Miner, type MinerEvent } from '../../src/miner/miner.ts';
+import { MinerApp } from '../../src/app/miner-app.ts';
+import type { Miner, MinerEvent } from '../../src/miner/miner.ts';
 import { minerStatus, systemInfo, type MinerStatus } from '../../src/miner/status.ts';
 import type { Log, Storage, TransportFactory } from '../../src/platform/interfaces.ts';
 import type { StratumClientOptions } from '../../src/stratum/client.ts';
@@ -33,38 +34,50 @@ export interface SessionOptions {
 
 
 export class MiningSession {
-  miner!: Miner;
+  readonly app: MinerApp;
   core!: OpenedCore;
   api: ApiServer | undefined;
-  settings: Settings;
   private readonly o: SessionOptions;
-  private bestEver = 0;
+  private last: Miner | undefined;
 
-  private constructor(o: SessionOptions) {
+  private constructor(o: SessionOptions, core: OpenedCore) {
     this.o = o;
-    this.settings = o.settings;
+    this.core = core;
+    this.app = new MinerApp({
+      settings: o.settings,
+      clock: hostClock,
+      transport: o.transport ?? nodeTransport,
+      openCore: () => core.link,
+      // The session owns the core: it is closed in stop(), not between bring-up attempts.
+      closeCore: () => {},
+      ...(o.storage ? { storage: o.storage } : {}),
+      ...(o.log ? { log: o.log } : {}),
+      hostname: hostname(),
+      boardName: core.describe,
+      tuning: { ...(o.selfTest !== undefined ? { selfTest: o.selfTest } : {}), ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}), ...(o.stratum ? { stratum: o.stratum } : {}) },
+      onEvent: (e) => o.onEvent?.(e),
+    });
   }
 
   static async start(o: SessionOptions): Promise<MiningSession> {
-    const s = new MiningSession(o);
-    s.bestEver = readBestDifficulty(o.storage);
-    s.core = openCore({ kind: o.core, engines: o.engines });
+    const s = new MiningSession(o, openCore({ kind: o.core, engines: o.engines }));
     try {
       await s.startMiner();
-      if (o.httpPort !== undefined) {
-        s.api = await startApiServer({
-          info: () => s.info(),
-          status: () => s.status(),
-          settings: () => s.settings,
-          saveSettings: (next) => s.applySettings(next),
-          restart: () => void s.restart(),
-        }, o.httpPort, o.httpBind);
-      }
+      if (o.httpPort !== undefined) s.api = await startApiServer(s.app.api, o.httpPort, o.httpBind);
     } catch (e) {
       await s.stop();
       throw e;
     }
     return s;
+  }
+
+  get settings(): Settings {
+    return this.app.settings;
+  }
+
+  /** The miner (the last one while a restart is under way). */
+  get miner(): Miner {
+    return this.app.miner ?? this.last!;
   }
 
   status(): MinerStatus {
@@ -77,41 +90,25 @@ export class MiningSession {
 
   /** Energy figures change at once; pool settings wait for restart(). */
   applySettings(next: Settings): void {
-    this.settings = next;
-    Object.assign(this.miner.energy, energyFromSettings(next));
+    this.app.applySettings(next);
   }
 
   async restart(): Promise<void> {
-    this.bestEver = Math.max(this.bestEver, this.miner.counters.bestEver);
-    await this.miner.stop();
+    await this.app.stop();
     await this.startMiner();
   }
 
   async stop(): Promise<void> {
-    await this.miner?.stop().catch(() => {});
+    await this.app.stop().catch(() => {});
     await this.api?.close();
     await this.core?.close();
   }
 
   private async startMiner(): Promise<void> {
-    this.miner = new Miner({
-      ...minerOptionsFromSettings(this.settings),
-      transport: this.o.transport ?? nodeTransport,
-      clock: hostClock,
-      link: this.core.link,
-      log: this.o.log,
-      bestEver: this.bestEver,
-      selfTest: this.o.selfTest,
-      pollMs: this.o.pollMs,
-      stratum: this.o.stratum,
-      onEvent: (e) => {
-        if (e.type === 'best' && e.ever) {
-          this.bestEver = e.difficulty;
-          saveBestDifficulty(this.o.storage, e.difficulty, (text) => this.o.log?.('warn', text));
-        }
-        this.o.onEvent?.(e);
-      },
-    });
-    await this.miner.start();
+    await this.app.start();
+    const st = this.app.state;
+    if (st.kind === 'core-fault') throw new Error(st.reason);
+    if (st.kind === 'setup') throw new Error('no pool user set (--user)');
+    this.last = this.app.miner;
   }
 }

@@ -1,15 +1,16 @@
 /**
- * The firmware's controller as it runs on the XS engine under xsnap (the proof that src/ runs
- * on real XS): the Miner with every platform service supplied by the host through xsnap's
- * command channel. Bundled by host/xs/xs-miner.ts; nothing here may use Node or web APIs.
+ * The firmware's application as it runs on the XS engine under xsnap (the proof that src/ runs
+ * on real XS): src/app's MinerApp with every platform service supplied by the host through
+ * xsnap's command channel. Bundled by host/xs/xs-miner.ts; nothing here may use Node or web APIs.
  *
  * Host → XS (handleCommand): {ev, now, …}   start · timer · connected · data · closed · ready · status · stop
  * XS → host (issueCommand):  {op, …}        timer · cancel · connect · write · close · spi · event · log
  * Time on XS is the host's clock at the start of each delivery: XS only runs inside one.
  */
 import type { CoreLink } from '../../src/core/link.ts';
-import { Miner, type MinerEvent, type MinerOptions } from '../../src/miner/miner.ts';
-import { minerStatus } from '../../src/miner/status.ts';
+import { MinerApp } from '../../src/app/miner-app.ts';
+import { applySettings, DEFAULT_SETTINGS } from '../../src/config/settings.ts';
+import type { MinerEvent, MinerOptions } from '../../src/miner/miner.ts';
 import type { Clock, TransportFactory, TransportOptions } from '../../src/platform/interfaces.ts';
 import { decodeUtf8, encodeUtf8 } from '../../src/stratum/utf8.ts';
 import { bytesToHex, hexToBytes } from '../../src/work/bytes.ts';
@@ -32,7 +33,7 @@ const timers = new Map<number, () => void>();
 const sockets = new Map<number, TransportOptions>();
 const risers = new Set<() => void>();
 let readyLevel = false;
-let miner: Miner | undefined;
+let app: MinerApp | undefined;
 
 const clock: Clock = {
   now: () => now,
@@ -83,23 +84,30 @@ function report(e: MinerEvent): void {
 }
 
 (globalThis as unknown as { handleCommand(m: ArrayBuffer): ArrayBuffer }).handleCommand = (message) => {
-  const m = JSON.parse(decodeUtf8(new Uint8Array(message))) as { ev: string; now: number; id?: number; data?: string; reason?: string; config?: Partial<MinerOptions> };
+  const m = JSON.parse(decodeUtf8(new Uint8Array(message))) as {
+    ev: string; now: number; id?: number; data?: string; reason?: string;
+    settings?: unknown; tuning?: Pick<MinerOptions, 'selfTest' | 'stratum'>;
+  };
   now = m.now;
   switch (m.ev) {
     case 'start': {
-      const c = m.config!;
-      miner = new Miner({
-        pools: c.pools!,
-        suggestDifficulty: c.suggestDifficulty ?? null,
-        selfTest: c.selfTest,
-        stratum: c.stratum,
-        transport,
+      const settings = applySettings(DEFAULT_SETTINGS, m.settings);
+      if (!settings.ok) {
+        call({ op: 'log', level: 'error', text: `bad settings: ${JSON.stringify(settings.errors)}` });
+        break;
+      }
+      app = new MinerApp({
+        settings: settings.settings,
         clock,
-        link,
+        transport,
+        openCore: () => link,
         log: (level, text) => call({ op: 'log', level, text }),
+        hostname: 'xsnap',
+        boardName: 'XS under xsnap (host model core)',
+        ...(m.tuning ? { tuning: m.tuning } : {}),
         onEvent: report,
       });
-      miner.start().catch((e: unknown) => call({ op: 'log', level: 'error', text: `start failed: ${String(e)}` }));
+      app.start().catch((e: unknown) => call({ op: 'log', level: 'error', text: `start failed: ${String(e)}` }));
       break;
     }
     case 'timer': {
@@ -125,9 +133,9 @@ function report(e: MinerEvent): void {
       for (const cb of risers) cb();
       break;
     case 'status':
-      return toBuffer(JSON.stringify(miner ? minerStatus(miner, now) : null));
+      return toBuffer(JSON.stringify(app ? app.status() : null));
     case 'stop':
-      void miner?.stop();
+      void app?.stop();
       break;
   }
   return toBuffer('{}');

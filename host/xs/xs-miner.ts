@@ -151,7 +151,11 @@ export async function startXsMiner(o: XsMinerOptions): Promise<XsMiner> {
   });
   await worker.evaluate(code);
   const stopReady = o.link.ready?.onRise?.(() => void deliver({ ev: 'ready' }));
-  await deliver({ ev: 'start', config: { pools: [{ url: o.poolUrl, user: o.user, password: 'x' }], selfTest: o.selfTest ?? true, stratum: { backoff: { initialMs: 50, maxMs: 1000 } } } });
+  await deliver({
+    ev: 'start',
+    settings: { stratumURL: o.poolUrl, stratumUser: o.user, stratumPassword: 'x' },
+    tuning: { selfTest: o.selfTest ?? true, stratum: { backoff: { initialMs: 50, maxMs: 1000 } } },
+  });
 
   return {
     cost,

@@ -108,10 +108,10 @@ export function publicSettings(s: Settings): Record<string, string | number | bo
 
 /**
  * Settings read back from storage: anything missing or invalid falls back to its default
- * field by field, so corrupted storage never stops the miner from starting.
+ * (`base`: the build's defaults) field by field, so corrupted storage never stops the miner.
  */
-export function loadSettings(stored: unknown): Settings {
-  const out: Settings = { ...DEFAULT_SETTINGS };
+export function loadSettings(stored: unknown, base: Settings = DEFAULT_SETTINGS): Settings {
+  const out: Settings = { ...base };
   if (typeof stored !== 'object' || stored === null) return out;
   for (const [key, value] of Object.entries(stored)) {
     if (key in CHECKS && CHECKS[key as keyof Settings](value) === null) (out as unknown as Record<string, unknown>)[key] = value;

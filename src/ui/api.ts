@@ -2,7 +2,7 @@
  * The miner's HTTP API as plain request → response functions, so the host (node:http) and the
  * device (Moddable's http Server) serve the same handlers:
  *
- *   GET   /                     the dashboard page (the settings page while provisioning)
+ *   GET   /                     the dashboard page (the settings page on a first run or while provisioning)
  *   GET   /settings             the settings page
  *   GET   /api/system/info      AxeOS-shaped status (tools that read Bitaxe boards read ours)
  *   GET   /api/status           the full status object
@@ -11,7 +11,9 @@
  *   POST  /api/system/restart   reconnect with new settings (password)
  *
  * Writes need the admin password in `Authorization: Bearer <password>` (or `X-Password`); a
- * wrong or missing one changes nothing. With no password configured, writes are disabled.
+ * wrong or missing one changes nothing. The first settings of a device (nothing stored yet, or
+ * the setup access point) need none while no admin password exists; after that, with no
+ * password configured, writes are disabled.
  */
 import { applySettings, publicSettings, type Settings } from '../config/settings.ts';
 import { DASHBOARD_HTML } from './dashboard.ts';
@@ -38,6 +40,8 @@ export interface ApiHost {
    * settings may be written without one (the access point's own password guards it).
    */
   provisioning?: boolean;
+  /** No settings are stored yet (a fresh device, the desktop build): the first need no password. */
+  firstRun?: boolean;
   info(): unknown;
   status(): unknown;
   settings(): Settings;
@@ -58,7 +62,7 @@ export function handleRequest(req: HttpRequest, host: ApiHost): HttpResponse {
     switch (path) {
       case '/':
       case '/index.html':
-        return { status: 200, contentType: 'text/html; charset=utf-8', body: host.provisioning ? SETTINGS_HTML : DASHBOARD_HTML };
+        return { status: 200, contentType: 'text/html; charset=utf-8', body: host.provisioning || host.firstRun ? SETTINGS_HTML : DASHBOARD_HTML };
       case '/settings':
         return { status: 200, contentType: 'text/html; charset=utf-8', body: SETTINGS_HTML };
       case '/api/system/info':
@@ -72,7 +76,8 @@ export function handleRequest(req: HttpRequest, host: ApiHost): HttpResponse {
     }
   }
   if ((method === 'PATCH' && path === '/api/system') || (method === 'POST' && path === '/api/system/restart')) {
-    const denied = host.provisioning && host.settings().adminPassword === '' ? null : checkPassword(req, host.settings());
+    const open = (host.provisioning === true || host.firstRun === true) && host.settings().adminPassword === '';
+    const denied = open ? null : checkPassword(req, host.settings());
     if (denied) return denied;
     if (path === '/api/system/restart') {
       host.restart();
@@ -93,8 +98,9 @@ export function handleRequest(req: HttpRequest, host: ApiHost): HttpResponse {
   return json(405, { error: `${method} ${path} is not allowed` });
 }
 
-function checkPassword(req: HttpRequest, s: Settings): HttpResponse | null {
-  if (s.adminPassword === '') return json(403, { error: 'settings changes are disabled: no admin password is set' });
+/** The admin password check every write goes through; `what` names what it guards in the refusal. */
+export function checkPassword(req: Pick<HttpRequest, 'headers'>, s: Settings, what = 'settings changes'): HttpResponse | null {
+  if (s.adminPassword === '') return json(403, { error: `${what} are disabled: no admin password is set` });
   const auth = req.headers['authorization'];
   const given = auth?.startsWith('Bearer ') ? auth.slice(7) : req.headers['x-password'];
   if (given === undefined) return json(401, { error: 'password required (Authorization: Bearer <password>)' });
