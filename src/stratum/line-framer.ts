@@ -1,12 +1,15 @@
 /**
- * Newline-delimited framing with a fixed-size buffer. TCP delivers lines split across reads
- * and several per read; both are handled. A line longer than the buffer is dropped whole (the
- * bytes up to its newline are skipped), reported once, and framing resumes at the next line —
- * memory never grows with what the pool sends.
+ * Newline-delimited framing with a bounded buffer. TCP delivers lines split across reads and
+ * several per read; both are handled. The buffer starts small and doubles as longer lines
+ * arrive, up to `maxLineBytes` (a 16 KB buffer up front was a third of the ESP32-C3's JS heap,
+ * while a pool's lines are mostly under 2 KB). A line longer than the limit is dropped whole
+ * (the bytes up to its newline are skipped), reported once, and framing resumes at the next
+ * line — memory never grows past the limit whatever the pool sends.
  */
 import { decodeUtf8 } from './utf8.ts';
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024;
+const INITIAL_BUFFER_BYTES = 1024;
 
 export interface LineFramerEvents {
   onLine(line: string): void;
@@ -15,7 +18,7 @@ export interface LineFramerEvents {
 }
 
 export class LineFramer {
-  private readonly buf: Uint8Array;
+  private buf: Uint8Array;
   private used = 0;
   /** While true, bytes are discarded up to the next newline (we are inside an over-long line). */
   private skipping = false;
@@ -25,7 +28,7 @@ export class LineFramer {
     private readonly events: LineFramerEvents,
     readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
   ) {
-    this.buf = new Uint8Array(maxLineBytes);
+    this.buf = new Uint8Array(Math.min(INITIAL_BUFFER_BYTES, maxLineBytes));
   }
 
   push(chunk: Uint8Array): void {
@@ -53,11 +56,19 @@ export class LineFramer {
       this.skipped += n;
       return;
     }
-    if (this.used + n > this.buf.length) {
+    const need = this.used + n;
+    if (need > this.maxLineBytes) {
       this.skipping = true;
-      this.skipped = this.used + n;
+      this.skipped = need;
       this.used = 0;
       return;
+    }
+    if (need > this.buf.length) {
+      let size = this.buf.length;
+      while (size < need) size *= 2;
+      const bigger = new Uint8Array(Math.min(size, this.maxLineBytes));
+      bigger.set(this.buf.subarray(0, this.used));
+      this.buf = bigger;
     }
     this.buf.set(chunk.subarray(from, to), this.used);
     this.used += n;

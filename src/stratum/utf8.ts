@@ -21,15 +21,19 @@ export function encodeUtf8(s: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
+/** Characters per String.fromCharCode.apply: a fraction of the device's 512-slot JS stack. */
+const ASCII_RUN = 64;
+
 export function decodeUtf8(b: Uint8Array, start = 0, end = b.length): string {
   let s = '';
   let i = start;
   while (i < end) {
     const c = b[i]!;
     if (c < 0x80) {
-      // Fast path: Stratum is almost all ASCII.
+      // Fast path: Stratum is almost all ASCII. `apply` puts every character on the JS stack:
+      // a bigger run overflowed XS's stack at the ESP32-C3's creation size (512 slots).
       let j = i;
-      while (j < end && j - i < 4096 && b[j]! < 0x80) j++;
+      while (j < end && j - i < ASCII_RUN && b[j]! < 0x80) j++;
       s += String.fromCharCode.apply(null, Array.from(b.subarray(i, j)));
       i = j;
       continue;

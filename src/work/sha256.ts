@@ -20,13 +20,17 @@ export const SHA256_K: Readonly<Uint32Array> = Uint32Array.of(
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 );
 
-const W = new Uint32Array(64);
+/**
+ * The message schedule, shared by every compression. Made on first use, not at module load:
+ * the firmware's modules are preloaded into flash, where a buffer made at load is read-only.
+ */
+let schedule: Uint32Array | undefined;
+const scratch = (): Uint32Array => schedule ?? (schedule = new Uint32Array(64));
 
 /**
- * Compresses the 16 big-endian message words in `W[0..15]` into `state`. Callers that build
- * blocks from words (the mining path) fill `messageWords()` directly and skip byte parsing.
+ * Compresses the 16 big-endian message words in `W[0..15]` into `state`.
  */
-function compressScheduled(state: Uint32Array): void {
+function compressScheduled(state: Uint32Array, W: Uint32Array): void {
   for (let t = 16; t < 64; t++) {
     const w15 = W[t - 15]!;
     const w2 = W[t - 2]!;
@@ -64,17 +68,19 @@ function compressScheduled(state: Uint32Array): void {
 
 /** The SHA-256 compression function: one 64-byte block at `offset` of `block` into `state`. */
 export function compress(state: Uint32Array, block: Uint8Array, offset = 0): void {
+  const W = scratch();
   for (let i = 0; i < 16; i++) {
     const o = offset + 4 * i;
     W[i] = (block[o]! << 24) | (block[o + 1]! << 16) | (block[o + 2]! << 8) | block[o + 3]!;
   }
-  compressScheduled(state);
+  compressScheduled(state, W);
 }
 
 /** Compresses 16 message words (already big-endian values) into `state`. */
 export function compressWords(state: Uint32Array, words: ArrayLike<number>): void {
+  const W = scratch();
   for (let i = 0; i < 16; i++) W[i] = words[i]!;
-  compressScheduled(state);
+  compressScheduled(state, W);
 }
 
 /** A fresh copy of the initial hash value. */

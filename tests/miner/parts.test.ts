@@ -47,10 +47,24 @@ describe('economics', () => {
 
 describe('rate windows', () => {
   it('gives the counter rate over each window from one-second samples', () => {
-    const r = new RateWindows(100, 1000);
+    const r = new RateWindows([{ spacingMs: 1000, capacity: 100 }]);
     for (let t = 0; t <= 90_000; t += 250) r.sample(t, t < 45_000 ? t * 10 : 450_000 + (t - 45_000) * 20);
     expect(r.rate(10_000)).toBeCloseTo(20_000, -1);
     expect(r.rate(90_000)).toBeCloseTo(15_000, -2);
+  });
+
+  it('measures 1 min, 10 min and 1 h from tiers of samples, each window from its own ring', () => {
+    const r = new RateWindows();
+    // 1000 H/s for the first 30 minutes, then 3000 H/s, sampled every 50 ms as the miner does.
+    const at = (t: number) => (t <= 1_800_000 ? t : 1_800_000 + (t - 1_800_000) * 3);
+    for (let t = 0; t <= 3_600_000; t += 50) r.sample(t, at(t));
+    expect(r.rate(60_000)).toBeCloseTo(3000, 0);
+    expect(r.rate(600_000)).toBeCloseTo(3000, 0);
+    // The hour ring's oldest sample inside the hour is at most 90 s in: within 2 % of 2000.
+    expect(Math.abs(r.rate(3_600_000) - 2000)).toBeLessThan(40);
+    // Bounded: the default tiers hold 149 samples.
+    const bytes = (r as unknown as { rings: { times: Float64Array; values: Float64Array }[] }).rings.reduce((n, g) => n + g.times.byteLength + g.values.byteLength, 0);
+    expect(bytes).toBe(149 * 16);
   });
   it('is zero until there are two samples', () => {
     const r = new RateWindows();

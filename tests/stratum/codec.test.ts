@@ -54,7 +54,39 @@ describe('LineFramer', () => {
   });
 });
 
+describe('LineFramer memory', () => {
+  it('grows its buffer for long lines up to the limit, and drops a longer one whole', () => {
+    const lines: string[] = [];
+    const dropped: number[] = [];
+    const f = new LineFramer({ onLine: (l) => lines.push(l), onOverflow: (n) => dropped.push(n) }, 8192);
+    const long = 'x'.repeat(5000);
+    // Split across reads the way TCP does.
+    const bytes = encodeUtf8(`short\n${long}\n${'y'.repeat(9000)}\nafter\n`);
+    for (let i = 0; i < bytes.length; i += 700) f.push(bytes.subarray(i, i + 700));
+    expect(lines).toEqual(['short', long, 'after']);
+    expect(dropped).toEqual([9000]);
+    expect((f as unknown as { buf: Uint8Array }).buf.length).toBe(8192);
+  });
+});
+
 describe('utf8', () => {
+  it('decodes long ASCII runs without putting more than 64 characters on the JS stack at once', () => {
+    // XS on the ESP32-C3 has a 512-slot stack; apply() with a 4096-character run overflowed it.
+    const original = String.fromCharCode;
+    let widest = 0;
+    String.fromCharCode = (...codes: number[]) => {
+      widest = Math.max(widest, codes.length);
+      return original(...codes);
+    };
+    try {
+      const text = 'a'.repeat(5000) + 'é' + 'b'.repeat(300);
+      expect(decodeUtf8(encodeUtf8(text))).toBe(text);
+    } finally {
+      String.fromCharCode = original;
+    }
+    expect(widest).toBeLessThanOrEqual(64);
+  });
+
   it('round-trips any string', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => {
       expect(decodeUtf8(encodeUtf8(s))).toBe(s);
