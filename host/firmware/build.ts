@@ -10,6 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+/** Where manifest.json takes the firmware's modules and resources from. */
+export const FIRMWARE_DIR = join(ROOT, 'build', 'firmware');
 
 export const FIRMWARE_PLATFORMS = {
   /** ESP32 and ESP32-C3 boards: SPI to the FPGA, Wi-Fi, LED. */
@@ -20,7 +22,7 @@ export const FIRMWARE_PLATFORMS = {
 export type FirmwarePlatform = keyof typeof FIRMWARE_PLATFORMS;
 
 /** The modules the Moddable SDK provides; everything else must be bundled from src/. */
-export const MODDABLE_MODULES = ['timer', 'time', 'preference', 'net', 'http', 'wifi', 'mc/config'];
+export const MODDABLE_MODULES = ['timer', 'time', 'preference', 'net', 'http', 'wifi', 'mc/config', 'Resource', 'ota', 'system', 'instrumentation', 'file'];
 const EXTERNAL = [...MODDABLE_MODULES, 'embedded:*'];
 
 export interface FirmwareBuild {
@@ -31,7 +33,7 @@ export interface FirmwareBuild {
   imports: string[];
 }
 
-export async function buildFirmware(platform: FirmwarePlatform, outDir = join(ROOT, 'build', 'firmware')): Promise<FirmwareBuild> {
+export async function buildFirmware(platform: FirmwarePlatform, outDir = FIRMWARE_DIR): Promise<FirmwareBuild> {
   const r = await build({
     entryPoints: [join(ROOT, FIRMWARE_PLATFORMS[platform])],
     bundle: true,

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rtlCyclesPerNonce } from '../../host/hdl/simulators.ts';
 import { kilohash } from '../helpers/cli.ts';
+import { checkBitstream } from '../../src/platform/ice40/bitstream.ts';
 
 describe('kilohash synth', () => {
   // A functional check that the npm-only toolchain runs end to end on a clean machine; the
@@ -22,6 +23,9 @@ describe('kilohash synth', () => {
     expect(report.builtHashRate).toBeCloseTo((report.engines * report.requestedClockMhz * 1e6) / report.cyclesPerNonce, 3);
     expect(existsSync(report.bitstream)).toBe(true);
     expect(statSync(report.bitstream).size).toBe(135_100); // an HX8K bitstream
+    // The firmware's loader tells it from a UP5K image by its CRAM bank width.
+    const bytes = new Uint8Array(readFileSync(report.bitstream));
+    expect(checkBitstream(bytes, bytes.length)).toEqual({ ok: false, reason: 'the bitstream is for iCE40HX8K, not iCE40UP5K' });
     expect(report.dsp).toBe(0);
   }, 20 * 60_000);
 
@@ -34,6 +38,9 @@ describe('kilohash synth', () => {
     expect(report.dsp).toBe(2 * 1 + 2);
     expect(report.fmaxMhz).toBeGreaterThan(0);
     expect(existsSync(report.bitstream)).toBe(true);
+    // What the firmware's FPGA loader and `kilohash firmware` accept as a UP5K image.
+    const bytes = new Uint8Array(readFileSync(report.bitstream));
+    expect(checkBitstream(bytes, bytes.length)).toMatchObject({ ok: true, syncAt: 4 });
   }, 20 * 60_000);
 
   it('refuses a bad device', () => {

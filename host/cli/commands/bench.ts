@@ -9,6 +9,7 @@ import { modelScannerContender, nodeCryptoContender, workHasherContender } from 
 import { type CosimFigure, type ModelThreadsFigure, cosimRate, cpuCount, modelRate } from '../../bench/cores.ts';
 import type { Simulator } from '../../hdl/simulators.ts';
 import type { XsFigure } from '../../bench/xs.ts';
+import { firmwareMemory, type FirmwareMemoryFigure } from '../../bench/firmware-memory.ts';
 import { positiveNumberOption } from '../options.ts';
 
 /** Block 125552's header: a real header, so the bench hashes realistic data. */
@@ -37,6 +38,8 @@ export interface BenchReport {
   cosim?: Array<CosimFigure | { simulator: Simulator; skipped: string }>;
   /** The firmware's miner on real XS (xsnap): computrons per clean job, heap. */
   xs?: XsFigure;
+  /** The firmware on Moddable's runtime (lin, mcsim): its JS heap through mining, a clean job, a reconnect. */
+  firmwareMemory?: FirmwareMemoryFigure;
 }
 
 export function runHashBench(seconds: number): BenchReport['sha256d'] {
@@ -78,9 +81,11 @@ export function registerBench(program: Command, print: (s: string) => void): voi
     .description('measure hash rates side by side (src/work, the model core, node:crypto) and the co-simulation speed')
     .option('--seconds <s>', 'how long to measure each figure', positiveNumberOption, 3)
     .option('--no-cores', 'only the side-by-side SHA-256d figures (skip the model threads and co-simulation)')
+    .option('--moddable', 'also the firmware\'s memory on Moddable\'s runtime (needs MODDABLE: docs/firmware.md)')
     .option('--json', 'print one JSON object')
-    .action(async (opts: { seconds: number; cores: boolean; json?: boolean }) => {
+    .action(async (opts: { seconds: number; cores: boolean; moddable?: boolean; json?: boolean }) => {
       const report = await runBench(opts.seconds, opts.cores);
+      if (opts.moddable) report.firmwareMemory = await firmwareMemory(Math.max(5, Math.round(opts.seconds * 3)));
       if (opts.json) {
         print(JSON.stringify(report));
         return;
@@ -113,6 +118,16 @@ export function registerBench(program: Command, print: (s: string) => void): voi
           `  steady mining                 ${Math.round(x.computronsPerSecond)} computrons/s`,
           `  heap                          ${x.maxHeapCount} slots at most (code included), bundle ${(x.bundleBytes / 1024).toFixed(0)} KiB`,
         );
+      }
+      const fm = report.firmwareMemory;
+      if (fm && 'skipped' in fm) lines.push(`Firmware memory on Moddable: skipped, ${fm.skipped}`);
+      else if (fm) {
+        const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+        lines.push(`Firmware memory on Moddable (lin, mcsim; ${fm.creation}):`);
+        for (const p of fm.phases) {
+          lines.push(`  ${p.phase.padEnd(10)} slots ${kb(p.slotHeapBytes.min)}–${kb(p.slotHeapBytes.max)} (64-bit), chunks ${kb(p.chunkHeapBytes.min)}–${kb(p.chunkHeapBytes.max)}, stack ${kb(p.stackPeakBytes)}; on the ESP32 ≤ ${kb(p.esp32LiveBytesMax)}`);
+        }
+        lines.push(`  live heap on the ESP32, at most ${kb(fm.esp32LiveBytesMax)} (goal 48 KB); ${fm.sharesAccepted} shares accepted at ${(fm.hashRate / 1000).toFixed(1)} kH/s`);
       }
       print(lines.join('\n'));
     });

@@ -1,11 +1,15 @@
 /**
  * The ESP32 / ESP32-C3 boards: the FPGA core over SPI, Wi-Fi, the status LED and the setup
- * button, with pins from the manifest's `config.kilohash` (one section per board).
+ * button, with pins from the manifest's `config.kilohash` (one section per board). Nothing
+ * runs at module load: the firmware is preloaded into flash, and `main` starts it.
  */
 import Digital from 'embedded:io/digital';
 import config from 'mc/config';
 import Net from 'net';
 import { boot } from './boot.ts';
+import { deviceMemory } from './memory.ts';
+import { loadFpga, type FpgaConfigPins } from './fpga-loader.ts';
+import { openOta, rebootSoon } from './ota.ts';
 import { moddableClock } from './clock.ts';
 import { StatusLed } from './led.ts';
 import { SpiCoreLink, type SpiPins } from './spi-link.ts';
@@ -16,6 +20,8 @@ import { joinNetwork, openAccessPoint } from './wifi.ts';
 interface BoardConfig {
   board: string;
   spi: SpiPins;
+  /** Boards whose FPGA has no flash of its own (ICE-V Wireless): the firmware loads it. */
+  fpga?: FpgaConfigPins;
   led?: number;
   ledActiveHigh?: boolean;
   /** Held low at boot: open the setup access point. */
@@ -23,24 +29,37 @@ interface BoardConfig {
   apPassword?: string;
 }
 
-const cfg = config.kilohash as BoardConfig;
-const led = new StatusLed(moddableClock, cfg.led, cfg.ledActiveHigh ?? true);
-
-void boot({
-  name: cfg.board,
-  clock: moddableClock,
-  storage: preferenceStorage,
-  transport: moddableTransport,
-  openCore: () => new SpiCoreLink(cfg.spi),
-  joinNetwork: (ssid, password) => joinNetwork(ssid, password, moddableClock),
-  openAccessPoint: () => openAccessPoint(`kilohash-${Net.get('MAC').slice(-5).replace(':', '')}`, cfg.apPassword),
-  setupRequested: () => {
-    if (cfg.button === undefined) return false;
-    const b = new Digital({ pin: cfg.button, mode: Digital.InputPullUp });
-    const held = b.read() === 0;
-    b.close();
-    return held;
-  },
-  led: (s) => led.show(s),
-  httpPort: 80,
-});
+/** Moddable calls the main module's default export once the runtime is up. */
+export default function main(): void {
+  const cfg = config.kilohash as BoardConfig;
+  const led = new StatusLed(moddableClock, cfg.led, cfg.ledActiveHigh ?? true);
+  void boot({
+    name: cfg.board,
+    clock: moddableClock,
+    storage: preferenceStorage,
+    transport: moddableTransport,
+    openCore: () => {
+      if (cfg.fpga) {
+        const r = loadFpga(cfg.spi, cfg.fpga);
+        trace(`kilohash: FPGA configured (${r.bytes} bytes, CDONE after ${r.dummyBytes} dummy bytes)\n`);
+      }
+      return new SpiCoreLink(cfg.spi);
+    },
+    closeCore: (link) => link.close?.(),
+    joinNetwork: (ssid, password) => joinNetwork(ssid, password, moddableClock),
+    openAccessPoint: () => openAccessPoint(`kilohash-${Net.get('MAC').slice(-5).replace(':', '')}`, cfg.apPassword),
+    setupRequested: () => {
+      if (cfg.button === undefined) return false;
+      const b = new Digital({ pin: cfg.button, mode: Digital.InputPullUp });
+      const held = b.read() === 0;
+      b.close();
+      return held;
+    },
+    led: (s) => led.show(s),
+    httpPort: 80,
+    config: config as unknown as Record<string, unknown>,
+    memory: deviceMemory,
+    ota: openOta,
+    reboot: rebootSoon,
+  });
+}

@@ -1,25 +1,26 @@
 /**
- * The device's boot, the same on every board: settings → network (or the setup access point)
- * → status API → core self-test → pool → mine. Each step shows on the LED and in trace lines.
- * A board supplies what differs (board-*.ts): its core link, Wi-Fi, LED and button.
+ * The device's boot order, the same on every board: settings (stored, else the build's) →
+ * network (or the setup access point) → status API → core bring-up (the board loads its FPGA,
+ * probes, self-tests; one retry) → pool → mine. The application itself is src/app's MinerApp;
+ * this file only adds what a device has and a host does not: Wi-Fi, the access point, the LED.
  */
+import { buildSettings } from '../../app/build-settings.ts';
+import { MinerApp, type DeviceMemory } from '../../app/miner-app.ts';
+import { SettingsStore } from '../../app/settings-store.ts';
 import type { CoreLink } from '../../core/link.ts';
-import { DEFAULT_SETTINGS, loadSettings, type Settings } from '../../config/settings.ts';
-import { energyFromSettings, minerOptionsFromSettings, readBestDifficulty, saveBestDifficulty } from '../../miner/from-settings.ts';
-import { Miner } from '../../miner/miner.ts';
-import { minerStatus, systemInfo } from '../../miner/status.ts';
-import type { ApiHost } from '../../ui/api.ts';
-import type { Clock, Storage, TransportFactory } from '../interfaces.ts';
+import type { Clock, Log, Storage, TransportFactory } from '../interfaces.ts';
 import { serveApi } from './http-server.ts';
 import type { LedState } from './led.ts';
+import type { OtaTarget } from '../../ui/ota.ts';
 
 export interface Board {
   name: string;
   clock: Clock;
   storage: Storage;
   transport: TransportFactory;
-  /** Opens the mining core (SPI to the FPGA, or the model compiled in). */
-  openCore(): CoreLink;
+  /** Brings the core up (loads the FPGA where the board must, then opens its link). */
+  openCore(): CoreLink | Promise<CoreLink>;
+  closeCore?(link: CoreLink): void;
   /** Joins the configured network; false when it cannot (absent on the desktop simulator). */
   joinNetwork?(ssid: string, password: string): Promise<boolean>;
   /** Opens the setup access point. */
@@ -28,114 +29,84 @@ export interface Board {
   setupRequested?(): boolean;
   led(state: LedState): void;
   httpPort: number;
+  /** The build's `config`: settings given at build time (src/app/build-settings.ts). */
+  config?: Record<string, unknown>;
+  /** Firmware update over Wi-Fi, where the board has an OTA partition. */
+  ota?(byteLength: number): OtaTarget;
+  /** Restarts the device (after an update). */
+  reboot?(): void;
+  memory?(): DeviceMemory | undefined;
 }
 
-const SETTINGS_KEY = 'settings';
+const log: Log = (level, text) => trace(`kilohash ${level}: ${text}\n`);
 
-function readSettings(storage: Storage): Settings {
-  const raw = storage.read(SETTINGS_KEY);
-  if (raw === undefined) return { ...DEFAULT_SETTINGS };
-  try {
-    return loadSettings(JSON.parse(raw));
-  } catch {
-    trace('kilohash: stored settings are damaged; using defaults\n');
-    return { ...DEFAULT_SETTINGS };
-  }
-}
-
-export async function boot(board: Board): Promise<void> {
+export async function boot(board: Board): Promise<MinerApp> {
   board.led('boot');
-  let settings = readSettings(board.storage);
-  let miner: Miner | undefined;
-  let link: CoreLink | undefined;
-  let bestEver = readBestDifficulty(board.storage);
+  const store = new SettingsStore(board.storage, buildSettings(board.config, log));
+  const settings = store.read(log);
 
   let provisioning = false;
   if (board.joinNetwork) {
     const wanted = settings.wifiSSID !== '' && !(board.setupRequested?.() ?? false);
     board.led('wifi');
     if (!wanted || !(await board.joinNetwork(settings.wifiSSID, settings.wifiPassword))) {
-      trace(wanted ? 'kilohash: Wi-Fi failed; opening the setup access point\n' : 'kilohash: no Wi-Fi configured; opening the setup access point\n');
+      log('warn', wanted ? 'Wi-Fi failed; opening the setup access point' : 'no Wi-Fi configured; opening the setup access point');
       board.openAccessPoint?.();
       provisioning = true;
-      board.led('setup');
     }
   }
 
-  const startMining = async (): Promise<void> => {
-    if (settings.stratumUser === '') {
-      trace('kilohash: no pool user set; open the settings page\n');
-      board.led('setup');
-      return;
-    }
-    link ??= board.openCore();
-    board.led('self-test');
-    miner = new Miner({
-      ...minerOptionsFromSettings(settings),
-      transport: board.transport,
-      clock: board.clock,
-      link,
-      log: (level, text) => trace(`kilohash ${level}: ${text}\n`),
-      bestEver,
-      onEvent: (e) => {
-        switch (e.type) {
-          case 'core-ready': board.led('pool'); break;
-          case 'job': board.led('mining'); break;
-          case 'core-fault':
-          case 'auth-failed': board.led('fault'); break;
-          case 'disconnected': board.led('pool'); break;
-          case 'best':
-            if (e.ever) {
-              bestEver = e.difficulty;
-              saveBestDifficulty(board.storage, e.difficulty, (text) => trace(`kilohash: ${text}\n`));
-            }
-            break;
-          case 'block-candidate': trace(`kilohash: *** BLOCK CANDIDATE *** ${e.hash}\n`); break;
-          default: break;
-        }
-      },
-    });
-    try {
-      await miner.start();
-    } catch (e) {
-      trace(`kilohash: core failed its self-test: ${String(e)}\n`);
-      board.led('fault');
-    }
+  const app = new MinerApp({
+    settings,
+    store,
+    provisioning,
+    clock: board.clock,
+    transport: board.transport,
+    storage: board.storage,
+    log,
+    hostname: 'kilohash',
+    boardName: board.name,
+    ...(board.memory ? { memory: board.memory } : {}),
+    openCore: () => {
+      board.led('self-test');
+      return board.openCore();
+    },
+    ...(board.closeCore ? { closeCore: board.closeCore } : {}),
+    onEvent: (e) => {
+      switch (e.type) {
+        case 'core-ready': board.led('pool'); break;
+        case 'job': board.led('mining'); break;
+        case 'core-fault':
+        case 'auth-failed': board.led('fault'); break;
+        case 'disconnected': board.led('pool'); break;
+        case 'block-candidate': log('info', `*** BLOCK CANDIDATE *** ${e.hash}`); break;
+        default: break;
+      }
+    },
+  });
+
+  const start = async (): Promise<void> => {
+    await app.start();
+    if (app.state.kind === 'setup') board.led('setup');
   };
 
-  const host: ApiHost = {
-    provisioning,
-    info: () => {
-      const st = miner ? minerStatus(miner, board.clock.now()) : null;
-      if (!st) return { provisioning, hostname: 'kilohash', boardVersion: board.name };
-      return systemInfo(st, { hostname: 'kilohash', boardName: board.name });
-    },
-    status: () => (miner ? minerStatus(miner, board.clock.now()) : { state: provisioning ? 'setup' : 'starting' }),
-    settings: () => settings,
-    saveSettings: (next) => {
-      settings = next;
-      board.storage.write(SETTINGS_KEY, JSON.stringify(next));
-      if (miner) Object.assign(miner.energy, energyFromSettings(next));
-    },
-    restart: () => {
-      void (async () => {
-        await miner?.stop();
-        miner = undefined;
-        if (provisioning && board.joinNetwork && settings.wifiSSID !== '') {
-          board.led('wifi');
-          if (await board.joinNetwork(settings.wifiSSID, settings.wifiPassword)) {
-            provisioning = false;
-            host.provisioning = false;
-          } else {
-            board.openAccessPoint?.();
-            board.led('setup');
-            return;
-          }
-        }
-        await startMining();
-      })();
-    },
+  // After the access point took settings, join the network before mining.
+  const restart = async (): Promise<void> => {
+    await app.stop();
+    if (app.provisioning && board.joinNetwork && app.settings.wifiSSID !== '') {
+      board.led('wifi');
+      if (!(await board.joinNetwork(app.settings.wifiSSID, app.settings.wifiPassword))) {
+        board.openAccessPoint?.();
+        board.led('setup');
+        return;
+      }
+      app.provisioning = false;
+    }
+    await start();
   };
-  serveApi(host, board.httpPort);
-  if (!provisioning) await startMining();
+
+  serveApi(app.apiHost(restart), board.httpPort, board.ota && board.reboot ? { open: board.ota, reboot: board.reboot } : undefined);
+  if (provisioning) board.led('setup');
+  else await start();
+  return app;
 }
