@@ -104,7 +104,12 @@ export interface DriverOptions<T> {
 interface Entry<T> {
   work: CoreWork<T>;
   id: number;
-  hasher: NonceHasher;
+  /**
+   * Checks this work's results; made when the work is given and let go when it retires (a late
+   * result for a retired work, rare, makes it again from the header): sixteen retired hashers
+   * were 16 KB of the ESP32-C3's heap.
+   */
+  hasher: NonceHasher | undefined;
   /** Leading zero bits the core applies (1..32). */
   threshold: number;
   aborted: boolean;
@@ -131,6 +136,18 @@ export interface SelfTestReport {
 }
 
 const RETIRED_KEPT = 16;
+
+/**
+ * An aborted work's late results are only checked (a wrong one is still a hardware error) and
+ * discarded, so its owner's tag (a job, with its coinbase and branch) need not stay alive for
+ * them: keeping it let a burst of clean jobs hold RETIRED_KEPT old jobs in the ESP32-C3's heap.
+ */
+function voidEntry<T>(e: Entry<T>): void {
+  e.aborted = true;
+  if (e.work.tag === undefined) return;
+  const { header, first, last, thresholdBits } = e.work;
+  e.work = thresholdBits === undefined ? { header, first, last } : { header, first, last, thresholdBits };
+}
 const STATUS_WORDS = 6; // STATUS, NONCES_LO/HI, CYCLES_LO/HI, WORK_ID: one frame per poll
 const LINK_ERRORS = ERR.CRC | ERR.CMD | ERR.ADDR | ERR.FRAME;
 
@@ -228,11 +245,15 @@ export class CoreDriver<T = unknown> {
     this.lastProgressAt = this.clock.now();
   }
 
-  /** Drops the current and queued works (results already in the FIFO are discarded). */
+  /**
+   * Drops the current and queued works; every result of a work given so far, already in the
+   * FIFO or still to come, is now checked and discarded (the owner's jobs are void).
+   */
   async abort(): Promise<void> {
     await this.control(CONTROL_ABORT);
     this.dropOutstanding(true);
     for (const e of this.backlog.splice(0)) this.retire(e, true);
+    for (const e of this.retired) voidEntry(e);
   }
 
   /**
@@ -369,8 +390,9 @@ export class CoreDriver<T = unknown> {
   private fillWorkWords(e: Entry<T>, id: number): void {
     // The hasher that will check this work's results already holds its midstate and tail.
     const w = this.workWords;
-    w.set(e.hasher.midstate, 0);
-    w.set(e.hasher.tail, 8);
+    const hasher = (e.hasher ??= new NonceHasher(e.work.header));
+    w.set(hasher.midstate, 0);
+    w.set(hasher.tail, 8);
     w[11] = e.work.first;
     w[12] = e.work.last;
     w[13] = id;
@@ -482,7 +504,7 @@ export class CoreDriver<T = unknown> {
       this.options.onHardwareError?.(undefined, nonce);
       return;
     }
-    e.hasher.hash(nonce, this.hash);
+    (e.hasher ??= new NonceHasher(e.work.header)).hash(nonce, this.hash);
     const zeros = leadingZeroBits(this.hash);
     if (zeros < e.threshold || nonce < e.work.first || nonce > e.work.last) {
       this.stats.hardwareErrors++;
@@ -524,6 +546,8 @@ export class CoreDriver<T = unknown> {
     this.retired.push(e);
     if (this.retired.length > RETIRED_KEPT) this.retired.shift();
     this.options.onWorkDone?.(e.work);
+    e.hasher = undefined;
+    if (aborted) voidEntry(e);
   }
 
   private dropOutstanding(aborted: boolean): void {

@@ -17,7 +17,7 @@ export interface ActiveJob {
   readonly receivedAt: number;
 }
 
-export const MAX_JOBS = 16;
+export const MAX_JOBS = 4;
 
 export class JobBook {
   private readonly jobs = new Map<string, ActiveJob>();

@@ -1,7 +1,10 @@
 /**
- * What the XS machine uses, from Moddable's instrumentation (instrumented builds: `mcconfig -d`
- * or `-i`; on others every figure is absent): the slot and chunk heaps now, the stack's peak.
+ * What the XS machine holds, from Moddable's instrumentation (instrumented builds: `mcconfig -d`
+ * or `-i`; on others every figure is absent): the live slot and chunk heaps — garbage is
+ * collected first, so the figures are what the miner keeps, not what it has yet to free — and
+ * the stack's peak over the last instrumentation second.
  */
+import Debug from 'debug';
 import Instrumentation from 'instrumentation';
 import type { DeviceMemory } from '../../app/miner-app.ts';
 
@@ -11,10 +14,10 @@ function read(name: Parameters<typeof Instrumentation.map>[0]): number | undefin
 }
 
 export function deviceMemory(): DeviceMemory | undefined {
-  const slotHeap = read('XS Slot Heap Used');
-  if (slotHeap === undefined) return undefined;
+  if (read('XS Slot Heap Used') === undefined) return undefined;
+  Debug.gc();
   return {
-    slotHeapBytes: slotHeap,
+    slotHeapBytes: read('XS Slot Heap Used') ?? 0,
     chunkHeapBytes: read('XS Chunk Heap Used') ?? 0,
     stackPeakBytes: read('XS Stack Used') ?? 0,
     keysUsed: read('XS Keys Used') ?? 0,

@@ -15,3 +15,10 @@ declare module 'system' {
   }
 }
 
+
+declare module 'debug' {
+  export default class Debug {
+    /** With no argument: collect garbage now. */
+    static gc(enable?: boolean): void;
+  }
+}
