@@ -28,9 +28,14 @@ export interface MemoryPhase {
 
 export type FirmwareMemoryFigure =
   | { skipped: string }
-  | { phases: MemoryPhase[]; esp32LiveBytesMax: number; hashRate: number; sharesAccepted: number; creation: string };
+  | { phases: MemoryPhase[]; esp32LiveBytesMax: number; hashRate: number; sharesAccepted: number; creation: string;
+      /** A clean notify's arrival to its first work in the core, on the desktop runtime (ms). */
+      jobSwitchMs: { last: number | null; mean: number | null } };
 
-type Status = { state?: string; memory?: DeviceMemory; shares?: { accepted: number }; hashRate?: { counter: { m1: number } } };
+type Status = {
+  state?: string; memory?: DeviceMemory; shares?: { accepted: number }; hashRate?: { counter: { m1: number } };
+  jobSwitch?: { lastMs: number | null; meanMs: number | null };
+};
 
 export async function firmwareMemory(secondsPerPhase: number): Promise<FirmwareMemoryFigure> {
   const sdk = findSdk();
@@ -79,6 +84,7 @@ export async function firmwareMemory(secondsPerPhase: number): Promise<FirmwareM
       esp32LiveBytesMax: Math.max(...phases.map((p) => p.esp32LiveBytesMax)),
       hashRate: last.hashRate?.counter.m1 ?? 0,
       sharesAccepted: last.shares?.accepted ?? 0,
+      jobSwitchMs: { last: last.jobSwitch?.lastMs ?? null, mean: last.jobSwitch?.meanMs ?? null },
       creation: 'manifest.json creation (the ESP32-C3\'s): stack 512 slots, heap 1536 + 64 slots, chunks 32 + 1 KB, static 64 KB',
     };
   } finally {

@@ -45,7 +45,7 @@ export interface AppPlatform {
 export interface DeviceMemory {
   slotHeapBytes: number;
   chunkHeapBytes: number;
-  /** The deepest the JS stack has been since boot. */
+  /** The deepest the JS stack has been in the last instrumentation interval (about a second). */
   stackPeakBytes: number;
   keysUsed: number;
   garbageCollections: number;

@@ -128,6 +128,7 @@ export function registerBench(program: Command, print: (s: string) => void): voi
           lines.push(`  ${p.phase.padEnd(10)} slots ${kb(p.slotHeapBytes.min)}–${kb(p.slotHeapBytes.max)} (64-bit), chunks ${kb(p.chunkHeapBytes.min)}–${kb(p.chunkHeapBytes.max)}, stack ${kb(p.stackPeakBytes)}; on the ESP32 ≤ ${kb(p.esp32LiveBytesMax)}`);
         }
         lines.push(`  live heap on the ESP32, at most ${kb(fm.esp32LiveBytesMax)} (goal 48 KB); ${fm.sharesAccepted} shares accepted at ${(fm.hashRate / 1000).toFixed(1)} kH/s`);
+        lines.push(`  clean job → core              ${fm.jobSwitchMs.mean === null ? 'n/a' : `${fm.jobSwitchMs.mean.toFixed(0)} ms mean`} on the desktop runtime`);
       }
       print(lines.join('\n'));
     });
