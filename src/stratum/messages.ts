@@ -8,7 +8,7 @@ import { describe, hexToBytes } from '../work/bytes.ts';
 import { InputError } from '../work/errors.ts';
 import type { MiningJob } from '../work/job.ts';
 import { MAX_EXTRANONCE2_SIZE } from '../work/extranonce2.ts';
-import { parseNotifyParams } from './notify.ts';
+import { NOTIFY_PARAM_NAMES, parseNotifyParams } from './notify.ts';
 
 export type RequestId = number | string;
 
@@ -20,7 +20,8 @@ export interface StratumError {
 
 export type Inbound =
   | { kind: 'response'; id: RequestId; result: unknown; error: StratumError | null }
-  | { kind: 'notify'; job: MiningJob }
+  /** `extraParams`: trailing params past the nine defined ones, which were ignored. */
+  | { kind: 'notify'; job: MiningJob; extraParams: number }
   | { kind: 'set_difficulty'; difficulty: number }
   | { kind: 'set_version_mask'; mask: number }
   | { kind: 'set_extranonce'; extranonce1: Uint8Array; extranonce2Size: number }
@@ -92,7 +93,7 @@ function parseNotification(method: string, params: unknown, id: RequestId | null
   };
   return match(method)
     .returnType<Inbound>()
-    .with('mining.notify', () => ({ kind: 'notify', job: parseNotifyParams(params) }))
+    .with('mining.notify', () => ({ kind: 'notify', job: parseNotifyParams(params), extraParams: Array.isArray(params) ? Math.max(0, params.length - NOTIFY_PARAM_NAMES.length) : 0 }))
     .with('mining.set_difficulty', () => ({ kind: 'set_difficulty', difficulty: positiveNumber(need()[0], 'difficulty') }))
     .with('mining.set_version_mask', () => ({
       kind: 'set_version_mask',

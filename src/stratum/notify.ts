@@ -24,9 +24,13 @@ export const NOTIFY_PARAM_NAMES = [
   'clean_jobs',
 ] as const;
 
+/**
+ * The job in a notify's params. Params after the nine defined ones are ignored, as ESP-Miner
+ * does (some pools append their own); fewer, or a malformed one of the nine, is refused.
+ */
 export function parseNotifyParams(params: unknown): MiningJob {
   if (!Array.isArray(params)) throw new InputError('mining.notify', `params must be an array, got ${describe(params)}`);
-  if (params.length !== NOTIFY_PARAM_NAMES.length) {
+  if (params.length < NOTIFY_PARAM_NAMES.length) {
     throw new InputError(
       'mining.notify',
       `expected ${NOTIFY_PARAM_NAMES.length} params (${NOTIFY_PARAM_NAMES.join(', ')}), got ${params.length}`,

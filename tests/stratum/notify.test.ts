@@ -16,9 +16,13 @@ describe('mining.notify validation', () => {
     expect(job.cleanJobs).toBe(true);
   });
 
+  it('ignores params after the nine defined ones, as ESP-Miner does, and still checks the nine', () => {
+    expect(parseNotifyParams([...good, 'pool-extra', 42])).toEqual(parseNotifyParams(good));
+    expect(() => parseNotifyParams([...withParam(1, '00'), 'pool-extra'])).toThrow('prevhash: expected 32 bytes');
+  });
+
   it.each([
     ['missing params', good.slice(0, 8), 'mining.notify: expected 9 params'],
-    ['extra params', [...good, 'x'], 'mining.notify: expected 9 params'],
     ['not an array', { a: 1 }, 'mining.notify: params must be an array'],
     ['empty job id', withParam(0, ''), 'job_id: must be a non-empty string'],
     ['numeric job id', withParam(0, 7), 'job_id'],

@@ -43,6 +43,15 @@ const share = (jobId: string, difficulty: number, extra: Partial<Share> = {}): S
 });
 
 describe('session', () => {
+  it('takes a notify with extra trailing params (some pools add their own) and says so once', () => {
+    const { conn, client, logs, handshake } = setup();
+    handshake();
+    conn().send({ ...notify('j1', true), params: [...notify('j1', true).params, 'extra'] });
+    conn().send({ ...notify('j2', false), params: [...notify('j2', false).params, 'extra'] });
+    expect(client.currentJob?.job.jobId).toBe('j2');
+    expect(logs.filter((l) => l.includes('extra mining.notify param'))).toEqual(['info: pool sends 1 extra mining.notify param(s) after the nine defined ones; ignoring them']);
+  });
+
   it('sends configure and subscribe, then authorize; matches replies by id in any order', () => {
     const { conn, client, events } = setup();
     conn().options.onConnect();
