@@ -9,8 +9,9 @@ import { kilohash, kilohashAsync } from '../helpers/cli.ts';
 const lines = (s: string) => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown> & { event: string });
 
 describe('kilohash demo (what npm start runs)', () => {
-  it('runs pool, miner and model core, serves the dashboard, and stops by itself with --duration', async () => {
-    const r = await kilohashAsync(['demo', '--duration', '6', '--json', '--http', '0'], 60_000);
+  it('runs pool, miner and model core, serves the dashboard, and stops by itself after --shares', async () => {
+    // Waits for the event (a generous --duration caps it), not a fixed time that a loaded machine may need more than.
+    const r = await kilohashAsync(['demo', '--shares', '1', '--duration', '150', '--json', '--http', '0'], 180_000);
     expect(r.code, r.stderr).toBe(0);
     const ev = lines(r.stdout);
     expect(ev.find((e) => e.event === 'demo')).toMatchObject({ event: 'demo', dashboard: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/) });
@@ -20,13 +21,13 @@ describe('kilohash demo (what npm start runs)', () => {
     expect(summary.event).toBe('summary');
     expect((summary.shares as { accepted: number }).accepted).toBeGreaterThan(0);
     expect((summary.core as { hardwareErrors: number }).hardwareErrors).toBe(0);
-  }, 60_000);
+  }, 180_000);
 
   it('prints a readable run without --json', async () => {
     const r = await kilohashAsync(['demo', '--duration', '3', '--http', '0'], 60_000);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/web dashboard: http:\/\/127\.0\.0\.1:\d+\//);
-    expect(r.stdout).toMatch(/demo stopped after \d+ s: \d+ shares accepted/);
+    expect(r.stdout).toMatch(/demo stopped after \d+ s: \d+ shares accepted/); // any count: only the format is asserted
   }, 60_000);
 });
 
@@ -39,20 +40,21 @@ describe('kilohash mine', () => {
   });
   afterAll(() => pool.stop());
 
-  it('mines against a pool: events and a status object per interval in JSON; keeps the best difficulty', async () => {
+  it('mines against a pool until --shares are accepted: events and status objects in JSON; keeps the best difficulty', async () => {
     const state = join(mkdtempSync(join(tmpdir(), 'kilohash-')), 'state.json');
-    const r = await kilohashAsync(['mine', '--pool', url, '--user', `${DEMO_ADDRESS}.cli`, '--duration', '4', '--interval', '1', '--json', '--state', state], 60_000);
+    const r = await kilohashAsync(['mine', '--pool', url, '--user', `${DEMO_ADDRESS}.cli`, '--shares', '2', '--duration', '150', '--interval', '1', '--json', '--state', state], 180_000);
     expect(r.code, r.stderr).toBe(0);
     const ev = lines(r.stdout);
     expect(ev.some((e) => e.event === 'connected')).toBe(true);
     expect(ev.some((e) => e.event === 'share' && e.verdict === 'accepted')).toBe(true);
+    expect(ev.filter((e) => e.event === 'share' && e.verdict === 'accepted').length).toBeGreaterThanOrEqual(2);
     const statuses = ev.filter((e) => e.event === 'status');
-    expect(statuses.length).toBeGreaterThanOrEqual(3);
+    expect(statuses.length).toBeGreaterThanOrEqual(1); // one per interval, and always one at the end
     const last = statuses.at(-1)!;
     expect(last).toMatchObject({ state: 'mining', pool: { url, user: `${DEMO_ADDRESS}.cli` } });
     const best = (last.bestDifficulty as { ever: number }).ever;
     expect(Number((JSON.parse(readFileSync(state, 'utf8')) as { bestDiff: string }).bestDiff)).toBe(best);
-  }, 60_000);
+  }, 180_000);
 
   it('says why and exits 1 when the pool refuses the worker', async () => {
     const r = await kilohashAsync(['mine', '--pool', url, '--user', 'not-an-address', '--duration', '20', '--no-state'], 60_000);

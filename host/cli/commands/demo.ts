@@ -19,6 +19,8 @@ interface DemoFlags {
   core: CoreKind;
   engines: number;
   duration?: number;
+  /** Stop once this many shares are accepted. */
+  shares?: number;
   http: number;
   blockTime: number;
   retargetWindow: number;
@@ -41,6 +43,7 @@ export function registerDemo(program: Command, print: (s: string) => void): void
     .addOption(new Option('--core <kind>', 'which core hashes').choices(CORE_KINDS).default('model'))
     .option('--engines <n>', 'model: worker threads; RTL: engines', intOption(1, 64), 1)
     .option('--duration <s>', 'stop after this many seconds', positiveNumberOption)
+    .option('--shares <n>', 'stop once this many shares are accepted (--duration still limits the run)', intOption(1, 1_000_000))
     .option('--http <port>', 'web dashboard port (0: any free port)', intOption(0, 65535), 8080)
     .option('--block-time <s>', 'the simulated chain\'s target block time', positiveNumberOption, 20)
     .option('--retarget-window <n>', 'blocks between difficulty adjustments', intOption(1, 2016), 4)
@@ -84,7 +87,10 @@ async function runDemo(f: DemoFlags, print: (s: string) => void): Promise<void> 
   });
   const port = await pool.start();
   chain.history.push({ height: pool.chain.height, difficulty: f.chainDifficulty });
+  let accepted = 0;
+  let enough: (() => void) | undefined;
   const onEvent = (e: MinerEvent) => {
+    if (e.type === 'share' && e.verdict === 'accepted' && f.shares !== undefined && ++accepted >= f.shares) enough?.();
     if (f.json) print(jsonLine({ ...e }));
     else if (e.type !== 'job' && e.type !== 'job-switch' && !(e.type === 'best' && !e.ever)) note(describeEvent(e));
   };
@@ -115,6 +121,8 @@ async function runDemo(f: DemoFlags, print: (s: string) => void): Promise<void> 
   else print(jsonLine({ type: 'demo', pool: `stratum+tcp://127.0.0.1:${port}`, dashboard: url }));
 
   const until = runUntilStopped(f.duration);
+  enough = until.stop;
+  if (f.shares !== undefined && accepted >= f.shares) until.stop();
   const draw = () => {
     const st = session.status();
     if (f.json) print(jsonLine({ ...st, type: 'status', chain: { ...chain, history: undefined } }));

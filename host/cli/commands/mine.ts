@@ -26,6 +26,8 @@ interface MineFlags {
   engines: number;
   suggestDifficulty?: number;
   duration?: number;
+  /** Stop once this many shares are accepted. */
+  shares?: number;
   interval: number;
   json?: boolean;
   http?: number;
@@ -49,6 +51,7 @@ export function registerMine(program: Command, print: (s: string) => void): void
     .option('--engines <n>', 'model: worker threads; RTL: engines', intOption(1, 64), 1)
     .option('--suggest-difficulty <d>', 'ask the pool for this share difficulty', positiveNumberOption)
     .option('--duration <s>', 'stop after this many seconds', positiveNumberOption)
+    .option('--shares <n>', 'stop once this many shares are accepted (--duration still limits the run)', intOption(1, 1_000_000))
     .option('--interval <s>', 'seconds between status reports', positiveNumberOption, 10)
     .option('--json', 'one JSON object per status report and per event')
     .option('--http <port>', 'serve the status API and dashboard on this port (0: any free port)', intOption(0, 65535))
@@ -94,7 +97,9 @@ async function runMining(settings: Settings, f: MineFlags, print: (s: string) =>
   let connected = false;
   let lastDisconnect = '';
   const until = runUntilStopped(f.duration);
+  let accepted = 0;
   const onEvent = (e: MinerEvent) => {
+    if (e.type === 'share' && e.verdict === 'accepted' && f.shares !== undefined && ++accepted >= f.shares) until.stop();
     if (e.type === 'connected') connected = true;
     if (e.type === 'disconnected') lastDisconnect = e.reason;
     if (e.type === 'auth-failed') {
