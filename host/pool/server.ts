@@ -26,7 +26,13 @@ export interface PoolQuirks {
   errorStyle: ErrorStyle;
   /** `pairs`: [[[set_difficulty,id],[notify,id]],…]; `single-pair`: [[notify,id],…]; `null`: [null,…]. */
   subscribeShape: 'pairs' | 'single-pair' | 'null';
-  suggestDifficulty: 'answer' | 'ignore' | 'close';
+  /**
+   * `silent`: as public-pool does, take a suggestion made before authorize without answering
+   * it, and start a worker that made none at `unsuggestedDifficulty`.
+   */
+  suggestDifficulty: 'answer' | 'ignore' | 'close' | 'silent';
+  /** With `suggestDifficulty: 'silent'`: where a worker that suggested nothing starts (public-pool: 16384). */
+  unsuggestedDifficulty: number;
   configure: 'answer' | 'unknown' | 'close';
   /** Send mining.set_version_mask as soon as the miner connects, before any reply. */
   earlyVersionMask: boolean;
@@ -42,6 +48,7 @@ export const DEFAULT_QUIRKS: PoolQuirks = {
   errorStyle: 'array',
   subscribeShape: 'pairs',
   suggestDifficulty: 'answer',
+  unsuggestedDifficulty: 16384,
   configure: 'answer',
   earlyVersionMask: false,
   jobsBeforeAuthorize: true,
@@ -101,6 +108,8 @@ interface Client {
   workers: Set<string>;
   versionMask: number;
   difficulty: number;
+  /** A difficulty was suggested before authorize (the `silent` quirk). */
+  suggested: boolean;
   /** Difficulty in force when each job was sent to this client. */
   jobDifficulty: Map<string, number>;
   seen: Set<string>;
@@ -201,6 +210,11 @@ export class LocalPool extends EventEmitter {
     }
   }
 
+  /** Drops every miner's connection from the pool's side, as a network blip or restart would. */
+  dropConnections(): void {
+    for (const c of this.clients.values()) c.socket.destroy();
+  }
+
   showMessage(text: string): void {
     for (const c of this.clients.values()) this.send(c, { id: null, method: 'client.show_message', params: [text] });
   }
@@ -259,6 +273,7 @@ export class LocalPool extends EventEmitter {
       workers: new Set(),
       versionMask: 0,
       difficulty: this.opts.difficulty,
+      suggested: false,
       jobDifficulty: new Map(),
       seen: new Set(),
       vardiff: this.opts.vardiff ? new Vardiff(this.opts.vardiff, Date.now() / 1000) : null,
@@ -351,6 +366,7 @@ export class LocalPool extends EventEmitter {
       return this.error(c, id, 24, `Invalid Bitcoin address '${address.slice(0, 100)}'`);
     }
     c.workers.add(worker);
+    if (this.opts.quirks.suggestDifficulty === 'silent' && !c.suggested) c.difficulty = this.opts.quirks.unsuggestedDifficulty;
     this.emitEvent({ event: 'authorize', client: c.id, worker, ok: true });
     this.reply(c, id, true);
     if (!this.opts.quirks.jobsBeforeAuthorize) this.sendWork(c);
@@ -361,6 +377,14 @@ export class LocalPool extends EventEmitter {
     if (q === 'close') return void c.socket.destroy();
     if (q === 'ignore') return;
     const d = Number(params[0]);
+    if (q === 'silent') {
+      // Taken before authorize only, never answered (public-pool).
+      if (c.workers.size === 0 && d > 0 && Number.isFinite(d)) {
+        c.suggested = true;
+        c.difficulty = d;
+      }
+      return;
+    }
     if (!(d > 0) || !Number.isFinite(d)) return this.error(c, id, 20, 'Invalid difficulty');
     this.reply(c, id, true);
     if (d !== c.difficulty) this.setDifficulty(c, d, true);

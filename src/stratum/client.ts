@@ -17,6 +17,7 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts
 import type { Share, ShareVerdict, StratumEvent, SubmitOutcome } from './events.ts';
 import type { Clock, Log, TimerHandle, Transport, TransportFactory } from '../platform/interfaces.ts';
 import { BIP320_MASK } from '../work/version-rolling.ts';
+import { OptionalRequest } from './optional-request.ts';
 
 export interface PoolConfig {
   url: string;
@@ -78,11 +79,14 @@ export type ClientState =
 
 /** Per-pool memory of what this pool could not take, so the next attempt leaves it out. */
 interface PoolQuirks {
-  noConfigure: boolean;
-  noSuggest: boolean;
+  /** Optional requests, kept or dropped by evidence (optional-request.ts). */
+  configure: OptionalRequest;
+  suggest: OptionalRequest;
   /** extranonce1 and session id of the last session, for resuming it. */
   lastExtranonce1: string | null;
   lastSessionId: string | null;
+  /** The pool's notifies carry params past the nine defined ones (said once in the log). */
+  extraNotifyParamsSeen: boolean;
 }
 
 /** Everything that lives and dies with one connection. */
@@ -95,8 +99,9 @@ interface Connection {
   connected: boolean;
   authorized: boolean;
   /** Optional requests still unanswered: if the pool hangs up now, they are the likely cause. */
-  configurePending: boolean;
-  suggestPending: boolean;
+  /** When mining.configure / mining.suggest_difficulty went out, while unanswered. */
+  configureSentAt: number | null;
+  suggestSentAt: number | null;
   gotJob: boolean;
   connectedAt: number;
   /** extranonce1 is known (subscribe answered); jobs before that wait in `early`. */
@@ -165,7 +170,13 @@ export class StratumClient {
     if (options.pools.length === 0) throw new RangeError('at least one pool is needed');
     this.opts = options;
     this.endpoints = options.pools.map((p) => parsePoolUrl(p.url));
-    this.quirks = options.pools.map(() => ({ noConfigure: false, noSuggest: false, lastExtranonce1: null, lastSessionId: null }));
+    this.quirks = options.pools.map(() => ({
+      configure: new OptionalRequest('mining.configure'),
+      suggest: new OptionalRequest('mining.suggest_difficulty'),
+      lastExtranonce1: null,
+      lastSessionId: null,
+      extraNotifyParamsSeen: false,
+    }));
   }
 
   get state(): ClientState {
@@ -290,8 +301,8 @@ export class StratumClient {
       framer,
       connected: false,
       authorized: false,
-      configurePending: false,
-      suggestPending: false,
+      configureSentAt: null,
+      suggestSentAt: null,
       gotJob: false,
       connectedAt: 0,
       subscribed: false,
@@ -322,8 +333,8 @@ export class StratumClient {
     const quirks = this.quirks[c.poolIndex]!;
     const vr = this.opts.versionRolling;
     this.versionMaskValue = 0;
-    if (vr !== false && !quirks.noConfigure) {
-      c.configurePending = true;
+    if (vr !== false && quirks.configure.send) {
+      c.configureSentAt = this.opts.clock.now();
       const mask = vr?.mask ?? BIP320_MASK;
       this.request(c, 'mining.configure', [
         ['version-rolling'],
@@ -336,8 +347,11 @@ export class StratumClient {
   }
 
   private onConfigureReply(c: Connection, reply: Reply): void {
-    if (reply.kind !== 'closed') c.configurePending = false;
+    if (reply.kind !== 'closed') c.configureSentAt = null;
     if (reply.kind !== 'reply') return;
+    const quirks = this.quirks[c.poolIndex]!;
+    if (reply.error) quirks.configure.refused(reply.error.message);
+    else quirks.configure.tolerated();
     const r = reply.result as Record<string, unknown> | null;
     if (reply.error || !r || typeof r !== 'object' || r['version-rolling'] !== true) {
       this.log('info', 'pool does not offer version rolling');
@@ -382,16 +396,21 @@ export class StratumClient {
     for (const m of c.early.splice(0)) this.handle(c, m);
 
     if (this.opts.extranonceSubscribe) this.request(c, 'mining.extranonce.subscribe', [], () => undefined);
-    const pool = this.opts.pools[c.poolIndex]!;
-    this.request(c, 'mining.authorize', [pool.user, pool.password ?? 'x'], (r) => this.onAuthorizeReply(c, r));
+    // Before authorize: public-pool takes the suggestion only then (and never answers it).
     const suggest = this.opts.suggestDifficulty;
-    if (suggest && !quirks.noSuggest) {
-      c.suggestPending = true;
+    if (suggest && quirks.suggest.send) {
+      c.suggestSentAt = this.opts.clock.now();
       this.request(c, 'mining.suggest_difficulty', [suggest], (r) => {
-        if (r.kind !== 'closed') c.suggestPending = false;
-        if (r.kind === 'reply' && (r.error || r.result === false)) this.log('info', 'pool declined the suggested difficulty');
+        if (r.kind !== 'closed') c.suggestSentAt = null;
+        if (r.kind !== 'reply') return;
+        if (r.error || r.result === false) {
+          quirks.suggest.refused(r.error?.message ?? 'result false');
+          this.log('info', 'pool declined the suggested difficulty; not sending it again');
+        } else quirks.suggest.tolerated();
       });
     }
+    const pool = this.opts.pools[c.poolIndex]!;
+    this.request(c, 'mining.authorize', [pool.user, pool.password ?? 'x'], (r) => this.onAuthorizeReply(c, r));
   }
 
   private onAuthorizeReply(c: Connection, reply: Reply): void {
@@ -400,7 +419,7 @@ export class StratumClient {
     if (reply.kind === 'timeout') return this.abort(c, 'no reply to mining.authorize');
     if (reply.error || reply.result !== true) {
       this.opts.onEvent({ type: 'auth-failed', user, error: reply.error });
-      c.suggestPending = c.configurePending = false; // the close that follows is ours
+      c.suggestSentAt = c.configureSentAt = null; // the close that follows is ours
       return this.abort(c, `authorization refused for '${user}'${reply.error ? `: ${reply.error.message}` : ''}`);
     }
     c.authorized = true;
@@ -410,22 +429,28 @@ export class StratumClient {
     if (c.poolIndex !== 0) this.scheduleReturnToPrimary();
   }
 
-  private onClose(c: Connection, reason: string): void {
+  /** `byPool`: the pool (or the network) ended it, not we. */
+  private onClose(c: Connection, reason: string, byPool = true): void {
     if (c.closed) return;
     c.closed = true;
     this.cleanupConnection(c);
     if (c !== this.conn) return;
     this.conn = null;
     if (this.stateValue.kind === 'stopped') return;
-    const quirks = this.quirks[c.poolIndex]!;
-    // Pools that do not know a method sometimes hang up instead of answering: leave the
-    // optional request that was left unanswered out of the next attempt.
-    if (c.suggestPending) {
-      quirks.noSuggest = true;
-      this.log('info', 'pool closed the connection over mining.suggest_difficulty; not sending it again');
-    } else if (c.configurePending) {
-      quirks.noConfigure = true;
-      this.log('info', 'pool closed the connection over mining.configure; not sending it again');
+    // Pools that do not know a method sometimes hang up instead of answering: the optional
+    // requests weigh the evidence (optional-request.ts) before leaving one out.
+    if (byPool) {
+      const quirks = this.quirks[c.poolIndex]!;
+      const now = this.opts.clock.now();
+      const lived = c.connected ? now - c.connectedAt : 0;
+      // A hang-up counts against a request only while the pool was still on it: before the
+      // reply to the request sent after it (subscribe after configure, authorize after suggest).
+      const pendingFor = (sentAt: number | null, passed: boolean) => (sentAt === null || passed ? undefined : now - sentAt);
+      const verdicts = [
+        quirks.configure.connectionClosed(pendingFor(c.configureSentAt, c.subscribed), lived, c.gotJob),
+        quirks.suggest.connectionClosed(pendingFor(c.suggestSentAt, c.authorized), lived, c.gotJob),
+      ];
+      for (const v of verdicts) if (v) this.log('info', v);
     }
     if (c.planned) {
       const p = c.planned;
@@ -489,7 +514,7 @@ export class StratumClient {
       // already closed
     }
     // Transports report the close asynchronously or not at all after close(): settle it here.
-    this.onClose(c, reason);
+    this.onClose(c, reason, false);
   }
 
   private cleanupConnection(c: Connection): void {
@@ -536,9 +561,17 @@ export class StratumClient {
         this.log('debug', `reply to unknown or finished request id ${String(m.id)}`);
       })
       .with({ kind: 'notify' }, (m) => {
+        const quirks = this.quirks[c.poolIndex]!;
+        if (m.extraParams > 0 && !quirks.extraNotifyParamsSeen) {
+          quirks.extraNotifyParamsSeen = true;
+          this.log('info', `pool sends ${m.extraParams} extra mining.notify param(s) after the nine defined ones; ignoring them`);
+        }
         if (!c.subscribed) {
           if (c.early.length < 4) c.early.push(m);
           return;
+        }
+        if (!c.gotJob) {
+          for (const v of [quirks.configure.survivedWithout(), quirks.suggest.survivedWithout()]) if (v) this.log('info', v);
         }
         c.gotJob = true;
         const active: ActiveJob = {

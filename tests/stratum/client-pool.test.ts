@@ -87,14 +87,29 @@ describe('client ⇄ local pool over loopback', () => {
     await miner.until(accepted(1));
   });
 
-  it('a pool that hangs up on suggest_difficulty is retried without it', async () => {
+  it('a pool that hangs up on suggest_difficulty: dropped after two hang-ups in a row and an attempt without it that stays up', async () => {
     const { miner } = await setup({ quirks: { suggestDifficulty: 'close' } }, { suggestDifficulty: 0.001 });
-    // The pool answers authorize, then hangs up over the pipelined suggest_difficulty.
-    await miner.until((ev) => count(ev, (e) => e.type === 'authorized') >= 2);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(count(miner.events, (e) => e.type === 'disconnected')).toBe(1);
+    // The pool hangs up as soon as the suggestion (sent before authorize) arrives.
+    await miner.until(has('authorized'));
+    expect(count(miner.events, (e) => e.type === 'disconnected')).toBe(2);
     await miner.mine(1);
     await miner.until(accepted(1));
+  });
+
+  it('public-pool style (the suggestion is never answered, taken only before authorize): kept on every connection', async () => {
+    const { pool: p, miner } = await setup(
+      { quirks: { suggestDifficulty: 'silent', jobsBeforeAuthorize: false, unsuggestedDifficulty: 1000 } },
+      { suggestDifficulty: 0.0002 },
+    );
+    for (let round = 0; round < 3; round++) {
+      await miner.until((ev) => count(ev, (e) => e.type === 'authorized') > round);
+      // The job that follows this authorization carries the difficulty the suggestion set.
+      await miner.until((ev) => ev.slice(ev.map((e) => e.type).lastIndexOf('authorized')).some((e) => e.type === 'job'));
+      expect(miner.client.difficulty).toBe(0.0002);
+      await miner.mine(1);
+      await miner.until(accepted(round + 1));
+      p.dropConnections(); // a network blip, from the pool's side, while the suggestion is unanswered
+    }
   });
 
   it('a suggested difficulty the pool answers is applied to later jobs', async () => {

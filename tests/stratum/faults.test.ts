@@ -79,3 +79,27 @@ describe('no valid share is lost through a faulty network', () => {
     await miner.until(() => miner.client.stats.accepted > before, 15_000);
   });
 });
+
+describe('the suggested difficulty survives every fault, on a pool that never answers it (public-pool style)', () => {
+  // The pool starts a worker that suggested nothing at difficulty 1000, which the test miner
+  // cannot reach: shares are accepted only while the suggestion (0.0001) is in force.
+  const publicPool = { quirks: { suggestDifficulty: 'silent' as const, jobsBeforeAuthorize: false, unsuggestedDifficulty: 1000 } };
+  it.each<[string, Fault[]]>([
+    ['byte-sized reads', [{ kind: 'split', maxChunk: 1 }]],
+    ['merged lines', [{ kind: 'merge', windowMs: 80 }]],
+    ['garbage lines', [{ kind: 'garbage', every: 2 }]],
+    ['over-long lines', [{ kind: 'overlong', every: 3, bytes: 20_000 }]],
+    ['duplicated replies', [{ kind: 'duplicate-replies' }]],
+    ['delayed replies', [{ kind: 'delay', ms: 300 }]],
+    ['resets mid-line', [{ kind: 'reset', afterBytes: 700, times: 3 }]],
+    ['a stall', [{ kind: 'stall', afterLines: 6, ms: 5000 }]],
+  ])('%s', async (_name, faults) => {
+    const { miner } = await runThroughFault(faults, 3, { suggestDifficulty: 0.0001, idleTimeoutMs: 2500 }, { ...publicPool, jobIntervalSeconds: 1 });
+    // After the last fault the session that mines is one the suggestion went out on.
+    const before = miner.client.stats.accepted;
+    await miner.until((ev) => ev.some((e) => e.type === 'job'), 15_000);
+    expect(miner.client.difficulty).toBe(0.0001);
+    await miner.mine(1);
+    await miner.until(() => miner.client.stats.accepted > before, 15_000);
+  });
+});
