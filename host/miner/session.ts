@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { type Settings } from '../../src/config/settings.ts';
 import { MinerApp } from '../../src/app/miner-app.ts';
 import type { Miner, MinerEvent } from '../../src/miner/miner.ts';
-import { minerStatus, systemInfo, type MinerStatus } from '../../src/miner/status.ts';
+import { minerStatus, type MinerStatus } from '../../src/miner/status.ts';
 import type { Log, Storage, TransportFactory } from '../../src/platform/interfaces.ts';
 import type { StratumClientOptions } from '../../src/stratum/client.ts';
 import { type CoreKind, openCore, type OpenedCore } from '../core/open-core.ts';
@@ -35,7 +35,7 @@ export interface SessionOptions {
 
 export class MiningSession {
   readonly app: MinerApp;
-  core!: OpenedCore;
+  readonly core: OpenedCore;
   api: ApiServer | undefined;
   private readonly o: SessionOptions;
   private last: Miner | undefined;
@@ -82,10 +82,6 @@ export class MiningSession {
 
   status(): MinerStatus {
     return minerStatus(this.miner, hostClock.now());
-  }
-
-  info(): ReturnType<typeof systemInfo> {
-    return systemInfo(this.status(), { hostname: hostname(), boardName: this.core.describe });
   }
 
   /** Energy figures change at once; pool settings wait for restart(). */

@@ -136,6 +136,8 @@ export interface SelfTestReport {
 }
 
 const RETIRED_KEPT = 16;
+const STATUS_WORDS = 6; // STATUS, NONCES_LO/HI, CYCLES_LO/HI, WORK_ID: one frame per poll
+const LINK_ERRORS = ERR.CRC | ERR.CMD | ERR.ADDR | ERR.FRAME;
 
 /**
  * An aborted work's late results are only checked (a wrong one is still a hardware error) and
@@ -148,8 +150,11 @@ function voidEntry<T>(e: Entry<T>): void {
   const { header, first, last, thresholdBits } = e.work;
   e.work = thresholdBits === undefined ? { header, first, last } : { header, first, last, thresholdBits };
 }
-const STATUS_WORDS = 6; // STATUS, NONCES_LO/HI, CYCLES_LO/HI, WORK_ID: one frame per poll
-const LINK_ERRORS = ERR.CRC | ERR.CMD | ERR.ADDR | ERR.FRAME;
+
+/** The entry's hasher, made again from the header if it was let go at retirement. */
+function hasherOf<T>(e: Entry<T>): NonceHasher {
+  return (e.hasher ??= new NonceHasher(e.work.header));
+}
 
 export class CoreError extends Error {
   constructor(message: string) {
@@ -390,7 +395,7 @@ export class CoreDriver<T = unknown> {
   private fillWorkWords(e: Entry<T>, id: number): void {
     // The hasher that will check this work's results already holds its midstate and tail.
     const w = this.workWords;
-    const hasher = (e.hasher ??= new NonceHasher(e.work.header));
+    const hasher = hasherOf(e);
     w.set(hasher.midstate, 0);
     w.set(hasher.tail, 8);
     w[11] = e.work.first;
@@ -504,7 +509,7 @@ export class CoreDriver<T = unknown> {
       this.options.onHardwareError?.(undefined, nonce);
       return;
     }
-    (e.hasher ??= new NonceHasher(e.work.header)).hash(nonce, this.hash);
+    hasherOf(e).hash(nonce, this.hash);
     const zeros = leadingZeroBits(this.hash);
     if (zeros < e.threshold || nonce < e.work.first || nonce > e.work.last) {
       this.stats.hardwareErrors++;

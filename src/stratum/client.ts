@@ -98,8 +98,7 @@ interface Connection {
   readonly framer: LineFramer;
   connected: boolean;
   authorized: boolean;
-  /** Optional requests still unanswered: if the pool hangs up now, they are the likely cause. */
-  /** When mining.configure / mining.suggest_difficulty went out, while unanswered. */
+  /** When mining.configure / mining.suggest_difficulty went out, while unanswered (evidence if the pool hangs up). */
   configureSentAt: number | null;
   suggestSentAt: number | null;
   gotJob: boolean;

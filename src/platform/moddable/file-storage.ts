@@ -2,12 +2,12 @@
  * Storage for the desktop build (lin): one JSON file, `kilohash.json` under the build's file
  * root (/tmp/ on lin), read on first use. lin's own `preference` module reads its file when it
  * is loaded, and the firmware is preloaded at build time, where that read cannot run: its
- * cache would be frozen empty. Same limits as the device's `preference` (keys ≤ 15 characters,
- * values ≤ 4000 bytes), so the desktop build refuses what the board would.
+ * cache would be frozen empty. Same limits as the device's `preference` (storage-limits.ts).
  */
 import { File } from 'file';
 import config from 'mc/config';
 import type { Storage } from '../interfaces.ts';
+import { checkStorageEntry } from './storage-limits.ts';
 
 export const STORAGE_FILE = 'kilohash.json';
 
@@ -38,8 +38,7 @@ function load(): Record<string, string> {
 export const fileStorage: Storage = {
   read: (key) => load()[key],
   write(key, value) {
-    if (key.length > 15) throw new RangeError(`storage key '${key}' is over 15 characters`);
-    if (value.length > 4000) throw new RangeError(`storage value '${key}' is over 4000 bytes`);
+    checkStorageEntry(key, value);
     const all = { ...load(), [key]: value };
     File.delete(path());
     const f = new File(path(), true);

@@ -5,6 +5,7 @@
  */
 import Preference from 'preference';
 import type { Storage } from '../interfaces.ts';
+import { checkStorageEntry } from './storage-limits.ts';
 
 const DOMAIN = 'kilohash';
 
@@ -18,8 +19,7 @@ export const preferenceStorage: Storage = {
     }
   },
   write(key, value) {
-    if (key.length > 15) throw new RangeError(`preference key '${key}' is over 15 characters`);
-    if (value.length > 4000) throw new RangeError(`preference '${key}' is over 4000 bytes`);
+    checkStorageEntry(key, value);
     Preference.set(DOMAIN, key, value);
   },
 };
