@@ -4,7 +4,7 @@
 //
 //   addr  name       access
 //   0x00  MAGIC      R   "KHAS"
-//   0x01  VERSION    R   1.0
+//   0x01  VERSION    R   2.0
 //   0x02  CAPS       R   engines | queue depth | FIFO depth | cycles per nonce
 //   0x03  CLOCK_HZ   R
 //   0x04  CONTROL    W   RESET | CLEAR_ERRORS | ABORT
@@ -14,6 +14,8 @@
 //   0x0a  WORK_ID    R
 //   0x10  WORK       W   15 words in one frame push one work
 //   0x20  RESULT     R   one result (two words) per frame, popped when the frame ends well
+//   0x21  RESULT_PEEK R  the same two words, not popped
+//   0x22  RESULT_ACK W   pops the oldest result if its sequence number is the one written
 `default_nettype none
 module kh_core #(
     parameter integer ENGINES  = 1,
@@ -27,16 +29,17 @@ module kh_core #(
     output wire spi_miso,
     output wire ready        // result FIFO not empty
 );
-  `include "kh_crc8.vh"
+  `include "kh_crc.vh"
 
   localparam [31:0] MAGIC   = 32'h4b484153;
-  localparam [31:0] VERSION = 32'h00010000;
+  localparam [31:0] VERSION = 32'h00020000;
   localparam [31:0] CYCLES_PER_NONCE = 32'd134;
   localparam [31:0] CAPS = (CYCLES_PER_NONCE << 20) | (32'd16 << 12) | (32'd2 << 8) | ENGINES;
   localparam [7:0] CMD_READ = 8'h52, CMD_WRITE = 8'h57;
   localparam [5:0] A_MAGIC = 6'h00, A_VERSION = 6'h01, A_CAPS = 6'h02, A_CLOCK = 6'h03, A_CONTROL = 6'h04,
                    A_STATUS = 6'h05, A_NONCES_LO = 6'h06, A_NONCES_HI = 6'h07, A_CYCLES_LO = 6'h08,
-                   A_CYCLES_HI = 6'h09, A_WORK_ID = 6'h0a, A_WORK = 6'h10, A_RESULT = 6'h20;
+                   A_CYCLES_HI = 6'h09, A_WORK_ID = 6'h0a, A_WORK = 6'h10, A_RESULT = 6'h20,
+                   A_RESULT_PEEK = 6'h21, A_RESULT_ACK = 6'h22;
   localparam integer E_CRC = 0, E_CMD = 1, E_ADDR = 2, E_FRAME = 3, E_QUEUE = 4, E_FIFO = 5;
 
   // ── soft reset ──────────────────────────────────────────────────────────────────────────
@@ -78,24 +81,33 @@ module kh_core #(
       .clk(clk), .rst(core_rst), .push(fifo_push), .din(fifo_din), .pop(fifo_pop),
       .dout(fifo_dout), .empty(fifo_empty), .full(fifo_full), .count(fifo_count));
   assign ready = !fifo_empty;
+  // Sequence number of the oldest result: results popped since reset, modulo 256. An
+  // acknowledgement names it, so one that is repeated (its first copy arrived, the driver never
+  // learnt so) finds a different number at the head and pops nothing.
+  reg  [7:0]  res_seq;
 
-  wire [31:0] status = {8'd0, 2'd0, errors, 3'd0, fifo_count, 3'd0, !fifo_empty, q_count, q_count == 2'd2, active_busy};
+  // Works the queue accepted since reset, modulo 256: a driver confirms a WORK write by this
+  // count, whatever error flags earlier frames left.
+  reg  [7:0]  accepted;
+  wire [31:0] status = {accepted, 2'd0, errors, 3'd0, fifo_count, 3'd0, !fifo_empty, q_count, q_count == 2'd2, active_busy};
 
   // ── frame parser ────────────────────────────────────────────────────────────────────────
   reg  [6:0]  pos;            // index of the next byte to arrive
-  reg  [7:0]  cmd, hcrc, dcrc;
+  reg  [7:0]  cmd, hcrc;
+  reg  [15:0] dcrc;           // data CRC-16, running over the data bytes in either direction
+  reg         refused_read;   // a read whose header failed: 0xff to the end, whatever its length
   reg  [5:0]  addr;
   reg  [4:0]  count;          // words, 1..16
   reg         header_ok;      // header valid and accepted
   reg         frame_bad;      // something in this frame already failed
   reg         data_crc_ok;
   reg  [23:0] wshift;         // write data: bytes of the current word so far
-  reg  [2:0]  control_word;   // CONTROL bits (the rest of the word is reserved)
   reg  [31:0] tx_word;        // read data: the word being sent, captured at its first byte
-  reg         result_latched; // RESULT read: word 0 said a result was there
+  reg         result_latched; // RESULT/RESULT_PEEK read: word 0 said a result was there
+  wire        is_result = addr[5:1] == 5'b10000;   // A_RESULT or A_RESULT_PEEK
 
   wire [6:0] data_bytes = {count, 2'b00};
-  wire [6:0] frame_len  = 7'd4 + data_bytes + 7'd1;     // header, HCRC, data, DCRC
+  wire [6:0] frame_len  = 7'd4 + data_bytes + 7'd2;     // header, HCRC, data, DCRC (2 bytes)
   wire [6:0] data_pos   = pos - 7'd4;                   // byte index within the data
   wire [3:0] word_idx   = data_pos[5:2];   // word within the data (at most 16)
   reg  [5:0] rd_addr;         // register of the word being sent (reads)
@@ -104,12 +116,13 @@ module kh_core #(
   // Byte-position decisions, registered: pos, count, addr and cmd change only when a byte
   // arrives, and the next byte is at least 64 clocks away (SCK <= clk/8), so every decision
   // below reads a flip-flop instead of a chain of comparators.
-  reg f_hdr, f_hcrc, f_data, f_dcrc, f_last, f_hvalid, f_next_nlo, f_next_clo;
+  reg f_hdr, f_hcrc, f_data, f_dcrc, f_dcrc2, f_last, f_hvalid, f_next_nlo, f_next_clo;
   always @(posedge clk) begin
     f_hdr      <= pos < 7'd3;
     f_hcrc     <= pos == 7'd3;
     f_data     <= pos > 7'd3 && pos < 7'd4 + data_bytes;
     f_dcrc     <= pos == 7'd4 + data_bytes;
+    f_dcrc2    <= pos == 7'd5 + data_bytes;
     f_last     <= data_pos + 7'd1 == data_bytes;
     f_hvalid   <= header_valid(cmd, addr, count);
     f_next_nlo <= next_addr == A_NONCES_LO;
@@ -118,36 +131,36 @@ module kh_core #(
 
   function header_valid(input [7:0] c, input [5:0] a, input [4:0] n);
     header_valid = (c == CMD_READ  && n != 5'd0 && n <= 5'd16 &&
-                      ((a == A_RESULT && n == 5'd2) ||
-                       (a != A_RESULT && a != A_CONTROL && a <= A_WORK_ID && ({1'b0, a} + {2'b0, n}) <= 7'd11))) ||
-                   (c == CMD_WRITE && ((a == A_CONTROL && n == 5'd1) || (a == A_WORK && n == 5'd15)));
-  endfunction
-
-  // Register values for reads (the word at address `a`).
-  function [31:0] reg_value(input [5:0] a);
-    case (a)
-      A_MAGIC:     reg_value = MAGIC;
-      A_VERSION:   reg_value = VERSION;
-      A_CAPS:      reg_value = CAPS;
-      A_CLOCK:     reg_value = CLOCK_HZ;
-      A_STATUS:    reg_value = status;
-      A_NONCES_LO: reg_value = nonces[31:0];
-      A_NONCES_HI: reg_value = nonces_hi_latch;
-      A_CYCLES_LO: reg_value = cycles[31:0];
-      A_CYCLES_HI: reg_value = cycles_hi_latch;
-      A_WORK_ID:   reg_value = {active_busy, 15'd0, active_id};
-      default:     reg_value = 32'd0;
-    endcase
+                      (((a == A_RESULT || a == A_RESULT_PEEK) && n == 5'd2) ||
+                       (a != A_CONTROL && a <= A_WORK_ID && ({1'b0, a} + {2'b0, n}) <= 7'd11))) ||
+                   (c == CMD_WRITE && (((a == A_CONTROL || a == A_RESULT_ACK) && n == 5'd1) || (a == A_WORK && n == 5'd15)));
   endfunction
 
   // One register multiplexer serves both reads: the first word (at the header's CRC byte,
   // address addr) and each next one (at a word's last byte, next_addr), never in one cycle.
   // Its address is a register, set bytes before it is used (addr, rd_addr and f_hcrc change
   // only as bytes arrive); the values themselves are read live, so a counter's two halves
-  // are still captured in one clock.
+  // are still captured in one clock. It is an always @* block, not a function of the address:
+  // a simulator re-evaluates a function call only when its arguments change, and Icarus then
+  // returned counters and STATUS from when the address last moved (hardware reads them live).
   reg  [5:0]  rv_addr;
+  reg  [31:0] rv;
   always @(posedge clk) rv_addr <= f_hcrc ? addr : next_addr;
-  wire [31:0] rv = reg_value(rv_addr);
+  always @* begin
+    case (rv_addr)
+      A_MAGIC:     rv = MAGIC;
+      A_VERSION:   rv = VERSION;
+      A_CAPS:      rv = CAPS;
+      A_CLOCK:     rv = CLOCK_HZ;
+      A_STATUS:    rv = status;
+      A_NONCES_LO: rv = nonces[31:0];
+      A_NONCES_HI: rv = nonces_hi_latch;
+      A_CYCLES_LO: rv = cycles[31:0];
+      A_CYCLES_HI: rv = cycles_hi_latch;
+      A_WORK_ID:   rv = {active_busy, 15'd0, active_id};
+      default:     rv = 32'd0;
+    endcase
+  end
 
   // Push requests from the frame side to the mining side.
   reg commit_work, do_abort;
@@ -175,8 +188,9 @@ module kh_core #(
         header_ok   <= 1'b0;
         frame_bad   <= 1'b0;
         data_crc_ok <= 1'b0;
+        refused_read <= 1'b0;
         hcrc        <= 8'd0;
-        dcrc        <= 8'd0;
+        dcrc        <= 16'hffff;
         tx_byte     <= 8'h00;
       end
       if (rx_valid) begin
@@ -206,30 +220,30 @@ module kh_core #(
             // First data byte of a read: capture its word now.
             rd_addr <= addr;
             tx_word <= rv;
-            if (addr == A_RESULT) begin
-              tx_word <= fifo_empty ? 32'd0 : {1'b1, 15'd0, fifo_dout[47:32]};
+            if (is_result) begin
+              tx_word <= fifo_empty ? 32'd0 : {1'b1, 7'd0, res_seq, fifo_dout[47:32]};
               result_latched <= !fifo_empty;
             end
             if (addr == A_NONCES_LO) nonces_hi_latch <= nonces[63:32];
             if (addr == A_CYCLES_LO) cycles_hi_latch <= cycles[63:32];
-            tx_byte <= (addr == A_RESULT) ? {!fifo_empty, 7'd0} : rv[31:24];
+            tx_byte <= is_result ? {!fifo_empty, 7'd0} : rv[31:24];
           end else begin
             tx_byte <= (cmd == CMD_READ) ? 8'hff : 8'h00;
+            refused_read <= cmd == CMD_READ;
           end
         end else if (f_data) begin
           // Data bytes.
           if (cmd == CMD_WRITE) begin
-            dcrc <= crc8_byte(dcrc, rx_byte);
-            wshift <= {wshift[15:0], rx_byte};
-            if (data_pos[1:0] == 2'd3 && addr != A_WORK) control_word <= rx_byte[2:0];
+            dcrc <= crc16_byte(dcrc, rx_byte);
+            wshift <= {wshift[15:0], rx_byte};   // its low byte ends as the word's bits [7:0]
             tx_byte <= 8'h00;
           end else if (header_ok) begin
             // This byte (data_pos) was just sent; choose the next one.
-            dcrc <= crc8_byte(dcrc, tx_word_byte(tx_word, data_pos[1:0]));
+            dcrc <= crc16_byte(dcrc, tx_word_byte(tx_word, data_pos[1:0]));
             if (f_last) begin
-              tx_byte <= crc8_byte(dcrc, tx_word_byte(tx_word, data_pos[1:0]));
+              tx_byte <= crc16_byte(dcrc, tx_word_byte(tx_word, data_pos[1:0])) >> 8;
             end else if (data_pos[1:0] == 2'd3) begin
-              if (addr == A_RESULT) begin
+              if (is_result) begin
                 // Word 1 of the result: the nonce, if word 0 said there was a result.
                 tx_word <= result_latched ? fifo_dout[31:0] : 32'd0;
                 tx_byte <= result_latched ? fifo_dout[31:24] : 8'd0;
@@ -247,9 +261,16 @@ module kh_core #(
             tx_byte <= 8'hff;
           end
         end else if (f_dcrc) begin
-          // DCRC from the host (writes) or the byte after ours (reads).
-          if (cmd == CMD_WRITE && header_ok) begin
-            if (rx_byte == dcrc) data_crc_ok <= 1'b1;
+          // DCRC's high byte: from the host (writes), or ours went out (reads: the low one next).
+          if (cmd == CMD_WRITE && header_ok && rx_byte != dcrc[15:8]) begin
+            errors[E_CRC] <= 1'b1;
+            frame_bad <= 1'b1;
+          end
+          tx_byte <= (cmd == CMD_READ && header_ok) ? dcrc[7:0] : 8'h00;
+        end else if (f_dcrc2) begin
+          // DCRC's low byte.
+          if (cmd == CMD_WRITE && header_ok && !frame_bad) begin
+            if (rx_byte == dcrc[7:0]) data_crc_ok <= 1'b1;
             else begin
               errors[E_CRC] <= 1'b1;
               frame_bad <= 1'b1;
@@ -262,19 +283,23 @@ module kh_core #(
           frame_bad <= 1'b1;
           tx_byte <= 8'h00;
         end
+        // A refused read answers 0xff to its last byte, whatever length its header claimed: a
+        // mix of 0xff and 0x00 could carry a matching CRC.
+        if (refused_read) tx_byte <= 8'hff;
       end
       if (frame_end) begin
         if (pos != 7'd0 && (frame_partial || (header_ok && pos < frame_len) || (pos < 7'd4))) errors[E_FRAME] <= 1'b1;
-        // A result leaves the FIFO only once the frame that carried it ended correctly.
+        // A RESULT read pops only once the frame that carried it ended correctly.
         if (header_ok && !frame_bad && !frame_partial && pos == frame_len && cmd == CMD_READ && addr == A_RESULT && result_latched)
           fifo_pop <= 1'b1;
         if (header_ok && !frame_bad && !frame_partial && pos == frame_len && cmd == CMD_WRITE && data_crc_ok) begin
           if (addr == A_WORK) commit_work <= 1'b1;
           if (addr == A_CONTROL) begin
-            if (control_word[0]) soft_reset <= 1'b1;
-            if (control_word[1] || control_word[0]) errors <= 6'd0;
-            if (control_word[2]) do_abort <= 1'b1;
+            if (wshift[0]) soft_reset <= 1'b1;
+            if (wshift[1] || wshift[0]) errors <= 6'd0;
+            if (wshift[2]) do_abort <= 1'b1;
           end
+          if (addr == A_RESULT_ACK && !fifo_empty && wshift[7:0] == res_seq) fifo_pop <= 1'b1;
         end
       end
       if (soft_reset) errors <= 6'd0;
@@ -338,6 +363,11 @@ module kh_core #(
     else if (fifo_push) pending <= pending & ~grant;
   end
 
+  always @(posedge clk) begin
+    if (core_rst)      res_seq <= 8'd0;
+    else if (fifo_pop) res_seq <= res_seq + 8'd1;   // fifo_pop is only raised with a result there
+  end
+
   // Nonce and cycle counters.
   kh_counter64 nonce_counter (.clk(clk), .clr(core_rst), .inc(e_hashed ? e_count : 4'd0), .value(nonces));
   kh_counter64 cycle_counter (.clk(clk), .clr(core_rst), .inc(4'd1), .value(cycles));
@@ -352,9 +382,11 @@ module kh_core #(
       load_state <= 2'd0;
       active_busy <= 1'b0;
       active_id <= 16'd0;
+      accepted <= 8'd0;
     end else begin
       if (commit_work && q_count != 2'd2) begin
         q_tail <= q_tail + 2'd1;
+        accepted <= accepted + 8'd1;
       end
       case (load_state)
         2'd0: if (q_count != 2'd0 && !e_busy) begin

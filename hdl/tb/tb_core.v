@@ -4,7 +4,7 @@
 `timescale 1ns/1ps
 `default_nettype none
 module tb_core;
-  `include "kh_crc8.vh"
+  `include "kh_crc.vh"
   reg clk = 0, rst = 1;
   always #5 clk = ~clk;
   reg sck = 0, mosi = 0, cs_n = 1;
@@ -34,6 +34,7 @@ module tb_core;
   endtask
 
   reg [7:0] rx, crc;
+  reg [15:0] crc16v;
   reg [31:0] words [0:15];
   reg [7:0] resp_crc;
 
@@ -54,37 +55,40 @@ module tb_core;
   reg resp_ok;
   task read_regs(input [7:0] addr, input [7:0] count);
     integer w, b;
-    reg [7:0] dcrc;
+    reg [15:0] dcrc;
+    reg [7:0] rx2;
     begin
       frame_begin;
       header(8'h52, addr, count, 1'b0);
-      dcrc = 8'd0;
+      dcrc = 16'hffff;
       for (w = 0; w < count; w = w + 1)
         for (b = 0; b < 4; b = b + 1) begin
           spi_byte(8'h00, rx);
           words[w] = {words[w][23:0], rx};
-          dcrc = crc8_byte(dcrc, rx);
+          dcrc = crc16_byte(dcrc, rx);
         end
       spi_byte(8'h00, rx);
-      resp_ok = rx == dcrc;
-      if (!resp_ok) $display("  crc mismatch: got %h want %h (words %h %h)", rx, dcrc, words[0], words[1]);
+      spi_byte(8'h00, rx2);
+      resp_ok = {rx, rx2} == dcrc;
+      if (!resp_ok) $display("  crc mismatch: got %h%h want %h (words %h %h)", rx, rx2, dcrc, words[0], words[1]);
       frame_end;
     end
   endtask
 
   task write_regs(input [7:0] addr, input [7:0] count, input bad_hcrc, input bad_dcrc, input truncate);
     integer w, b;
-    reg [7:0] dcrc;
+    reg [15:0] dcrc;
     begin
       frame_begin;
       header(8'h57, addr, count, bad_hcrc);
-      dcrc = 8'd0;
+      dcrc = 16'hffff;
       for (w = 0; w < count; w = w + 1)
         for (b = 0; b < 4; b = b + 1) begin
           spi_byte(words[w][31 - 8*b -: 8], rx);
-          dcrc = crc8_byte(dcrc, words[w][31 - 8*b -: 8]);
+          dcrc = crc16_byte(dcrc, words[w][31 - 8*b -: 8]);
         end
-      if (!truncate) spi_byte(dcrc ^ {7'd0, bad_dcrc}, rx);
+      spi_byte(dcrc[15:8], rx);
+      if (!truncate) spi_byte(dcrc[7:0] ^ {7'd0, bad_dcrc}, rx);
       frame_end;
     end
   endtask
@@ -114,10 +118,15 @@ module tb_core;
     crc = crc8_byte(crc, "4"); crc = crc8_byte(crc, "5"); crc = crc8_byte(crc, "6");
     crc = crc8_byte(crc, "7"); crc = crc8_byte(crc, "8"); crc = crc8_byte(crc, "9");
     check(crc == 8'hf4, "crc8 check value");
+    crc16v = 16'hffff;
+    crc16v = crc16_byte(crc16v, "1"); crc16v = crc16_byte(crc16v, "2"); crc16v = crc16_byte(crc16v, "3");
+    crc16v = crc16_byte(crc16v, "4"); crc16v = crc16_byte(crc16v, "5"); crc16v = crc16_byte(crc16v, "6");
+    crc16v = crc16_byte(crc16v, "7"); crc16v = crc16_byte(crc16v, "8"); crc16v = crc16_byte(crc16v, "9");
+    check(crc16v == 16'h29b1, "crc16 check value");
     #100 rst = 0; #100;
 
     read_regs(8'h00, 8'd4);
-    check(resp_ok && words[0] == 32'h4b484153 && words[1] == 32'h00010000, "identity: magic and version");
+    check(resp_ok && words[0] == 32'h4b484153 && words[1] == 32'h00020000, "identity: magic and version");
     check(words[2][7:0] == 8'd2 && words[2][11:8] == 4'd2 && words[2][31:20] == cycles_per_nonce[11:0], "identity: caps");
     check(words[3] == 32'd36_000_000, "identity: clock");
 
@@ -154,11 +163,11 @@ module tb_core;
     load_work(16'h00a1, 1'b0);
     load_work(16'h00a2, 1'b0);
     read_regs(8'h05, 8'd1); status = words[0];
-    check(status[0] && status[3:2] == 2'd1, "busy with one more work queued");
+    check(status[0] && status[3:2] == 2'd1 && status[31:24] == 8'd2, "busy with one more work queued; two accepted");
     load_work(16'h00a3, 1'b0);
     load_work(16'h00a4, 1'b0);  // queue now full: refused
     read_regs(8'h05, 8'd1); status = words[0];
-    check(status[1] && status[20], "queue full: QUEUE_FULL, ERR_QUEUE");
+    check(status[1] && status[20] && status[31:24] == 8'd3, "queue full: QUEUE_FULL, ERR_QUEUE, the refused work not counted");
 
     wait (ready);
     read_regs(8'h20, 8'd2);
@@ -167,12 +176,28 @@ module tb_core;
     wait (ready);
     frame_begin; header(8'h52, 8'h20, 8'd2, 1'b0); spi_byte(8'h00, rx); frame_end;
     read_regs(8'h20, 8'd2);
-    check(resp_ok && words[0] == 32'h800000a2 && words[1] == expect_nonce, "result 2 survives a broken read");
+    check(resp_ok && words[0] == 32'h800100a2 && words[1] == expect_nonce, "result 2 survives a broken read (sequence 1)");
+    // Protocol 1.1: RESULT_PEEK leaves the result; RESULT_ACK pops it only by its sequence number.
     wait (ready);
-    read_regs(8'h20, 8'd2);
-    check(resp_ok && words[0] == 32'h800000a3, "result 3: the queue kept the engines busy");
-    read_regs(8'h20, 8'd2);
+    read_regs(8'h21, 8'd2);
+    check(resp_ok && words[0] == 32'h800200a3 && words[1] == expect_nonce, "result 3: the queue kept the engines busy");
+    read_regs(8'h21, 8'd2);
+    check(resp_ok && words[0] == 32'h800200a3, "RESULT_PEEK does not pop");
+    words[0] = 32'h1; write_regs(8'h22, 8'd1, 1'b0, 1'b0, 1'b0);
+    read_regs(8'h21, 8'd2);
+    check(resp_ok && words[0] == 32'h800200a3, "an acknowledgement naming another result pops nothing");
+    words[0] = 32'h2; write_regs(8'h22, 8'd1, 1'b0, 1'b1, 1'b0);
+    read_regs(8'h21, 8'd2);
+    check(resp_ok && words[0] == 32'h800200a3, "a corrupted acknowledgement pops nothing");
+    words[0] = 32'h2; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);  // CLEAR_ERRORS (the bad DCRC)
+    words[0] = 32'h2; write_regs(8'h22, 8'd1, 1'b0, 1'b0, 1'b0);
+    read_regs(8'h21, 8'd2);
     if (words[0][31]) $display("  got %h %h", words[0], words[1]);
+    check(resp_ok && words[0][31] == 1'b0, "acknowledged: the FIFO is empty");
+    words[0] = 32'h2; write_regs(8'h22, 8'd1, 1'b0, 1'b0, 1'b0);   // the same acknowledgement again
+    read_regs(8'h05, 8'd1);
+    check(words[0][23:16] == 8'h00 && words[0][15:8] == 8'd0, "a repeated acknowledgement is harmless");
+    read_regs(8'h20, 8'd2);
     check(resp_ok && words[0][31] == 1'b0, "empty FIFO reads as not valid");
     wait (!dut.active_busy);
     #1000;

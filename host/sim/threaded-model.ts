@@ -69,7 +69,7 @@ export class ThreadedModelLink implements CoreLink {
   transfer(frame: Uint8Array): void {
     if (this.closed) throw new Error('model core link is closed');
     this.model.transfer(frame);
-    this.ready.update(); // a RESULT read may have lowered it
+    this.ready.update(); // a popped result may have lowered it
     this.dispatch();
   }
 

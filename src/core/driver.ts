@@ -19,12 +19,17 @@ import {
   ERR,
   MAGIC,
   PROTOCOL_VERSION,
+  type DataCrcBytes,
   REG,
   RESULT_WORDS,
   WORK_WORDS,
   type CoreStatus,
+  type ResultHead,
   decodeCaps,
+  decodeResultHead,
+  dataCrcBytesOf,
   decodeStatus,
+  emptyStatus,
   errorNames,
   frameBytes,
 } from './protocol.ts';
@@ -166,7 +171,7 @@ export class CoreError extends Error {
 export class CoreDriver<T = unknown> {
   readonly stats: DriverStats = { hashes: 0, results: 0, hardwareErrors: 0, fifoOverflows: 0, retries: 0, resets: 0, discarded: 0 };
   /** The last STATUS read (reused). */
-  readonly status: CoreStatus = { busy: false, queueFull: false, queued: 0, resultReady: false, results: 0, errors: 0 };
+  readonly status: CoreStatus = emptyStatus();
   identity: CoreIdentity | undefined;
   /** Core clock cycles since its last reset (the RTL's; nonce slots for the model). */
   cycles = 0;
@@ -178,11 +183,9 @@ export class CoreDriver<T = unknown> {
   private readonly hangTimeoutMs: number;
   private readonly attempts: number;
 
-  // Frame buffers, one per shape used.
-  private readonly statusFrame = new Uint8Array(frameBytes(STATUS_WORDS));
-  private readonly resultFrame = new Uint8Array(frameBytes(RESULT_WORDS));
-  private readonly workFrame = new Uint8Array(frameBytes(WORK_WORDS));
-  private readonly controlFrame = new Uint8Array(frameBytes(1));
+  /** Frame buffers in the format the core speaks (2.x until a probe finds a 1.x core). */
+  private frames = frameBuffers(2);
+  private readonly head: ResultHead = { valid: false, seq: 0, id: 0 };
   private readonly words = new Uint32Array(16);
   private readonly workWords = new Uint32Array(WORK_WORDS);
   private readonly hash = new Uint8Array(32);
@@ -198,6 +201,15 @@ export class CoreDriver<T = unknown> {
   private hashBase = 0;
   private lastCounter = 0;
   private lastProgressAt = 0;
+  /**
+   * Protocol 2.0 and later: results are read with RESULT_PEEK and popped by RESULT_ACK, so a
+   * reply corrupted on MISO is read again instead of lost. A 1.0 core pops on the read.
+   */
+  private ackedResults = true;
+  /** Sequence number of the last result checked (-1: none since the core's last reset). */
+  private handledSeq = -1;
+  /** STATUS has been read at least once (its accepted-works count is what the core holds). */
+  private statusKnown = false;
   /** Works to write before asking `nextWork` again: refused for lack of room, or re-run after a reset. */
   private backlog: Entry<T>[] = [];
 
@@ -217,16 +229,22 @@ export class CoreDriver<T = unknown> {
 
   // ── identity, reset, self-test ─────────────────────────────────────────────────────────
 
-  /** Reads MAGIC..CLOCK_HZ; throws CoreError when the other end is not a kilohash core. */
+  /**
+   * Reads MAGIC..CLOCK_HZ in whichever frame format the core answers (2.x first, then 1.x) and
+   * speaks that from then on; throws CoreError when the other end is not a kilohash core.
+   */
   async probe(): Promise<CoreIdentity> {
-    const w = await this.read(REG.MAGIC, 4);
+    const { words: w, crcBytes } = await this.readIdentity();
     if (w[0] !== MAGIC) throw new CoreError(`no kilohash core: MAGIC reads ${hex32(w[0]!)}`);
-    if (w[1]! >>> 16 !== PROTOCOL_VERSION >>> 16) {
-      throw new CoreError(`core speaks protocol ${w[1]! >>> 16}.${w[1]! & 0xffff}, this driver ${PROTOCOL_VERSION >>> 16}.x`);
+    const major = w[1]! >>> 16;
+    if (major < 1 || major > PROTOCOL_VERSION >>> 16 || dataCrcBytesOf(w[1]!) !== crcBytes) {
+      throw new CoreError(`core speaks protocol ${major}.${w[1]! & 0xffff}, this driver 1.x and ${PROTOCOL_VERSION >>> 16}.x`);
     }
     const caps = decodeCaps(w[2]!);
     if (caps.engines === 0 || caps.queueDepth === 0 || caps.fifoDepth === 0) throw new CoreError(`core reports impossible CAPS 0x${w[2]!.toString(16)}`);
     const clockHz = w[3]!;
+    if (this.frames.crcBytes !== crcBytes) this.frames = frameBuffers(crcBytes);
+    this.ackedResults = major >= 2;
     this.identity = {
       version: w[1]!,
       ...caps,
@@ -246,6 +264,7 @@ export class CoreDriver<T = unknown> {
   private async resetCore(): Promise<void> {
     this.hashBase += this.lastCounter;
     this.lastCounter = 0;
+    this.handledSeq = -1;
     await this.control(CONTROL_RESET);
     this.lastProgressAt = this.clock.now();
   }
@@ -411,8 +430,21 @@ export class CoreDriver<T = unknown> {
     if (p !== undefined) await p;
   }
 
+  /** MAGIC..CLOCK_HZ, read in the 2.x frame format and, failing that, the 1.x one. */
+  private async readIdentity(): Promise<{ words: Uint32Array; crcBytes: DataCrcBytes }> {
+    for (let attempt = 1; ; attempt++) {
+      for (const crcBytes of [2, 1] as const) {
+        const frame = buildRead(new Uint8Array(frameBytes(4, crcBytes)), REG.MAGIC, 4);
+        await this.transfer(frame);
+        if (parseRead(frame, 4, this.words)) return { words: this.words, crcBytes };
+      }
+      if (attempt >= this.attempts) throw new CoreLinkError(`core link: ${attempt} reads of 0x0 failed their CRC`);
+      this.stats.retries++;
+    }
+  }
+
   /** Reads `count` words at `addr` into this.words, retrying on a CRC mismatch. */
-  private async read(addr: number, count: number, frame = new Uint8Array(frameBytes(count))): Promise<Uint32Array> {
+  private async read(addr: number, count: number, frame: Uint8Array): Promise<Uint32Array> {
     for (let attempt = 1; ; attempt++) {
       buildRead(frame, addr, count);
       await this.transfer(frame);
@@ -423,12 +455,17 @@ export class CoreDriver<T = unknown> {
   }
 
   private async readStatus(): Promise<void> {
-    const w = await this.read(REG.STATUS, STATUS_WORDS, this.statusFrame);
+    const w = await this.read(REG.STATUS, STATUS_WORDS, this.frames.status);
     decodeStatus(w[0]!, this.status);
+    this.statusKnown = true;
     const counter = w[1]! + w[2]! * 0x100000000;
     if (counter !== this.lastCounter) this.lastProgressAt = this.clock.now();
-    // A counter that went backwards was reset behind our back (power glitch): keep the total.
-    if (counter < this.lastCounter) this.hashBase += this.lastCounter;
+    // A counter that went backwards was reset behind our back (power glitch): keep the total,
+    // and the result sequence numbers start again.
+    if (counter < this.lastCounter) {
+      this.hashBase += this.lastCounter;
+      this.handledSeq = -1;
+    }
     this.lastCounter = counter;
     this.stats.hashes = this.hashBase + counter;
     this.cycles = w[3]! + w[4]! * 0x100000000;
@@ -439,8 +476,8 @@ export class CoreDriver<T = unknown> {
   private async control(bits: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       this.words[0] = bits;
-      buildWrite(this.controlFrame, REG.CONTROL, this.words, 1);
-      await this.transfer(this.controlFrame);
+      buildWrite(this.frames.control, REG.CONTROL, this.words, 1);
+      await this.transfer(this.frames.control);
       await this.readStatus();
       if ((this.status.errors & LINK_ERRORS) === 0) return;
       if (attempt >= this.attempts) throw new CoreLinkError(`core link: CONTROL write refused ${attempt} times (${errorNames(this.status.errors).join(', ')})`);
@@ -451,19 +488,22 @@ export class CoreDriver<T = unknown> {
 
   private async clearErrorsOnce(): Promise<void> {
     this.words[0] = CONTROL_CLEAR_ERRORS;
-    buildWrite(this.controlFrame, REG.CONTROL, this.words, 1);
-    await this.transfer(this.controlFrame);
+    buildWrite(this.frames.control, REG.CONTROL, this.words, 1);
+    await this.transfer(this.frames.control);
   }
 
   /**
    * Writes this.workWords (work id `id`). The core refuses a corrupted frame and flags it, so
-   * the write is confirmed by reading STATUS: link errors → send again; ERR_QUEUE → no room.
+   * the write is confirmed by reading STATUS. A 2.x core counts the works it accepted, which
+   * says exactly whether this one arrived; a 1.0 core only has the error flags: link errors →
+   * send again; ERR_QUEUE → no room.
    */
   private async writeWork(id: number): Promise<boolean> {
+    if (this.ackedResults) return this.writeWorkCounted();
     for (let attempt = 1; ; attempt++) {
       const queuedBefore = this.status.queued;
-      buildWrite(this.workFrame, REG.WORK, this.workWords, WORK_WORDS);
-      await this.transfer(this.workFrame);
+      buildWrite(this.frames.work, REG.WORK, this.workWords, WORK_WORDS);
+      await this.transfer(this.frames.work);
       const retriesBefore = this.stats.retries;
       await this.readStatus();
       const errors = this.status.errors;
@@ -481,6 +521,27 @@ export class CoreDriver<T = unknown> {
     }
   }
 
+  /**
+   * The 2.x confirmation: STATUS[31:24] moves by one exactly when the queue took the work, so
+   * error flags left by earlier frames (a refused acknowledgement) cannot make it send twice.
+   */
+  private async writeWorkCounted(): Promise<boolean> {
+    if (!this.statusKnown) await this.readStatus();
+    for (let attempt = 1; ; attempt++) {
+      const want = (this.status.accepted + 1) & 0xff;
+      buildWrite(this.frames.work, REG.WORK, this.workWords, WORK_WORDS);
+      await this.transfer(this.frames.work);
+      await this.readStatus();
+      if (this.status.accepted === want) return true;
+      const errors = this.status.errors;
+      if (errors !== 0) await this.clearErrorsOnce();
+      if (errors & ERR.FIFO) this.stats.fifoOverflows++;
+      if (errors & ERR.QUEUE || this.status.queueFull) return false;
+      if (attempt >= this.attempts) throw new CoreLinkError(`core link: WORK write refused ${attempt} times (${errorNames(errors).join(', ') || 'no error flag'})`);
+      this.stats.retries++;
+    }
+  }
+
   private async handleErrors(): Promise<void> {
     const errors = this.status.errors;
     if (errors & ERR.FIFO) {
@@ -492,11 +553,25 @@ export class CoreDriver<T = unknown> {
     this.status.errors = 0;
   }
 
-  /** Reads one RESULT; false when the FIFO turned out empty. */
+  /** Reads one result; false when the FIFO turned out empty. */
   private async readResult(): Promise<boolean> {
-    const w = await this.read(REG.RESULT, RESULT_WORDS, this.resultFrame);
-    if ((w[0]! & 0x80000000) === 0) return false;
-    this.check(w[0]! & 0xffff, w[1]!);
+    const w = await this.read(this.ackedResults ? REG.RESULT_PEEK : REG.RESULT, RESULT_WORDS, this.frames.result);
+    const head = decodeResultHead(w[0]!, this.head);
+    if (!head.valid) return false;
+    if (!this.ackedResults) {
+      this.check(head.id, w[1]!);
+      return true;
+    }
+    // The same sequence number again: this result was checked and its acknowledgement lost.
+    if (head.seq === this.handledSeq) this.stats.retries++;
+    else {
+      this.handledSeq = head.seq;
+      this.check(head.id, w[1]!);
+    }
+    // Not confirmed: a lost acknowledgement shows as the same result at the next read.
+    this.words[0] = head.seq;
+    buildWrite(this.frames.control, REG.RESULT_ACK, this.words, 1);
+    await this.transfer(this.frames.control);
     return true;
   }
 
@@ -571,6 +646,25 @@ export class CoreDriver<T = unknown> {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => this.clock.setTimeout(resolve, ms));
   }
+}
+
+interface FrameBuffers {
+  crcBytes: DataCrcBytes;
+  status: Uint8Array;
+  result: Uint8Array;
+  work: Uint8Array;
+  /** Any one-word write: CONTROL, RESULT_ACK. */
+  control: Uint8Array;
+}
+
+function frameBuffers(crcBytes: DataCrcBytes): FrameBuffers {
+  return {
+    crcBytes,
+    status: new Uint8Array(frameBytes(STATUS_WORDS, crcBytes)),
+    result: new Uint8Array(frameBytes(RESULT_WORDS, crcBytes)),
+    work: new Uint8Array(frameBytes(WORK_WORDS, crcBytes)),
+    control: new Uint8Array(frameBytes(1, crcBytes)),
+  };
 }
 
 function hex32(v: number): string {

@@ -21,10 +21,30 @@ export const REG = {
   WORK_ID: 0x0a,
   WORK: 0x10,
   RESULT: 0x20,
+  RESULT_PEEK: 0x21,
+  RESULT_ACK: 0x22,
 } as const;
 
 export const MAGIC = 0x4b484153;
-export const PROTOCOL_VERSION = 0x00010000;
+/**
+ * 2.0: data CRC-16, results popped by acknowledgement (RESULT_PEEK, RESULT_ACK), the accepted
+ * works counted in STATUS.
+ */
+export const PROTOCOL_VERSION = 0x00020000;
+/** 1.0: data CRC-8; RESULT pops on the read; no RESULT_PEEK, RESULT_ACK or accepted count. */
+export const PROTOCOL_VERSION_1_0 = 0x00010000;
+
+/**
+ * Bytes of a frame's data CRC: 2 (CRC-16) from protocol 2.0, 1 (CRC-8) in 1.x. The size of a
+ * frame buffer says which: `frameBytes(words, crcBytes)`.
+ */
+export type DataCrcBytes = 1 | 2;
+export const DATA_CRC_BYTES: DataCrcBytes = 2;
+
+/** The data CRC size a protocol major version uses. */
+export function dataCrcBytesOf(version: number): DataCrcBytes {
+  return version >>> 16 >= 2 ? 2 : 1;
+}
 
 export const CONTROL_RESET = 1 << 0;
 export const CONTROL_CLEAR_ERRORS = 1 << 1;
@@ -32,16 +52,35 @@ export const CONTROL_ABORT = 1 << 2;
 
 /** Words in one WORK write (midstate 8, tail 3, first, last, id, threshold). */
 export const WORK_WORDS = 15;
-/** Words in one RESULT read. */
+/** Words in one RESULT / RESULT_PEEK read. */
 export const RESULT_WORDS = 2;
+
+/** One result as word 0 of a RESULT read carries it: valid, sequence number, work id. */
+export interface ResultHead {
+  valid: boolean;
+  /** Results popped since reset, modulo 256, when this one is the oldest (2.x). */
+  seq: number;
+  id: number;
+}
+
+export function encodeResultHead(valid: boolean, seq: number, id: number): number {
+  return valid ? (0x80000000 | ((seq & 0xff) << 16) | (id & 0xffff)) >>> 0 : 0;
+}
+
+export function decodeResultHead(word: number, out: ResultHead): ResultHead {
+  out.valid = (word & 0x80000000) !== 0;
+  out.seq = (word >>> 16) & 0xff;
+  out.id = word & 0xffff;
+  return out;
+}
 /** Most words one frame may carry. */
 export const MAX_FRAME_WORDS = 16;
 /** CMD ADDR COUNT HCRC. */
 export const HEADER_BYTES = 4;
 
 /** Bytes of a whole frame carrying `words` data words: header, data, DCRC. */
-export function frameBytes(words: number): number {
-  return HEADER_BYTES + 4 * words + 1;
+export function frameBytes(words: number, crcBytes: DataCrcBytes = DATA_CRC_BYTES): number {
+  return HEADER_BYTES + 4 * words + crcBytes;
 }
 
 export const ERR = {
@@ -83,6 +122,37 @@ export function crc8(bytes: Uint8Array, start = 0, end = bytes.length): number {
   return c;
 }
 
+// ── CRC-16/CCITT-FALSE: poly 0x1021, init 0xffff, no reflection, no final XOR ─────────────
+// Why 16 bits: an 8-bit CRC detects every 2-bit error only up to 119 bits, and a 60-byte WORK
+// frame is 480. Why init 0xffff: with init 0 a reply of all zeros (a refused frame, a line
+// stuck low) carries a matching CRC of zero.
+export const CRC16_INIT = 0xffff;
+
+const CRC16_TABLE = (() => {
+  const t = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i << 8;
+    for (let b = 0; b < 8; b++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
+    t[i] = c;
+  }
+  return t;
+})();
+
+export function crc16Byte(crc: number, byte: number): number {
+  return ((crc << 8) & 0xff00) ^ CRC16_TABLE[((crc >>> 8) ^ byte) & 0xff]!;
+}
+
+export function crc16(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let c = CRC16_INIT;
+  for (let i = start; i < end; i++) c = ((c << 8) & 0xff00) ^ CRC16_TABLE[(c >>> 8) ^ bytes[i]!]!;
+  return c;
+}
+
+/** The data CRC of `bytes[start..end)` in the given size. */
+export function dataCrc(bytes: Uint8Array, start: number, end: number, crcBytes: DataCrcBytes): number {
+  return crcBytes === 2 ? crc16(bytes, start, end) : crc8(bytes, start, end);
+}
+
 // ── register decoders ────────────────────────────────────────────────────────────────────
 
 export interface CoreCaps {
@@ -113,6 +183,12 @@ export interface CoreStatus {
   resultReady: boolean;
   results: number;
   errors: number;
+  /** Works the queue accepted since reset, modulo 256 (2.x; always 0 on a 1.0 core). */
+  accepted: number;
+}
+
+export function emptyStatus(): CoreStatus {
+  return { busy: false, queueFull: false, queued: 0, resultReady: false, results: 0, errors: 0, accepted: 0 };
 }
 
 /** Decodes STATUS into `out` (reused by the driver, so polling allocates nothing). */
@@ -123,11 +199,13 @@ export function decodeStatus(s: number, out: CoreStatus): CoreStatus {
   out.resultReady = (s & 0x10) !== 0;
   out.results = (s >>> 8) & 0xff;
   out.errors = (s >>> 16) & 0xff;
+  out.accepted = s >>> 24;
   return out;
 }
 
 export function encodeStatus(s: CoreStatus): number {
   return (
+    ((s.accepted & 0xff) << 24) |
     ((s.errors & 0xff) << 16) |
     ((s.results & 0xff) << 8) |
     (s.resultReady ? 0x10 : 0) |

@@ -9,7 +9,7 @@ import { leadingZeroBits } from '../../src/work/target.ts';
 import { parseRead } from '../../src/core/frames.ts';
 import type { CoreLink } from '../../src/core/link.ts';
 import { CoreModel } from '../../src/core/model/core-model.ts';
-import { CMD_READ, CMD_WRITE, CONTROL_RESET, REG, crc8 } from '../../src/core/protocol.ts';
+import { CMD_READ, CMD_WRITE, CONTROL_RESET, REG, crc16 } from '../../src/core/protocol.ts';
 import { scanRange } from '../../host/core/scan.ts';
 import { hostClock } from '../../host/platform/node.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
@@ -51,7 +51,7 @@ class FaultyModel implements CoreLink {
     if (this.corruptTx(frame, i)) frame[frame.length - 1]! ^= 0x10;
     if (sent[0] === CMD_WRITE && sent[1] === REG.CONTROL && (sent[7]! & CONTROL_RESET) && frame[frame.length - 1] === sent[sent.length - 1]) this.stuck = false;
     this.model.transfer(frame);
-    if (sent[0] === CMD_READ && sent[1] === REG.RESULT && this.tamperResult) this.tamperResult(frame);
+    if (sent[0] === CMD_READ && (sent[1] === REG.RESULT || sent[1] === REG.RESULT_PEEK) && this.tamperResult) this.tamperResult(frame);
     if (this.corruptRx(frame, i, sent)) frame[5]! ^= 0x04;
   }
 
@@ -83,14 +83,19 @@ describe('core driver under faults', () => {
     expect(s.hwErrors).toBe(0);
   });
 
-  it('re-reads status and counters whose reply was corrupted on MISO', async () => {
+  it('re-reads status, counters and results whose reply was corrupted on MISO, losing nothing', async () => {
     const link = faulty();
-    // Corrupt replies to STATUS reads only: a RESULT the core already popped cannot be re-read
-    // (docs/core-protocol.md, "Results").
-    link.corruptRx = (_f, i, sent) => sent[0] === CMD_READ && sent[1] === REG.STATUS && i % 5 === 1;
+    let results = 0;
+    link.corruptRx = (_f, i, sent) => {
+      if (sent[0] !== CMD_READ) return false;
+      // Every other result reply: the core keeps the result until it is acknowledged.
+      if (sent[1] === REG.RESULT_PEEK) return ++results % 2 === 1;
+      return sent[1] === REG.STATUS && i % 5 === 1;
+    };
     const s = await scan(link);
     expect(s.nonces.map((f) => f.nonce)).toEqual(WANT);
-    expect(s.retries).toBeGreaterThan(0);
+    expect(results).toBeGreaterThan(2 * WANT.length);
+    expect(s.retries).toBeGreaterThan(WANT.length);
   });
 
   it('resets a core that stops hashing, re-runs its work, and reports nothing twice', async () => {
@@ -116,11 +121,26 @@ describe('core driver under faults', () => {
       parseRead(reply, 2, w);
       if (!(w[0]! & 0x80000000) || tampered++ > 0) return;
       reply[11]! ^= 0x01; // the nonce's low byte: a different, almost surely failing nonce
-      reply[12] = crc8(reply, 4, 12); // and a CRC that matches, as a faulty engine would send
+      const crc = crc16(reply, 4, 12); // and a CRC that matches, as a faulty engine would send
+      reply[12] = crc >>> 8;
+      reply[13] = crc & 0xff;
     };
     const s = await scan(link);
     expect(s.hwErrors).toBe(1);
     expect(s.nonces.map((f) => f.nonce)).toEqual(WANT.slice(1));
+  });
+
+  it('still drives a protocol 1.0 core: CRC-8 frames, results popped by the read', async () => {
+    const model = new CoreModel({ protocol: '1.0' });
+    const timer = setInterval(() => model.hash(4096), 1);
+    try {
+      const s = await scan({ transfer: (f) => model.transfer(f) });
+      expect(s.identity.version).toBe(0x00010000);
+      expect(s.nonces.map((f) => f.nonce)).toEqual(WANT);
+      expect(s.scanned).toBe(COUNT);
+    } finally {
+      clearInterval(timer);
+    }
   });
 
   it('says clearly when nothing answers on the link', async () => {

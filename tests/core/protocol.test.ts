@@ -9,12 +9,20 @@ import {
   PROTOCOL_VERSION,
   REG,
   crc8,
+  crc16,
+  frameBytes,
   decodeCaps,
   decodeStatus,
+  emptyStatus,
   encodeCaps,
   encodeStatus,
 } from '../../src/core/protocol.ts';
 import { buildRead, buildWrite, parseRead } from '../../src/core/frames.ts';
+import { SELF_TEST } from '../../src/core/driver.ts';
+import { hexToBytes } from '../../src/work/bytes.ts';
+import { headerWork, wordsToHex } from '../../src/work/header-work.ts';
+import { NonceHasher } from '../../src/work/nonce-hasher.ts';
+import { leadingZeroBits } from '../../src/work/target.ts';
 
 const doc = readFileSync(new URL('../../docs/core-protocol.md', import.meta.url), 'utf8');
 const rtl = readFileSync(new URL('../../hdl/kh_core.v', import.meta.url), 'utf8');
@@ -53,19 +61,42 @@ describe('core protocol: one source of truth', () => {
   it('CAPS and STATUS round-trip through their codecs', () => {
     const caps = { engines: 3, queueDepth: 2, fifoDepth: 16, cyclesPerNonce: 128 };
     expect(decodeCaps(encodeCaps(caps))).toEqual(caps);
-    const s = { busy: true, queueFull: false, queued: 1, resultReady: true, results: 5, errors: ERR.CRC | ERR.FIFO };
-    expect(decodeStatus(encodeStatus(s), { busy: false, queueFull: false, queued: 0, resultReady: false, results: 0, errors: 0 })).toEqual(s);
+    const s = { busy: true, queueFull: false, queued: 1, resultReady: true, results: 5, errors: ERR.CRC | ERR.FIFO, accepted: 0xfe };
+    expect(decodeStatus(encodeStatus(s), emptyStatus())).toEqual(s);
   });
 
-  it('frames are laid out as the doc says (the WORK frame header for block 125552)', () => {
-    const f = buildWrite(new Uint8Array(4 + 60 + 1), REG.WORK, new Uint32Array(15));
-    expect([...f.subarray(0, 3)]).toEqual([0x57, 0x10, 0x0f]);
+  it('CRC-16/CCITT-FALSE has the catalogue check value', () => {
+    expect(crc16(new TextEncoder().encode('123456789'))).toBe(0x29b1);
+  });
+
+  it('frames are laid out as the doc says (the WORK frame for block 125552, §6)', () => {
+    const header = hexToBytes(SELF_TEST.header);
+    const work = headerWork(header);
+    const words = new Uint32Array(15);
+    words.set(work.midstate, 0);
+    words.set(work.tail, 8);
+    words.set([SELF_TEST.first, SELF_TEST.last, 1, 32], 11);
+    expect(doc).toContain(`\`${wordsToHex(work.midstate).match(/.{8}/g)!.join(' ')}\``);
+    const f = buildWrite(new Uint8Array(4 + 60 + 2), REG.WORK, words);
+    const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
+    expect(doc).toContain(`\`${hex(f.subarray(0, 4))}\``);
+    expect(doc).toContain(`\`${hex(f.subarray(64))}\``);
     expect(f[3]).toBe(crc8(f, 0, 3));
-    const r = buildRead(new Uint8Array(4 + 8 + 1), REG.RESULT, 2);
-    expect([...r.subarray(0, 3)]).toEqual([0x52, 0x20, 0x02]);
-    // A reply of all 0xff (a refused read) never passes the data CRC.
-    r.fill(0xff, 4);
-    expect(parseRead(r, 2, new Uint32Array(2))).toBe(false);
+    const out = new Uint8Array(32);
+    new NonceHasher(header).hash(SELF_TEST.nonce, out);
+    expect(doc).toContain(`${leadingZeroBits(out)} leading zero bits`);
+  });
+
+  it('no reply made of one filler byte passes the data CRC, at any length', () => {
+    // A refused read answers 0xff to its end, a refused non-read 0x00 (whatever COUNT the
+    // corrupted header claimed): neither may look like a good reply.
+    for (let count = 1; count <= 16; count++) {
+      for (const fill of [0x00, 0xff]) {
+        const r = buildRead(new Uint8Array(frameBytes(count)), REG.STATUS, count);
+        r.fill(fill, 4);
+        expect(parseRead(r, count, new Uint32Array(count)), `${count} words of 0x${fill.toString(16)}`).toBe(false);
+      }
+    }
   });
 
   it('refuses to build a frame in a buffer of the wrong size', () => {

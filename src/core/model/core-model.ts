@@ -16,12 +16,17 @@ import {
   ERR,
   MAGIC,
   PROTOCOL_VERSION,
+  PROTOCOL_VERSION_1_0,
   REG,
   WORK_WORDS,
   type CoreStatus,
   clampThreshold,
   crc8Byte,
+  crc16Byte,
+  CRC16_INIT,
+  encodeResultHead,
   encodeCaps,
+  emptyStatus,
   encodeStatus,
 } from '../protocol.ts';
 import type { ReadyLine } from '../link.ts';
@@ -32,6 +37,11 @@ export interface CoreModelOptions {
   engines?: number;
   /** What CLOCK_HZ reads; 0 (the default) says the model is not a clocked core. */
   clockHz?: number;
+  /**
+   * '1.0' answers as a core built before acknowledged results: VERSION 1.0, no RESULT_PEEK or
+   * RESULT_ACK, no accepted-works count in STATUS, CRC-8 data CRCs (to prove the driver still drives one).
+   */
+  protocol?: '1.0' | '2.0';
 }
 
 export const MODEL_QUEUE_DEPTH = 2;
@@ -68,6 +78,7 @@ export class CoreModel {
   readonly engines: number;
   readonly clockHz: number;
   private readonly caps: number;
+  private readonly legacy: boolean;
 
   // Registers and counters. Counters are doubles: exact far beyond 2^32.
   private errors = 0;
@@ -82,6 +93,8 @@ export class CoreModel {
   private active: (ModelWork & ModelWorkHandle) | undefined;
   private activeId = 0;
   private generation = 0;
+  /** Works the queue accepted since reset, modulo 256 (STATUS[31:24]). */
+  private accepted = 0;
   /** Claims handed out and not yet completed (threaded engines): the core is busy meanwhile. */
   private inFlight = 0;
 
@@ -90,9 +103,11 @@ export class CoreModel {
   private readonly fifoNonce = new Uint32Array(MODEL_FIFO_DEPTH);
   private fifoHead = 0;
   private fifoCount = 0;
+  /** Sequence number of the oldest result: results popped since reset, modulo 256. */
+  private resultSeq = 0;
 
   // Frame scratch.
-  private readonly statusFields: CoreStatus = { busy: false, queueFull: false, queued: 0, resultReady: false, results: 0, errors: 0 };
+  private readonly statusFields: CoreStatus = emptyStatus();
   private readonly writeWords = new Uint32Array(16);
   private readonly hits = new Uint32Array(MODEL_FIFO_DEPTH + 1);
 
@@ -100,6 +115,7 @@ export class CoreModel {
     this.engines = options.engines ?? 1;
     if (!Number.isInteger(this.engines) || this.engines < 1 || this.engines > 255) throw new RangeError('engines must be 1..255');
     this.clockHz = options.clockHz ?? 0;
+    this.legacy = options.protocol === '1.0';
     this.caps = encodeCaps({ engines: this.engines, queueDepth: MODEL_QUEUE_DEPTH, fifoDepth: MODEL_FIFO_DEPTH, cyclesPerNonce: 1 });
   }
 
@@ -123,14 +139,19 @@ export class CoreModel {
   transfer(frame: Uint8Array): void {
     const len = frame.length;
     if (len === 0) return;
-    let cmd = 0, addr = 0, count = 0, hcrc = 0, dcrc = 0;
+    let cmd = 0, addr = 0, count = 0, hcrc = 0;
     let headerOk = false, bad = false, dataCrcOk = false, resultLatched = false;
+    const crcBytes = this.legacy ? 1 : 2;
+    const crcByte = this.legacy ? crc8Byte : crc16Byte;
+    const crcInit = this.legacy ? 0 : CRC16_INIT;
     let tx = 0x00;
     let txWord = 0;
     let rdAddr = 0;
     let resultNonce = 0;
     let wshift = 0;
-    let controlWord = 0;
+    let dcrc = crcInit;
+    // 2.x: a refused read answers 0xff to its last byte, whatever length its header claimed.
+    let refusedRead = false;
     let pos = 0;
     for (; pos < len; pos++) {
       const rx = frame[pos]!;
@@ -143,16 +164,16 @@ export class CoreModel {
         if (pos === 2) count = rx > 16 ? 0 : rx;
         tx = 0x00;
       } else if (pos === 3) {
-        const valid = headerValid(cmd, addr, count);
+        const valid = headerValid(cmd, addr, count) && !(this.legacy && (addr === REG.RESULT_PEEK || addr === REG.RESULT_ACK));
         if (rx !== hcrc) { this.errors |= ERR.CRC; bad = true; }
         else if (cmd !== CMD_READ && cmd !== CMD_WRITE) { this.errors |= ERR.CMD; bad = true; }
         else if (bad || !valid) { this.errors |= ERR.ADDR; bad = true; }
         else headerOk = true;
         if (headerOk && cmd === CMD_READ) {
           rdAddr = addr;
-          if (addr === REG.RESULT) {
+          if (addr === REG.RESULT || addr === REG.RESULT_PEEK) {
             resultLatched = this.fifoCount > 0;
-            txWord = resultLatched ? (0x80000000 | this.fifoId[this.fifoHead]!) >>> 0 : 0;
+            txWord = encodeResultHead(resultLatched, this.legacy ? 0 : this.resultSeq, this.fifoId[this.fifoHead]!);
             resultNonce = resultLatched ? this.fifoNonce[this.fifoHead]! : 0;
           } else {
             txWord = this.readRegister(addr);
@@ -160,23 +181,21 @@ export class CoreModel {
           tx = txWord >>> 24;
         } else {
           tx = cmd === CMD_READ ? 0xff : 0x00;
+          refusedRead = cmd === CMD_READ && !this.legacy;
         }
       } else if (pos < 4 + dataBytes) {
         const dataPos = pos - 4;
         if (cmd === CMD_WRITE) {
-          dcrc = crc8Byte(dcrc, rx);
+          dcrc = crcByte(dcrc, rx);
           wshift = ((wshift << 8) | rx) >>> 0;
-          if ((dataPos & 3) === 3) {
-            if (addr === REG.WORK) this.writeWords[dataPos >> 2] = wshift;
-            else controlWord = rx & 7;
-          }
+          if ((dataPos & 3) === 3) this.writeWords[dataPos >> 2] = wshift;
           tx = 0x00;
         } else if (headerOk) {
           const sent = (txWord >>> (24 - 8 * (dataPos & 3))) & 0xff;
-          dcrc = crc8Byte(dcrc, sent);
-          if (dataPos + 1 === dataBytes) tx = dcrc;
+          dcrc = crcByte(dcrc, sent);
+          if (dataPos + 1 === dataBytes) tx = crcBytes === 2 ? dcrc >>> 8 : dcrc;
           else if ((dataPos & 3) === 3) {
-            if (addr === REG.RESULT) txWord = resultNonce;
+            if (addr === REG.RESULT || addr === REG.RESULT_PEEK) txWord = resultNonce;
             else { rdAddr = (rdAddr + 1) & 0x3f; txWord = this.readRegister(rdAddr); }
             tx = txWord >>> 24;
           } else {
@@ -186,8 +205,15 @@ export class CoreModel {
           tx = 0xff;
         }
       } else if (pos === 4 + dataBytes) {
+        // The data CRC's first (or only) byte, most significant first.
         if (cmd === CMD_WRITE && headerOk) {
-          if (rx === dcrc) dataCrcOk = true;
+          if (rx === (crcBytes === 2 ? dcrc >>> 8 : dcrc)) dataCrcOk = crcBytes === 1;
+          else { this.errors |= ERR.CRC; bad = true; }
+        }
+        tx = crcBytes === 2 && cmd === CMD_READ ? (headerOk ? dcrc & 0xff : 0xff) : 0x00;
+      } else if (crcBytes === 2 && pos === 5 + dataBytes) {
+        if (cmd === CMD_WRITE && headerOk && !bad) {
+          if (rx === (dcrc & 0xff)) dataCrcOk = true;
           else { this.errors |= ERR.CRC; bad = true; }
         }
         tx = 0x00;
@@ -196,22 +222,24 @@ export class CoreModel {
         bad = true;
         tx = 0x00;
       }
+      if (refusedRead) tx = 0xff;
     }
     // CS_N rises.
-    const frameLen = 4 + count * 4 + 1;
+    const frameLen = 4 + count * 4 + crcBytes;
     if (pos < 4 || (headerOk && pos < frameLen)) this.errors |= ERR.FRAME;
     const clean = headerOk && !bad && pos === frameLen;
     if (clean && cmd === CMD_READ && addr === REG.RESULT && resultLatched) this.popResult();
     if (clean && cmd === CMD_WRITE && dataCrcOk) {
       if (addr === REG.WORK) this.commitWork();
-      else this.control(controlWord);
+      else if (addr === REG.CONTROL) this.control(this.writeWords[0]! & 7);
+      else if (this.fifoCount > 0 && (this.writeWords[0]! & 0xff) === this.resultSeq) this.popResult(); // RESULT_ACK
     }
   }
 
   private readRegister(a: number): number {
     switch (a) {
       case REG.MAGIC: return MAGIC;
-      case REG.VERSION: return PROTOCOL_VERSION;
+      case REG.VERSION: return this.legacy ? PROTOCOL_VERSION_1_0 : PROTOCOL_VERSION;
       case REG.CAPS: return this.caps;
       case REG.CLOCK_HZ: return this.clockHz >>> 0;
       case REG.STATUS: return this.status();
@@ -236,6 +264,7 @@ export class CoreModel {
     s.results = this.fifoCount;
     s.resultReady = this.fifoCount > 0;
     s.errors = this.errors;
+    s.accepted = this.legacy ? 0 : this.accepted;
     return encodeStatus(s);
   }
 
@@ -247,6 +276,7 @@ export class CoreModel {
     const image = this.spare.pop() ?? new Uint32Array(WORK_WORDS);
     image.set(this.writeWords.subarray(0, WORK_WORDS));
     this.queue.push(image);
+    this.accepted = (this.accepted + 1) & 0xff;
   }
 
   private control(bits: number): void {
@@ -257,6 +287,8 @@ export class CoreModel {
       this.activeId = 0;
       this.fifoHead = 0;
       this.fifoCount = 0;
+      this.resultSeq = 0;
+      this.accepted = 0;
       this.nonces = 0;
       this.cycles = 0;
       this.errors = 0;
@@ -277,6 +309,7 @@ export class CoreModel {
   private popResult(): void {
     this.fifoHead = (this.fifoHead + 1) % MODEL_FIFO_DEPTH;
     this.fifoCount--;
+    this.resultSeq = (this.resultSeq + 1) & 0xff;
   }
 
   private pushResult(id: number, nonce: number): void {
@@ -377,10 +410,10 @@ export class CoreModel {
 function headerValid(cmd: number, addr: number, count: number): boolean {
   if (cmd === CMD_READ) {
     if (count === 0 || count > 16) return false;
-    if (addr === REG.RESULT) return count === 2;
+    if (addr === REG.RESULT || addr === REG.RESULT_PEEK) return count === 2;
     return addr !== REG.CONTROL && addr <= REG.WORK_ID && addr + count <= REG.WORK_ID + 1;
   }
-  if (cmd === CMD_WRITE) return (addr === REG.CONTROL && count === 1) || (addr === REG.WORK && count === WORK_WORDS);
+  if (cmd === CMD_WRITE) return ((addr === REG.CONTROL || addr === REG.RESULT_ACK) && count === 1) || (addr === REG.WORK && count === WORK_WORDS);
   return false;
 }
 
