@@ -11,11 +11,13 @@
  *   POST  /api/system/restart   reconnect with new settings (password)
  *
  * Writes need the admin password in `Authorization: Bearer <password>` (or `X-Password`); a
- * wrong or missing one changes nothing. The first settings of a device (nothing stored yet, or
- * the setup access point) need none while no admin password exists; after that, with no
- * password configured, writes are disabled.
+ * wrong or missing one changes nothing, and wrong ones make the client wait longer and longer
+ * (request-guard.ts). The first settings of a device (nothing stored yet, or the setup access
+ * point) need none while no admin password exists; after that, with no password configured,
+ * writes are disabled. Writes a page on another origin makes the browser send are refused.
  */
 import { applySettings, publicSettings, type Settings } from '../config/settings.ts';
+import { MAX_BODY_BYTES, MAX_PATH_BYTES, type PasswordThrottle, writeOriginProblem } from './request-guard.ts';
 import { DASHBOARD_HTML } from './dashboard.ts';
 import { SETTINGS_HTML } from './settings-page.ts';
 
@@ -26,12 +28,16 @@ export interface HttpRequest {
   /** Header names in lower case. */
   headers: Record<string, string | undefined>;
   body: string;
+  /** The client's address, where the server knows it (keys the wrong-password delay). */
+  client?: string;
 }
 
 export interface HttpResponse {
   status: number;
   contentType: string;
   body: string;
+  /** Further response headers (e.g. Retry-After). */
+  headers?: Record<string, string>;
 }
 
 export interface ApiHost {
@@ -50,12 +56,13 @@ export interface ApiHost {
   restart(): void;
 }
 
-/** Bodies above this are refused before parsing. */
-export const MAX_BODY_BYTES = 8192;
+export { MAX_BODY_BYTES };
 
 const json = (status: number, value: unknown): HttpResponse => ({ status, contentType: 'application/json', body: JSON.stringify(value) });
 
-export function handleRequest(req: HttpRequest, host: ApiHost): HttpResponse {
+/** `throttle` is the server's record of wrong passwords (without one, none are delayed). */
+export function handleRequest(req: HttpRequest, host: ApiHost, throttle?: PasswordThrottle): HttpResponse {
+  if (req.path.length > MAX_PATH_BYTES) return json(414, { error: `request target over ${MAX_PATH_BYTES} bytes` });
   const method = req.method.toUpperCase();
   const path = req.path.replace(/\/+$/, '') || '/';
   if (method === 'GET') {
@@ -77,7 +84,7 @@ export function handleRequest(req: HttpRequest, host: ApiHost): HttpResponse {
   }
   if ((method === 'PATCH' && path === '/api/system') || (method === 'POST' && path === '/api/system/restart')) {
     const open = (host.provisioning === true || host.firstRun === true) && host.settings().adminPassword === '';
-    const denied = open ? null : checkPassword(req, host.settings());
+    const denied = checkOrigin(req) ?? (open ? null : checkPassword(req, host.settings(), 'settings changes', throttle));
     if (denied) return denied;
     if (path === '/api/system/restart') {
       host.restart();
@@ -98,13 +105,32 @@ export function handleRequest(req: HttpRequest, host: ApiHost): HttpResponse {
   return json(405, { error: `${method} ${path} is not allowed` });
 }
 
-/** The admin password check every write goes through; `what` names what it guards in the refusal. */
-export function checkPassword(req: Pick<HttpRequest, 'headers'>, s: Settings, what = 'settings changes'): HttpResponse | null {
+/** Refuses a write whose Origin, Host or Sec-Fetch-Site says a page elsewhere sent it. */
+export function checkOrigin(req: Pick<HttpRequest, 'headers'>): HttpResponse | null {
+  const problem = writeOriginProblem(req.headers);
+  return problem === null ? null : json(403, { error: `${problem}; nothing was changed` });
+}
+
+/**
+ * The admin password check every write goes through; `what` names what it guards in the
+ * refusal. With a throttle, a client that sent wrong passwords waits before any is checked.
+ */
+export function checkPassword(req: Pick<HttpRequest, 'headers' | 'client'>, s: Settings, what = 'settings changes', throttle?: PasswordThrottle): HttpResponse | null {
   if (s.adminPassword === '') return json(403, { error: `${what} are disabled: no admin password is set` });
   const auth = req.headers['authorization'];
   const given = auth?.startsWith('Bearer ') ? auth.slice(7) : req.headers['x-password'];
   if (given === undefined) return json(401, { error: 'password required (Authorization: Bearer <password>)' });
-  if (!sameText(given, s.adminPassword)) return json(403, { error: 'wrong password; nothing was changed' });
+  const client = req.client ?? '';
+  const wait = throttle?.waitMs(client) ?? 0;
+  if (wait > 0) {
+    const seconds = Math.ceil(wait / 1000);
+    return { ...json(429, { error: `too many wrong passwords; try again in ${seconds} s`, retryAfterSeconds: seconds }), headers: { 'Retry-After': String(seconds) } };
+  }
+  if (!sameText(given, s.adminPassword)) {
+    throttle?.failed(client);
+    return json(403, { error: 'wrong password; nothing was changed' });
+  }
+  throttle?.succeeded(client);
   return null;
 }
 

@@ -12,7 +12,8 @@
  * | `failed`     | ignored (already cancelled)        | the error is the response              |
  */
 import type { Settings } from '../config/settings.ts';
-import { checkPassword, type HttpRequest, type HttpResponse } from './api.ts';
+import { checkOrigin, checkPassword, type HttpRequest, type HttpResponse } from './api.ts';
+import type { PasswordThrottle } from './request-guard.ts';
 
 /** Where the image goes: the shape of Moddable's `ota` module. */
 export interface OtaTarget {
@@ -98,9 +99,9 @@ export class OtaUpload {
  * Checks an update request before its body is read: the password (always needed, also on a
  * first run), a Content-Length within bounds. Opens the target only when all is well.
  */
-export function startOta(req: Omit<HttpRequest, 'body'>, settings: Settings, open: (byteLength: number) => OtaTarget): OtaUpload | HttpResponse {
+export function startOta(req: Omit<HttpRequest, 'body'>, settings: Settings, open: (byteLength: number) => OtaTarget, throttle?: PasswordThrottle): OtaUpload | HttpResponse {
   if (req.method.toUpperCase() !== 'POST') return json(405, { error: `${req.method} ${OTA_PATH} is not allowed; POST the image` });
-  const denied = checkPassword(req, settings, 'firmware updates');
+  const denied = checkOrigin(req) ?? checkPassword(req, settings, 'firmware updates', throttle);
   if (denied) return denied;
   const length = Number(req.headers['content-length']);
   if (!Number.isInteger(length) || length <= 0) return json(411, { error: 'Content-Length required: the image size' });

@@ -4,10 +4,12 @@
  * per step of a request with `this` as that request; the pieces are gathered per request and
  * answered in one response, sent in pieces as the socket has room. Bodies over MAX_BODY_BYTES
  * are refused before they are read, except a firmware image, which streams into the update
- * partition fragment by fragment.
+ * partition fragment by fragment; a request target or headers over their bounds are refused
+ * unread too (the SDK itself still gathers one header line whole before it calls back).
  */
 import { Server } from 'http';
-import { type ApiHost, type HttpRequest, MAX_BODY_BYTES, handleRequest } from '../../ui/api.ts';
+import { type ApiHost, type HttpRequest, type HttpResponse, handleRequest } from '../../ui/api.ts';
+import { MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_PATH_BYTES, PasswordThrottle } from '../../ui/request-guard.ts';
 import { OTA_PATH, OtaUpload, startOta, type OtaTarget } from '../../ui/ota.ts';
 
 export interface OtaService {
@@ -19,35 +21,69 @@ export interface OtaService {
 interface Pending {
   request: HttpRequest;
   tooLarge: boolean;
+  /** Header lines and bytes so far. */
+  headerCount: number;
+  headerBytes: number;
+  /** A refusal decided before the body (target or headers over their bounds). */
+  refused?: HttpResponse;
   /** A firmware upload under way, or the response that refused it. */
-  ota?: OtaUpload | { status: number; contentType: string; body: string };
+  ota?: OtaUpload | HttpResponse;
   /** The response body as UTF-8, and how much of it has gone out. */
   out?: ArrayBuffer;
   sent: number;
 }
 
 
+/** The client's address, as the SDK's socket gives it (undefined where it cannot). */
+function remoteAddress(request: unknown): string | undefined {
+  try {
+    const socket = (request as { socket?: { get?(what: string): unknown } }).socket;
+    const ip = socket?.get?.('REMOTE_IP');
+    return typeof ip === 'string' ? ip : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function serveApi(host: ApiHost, port = 80, ota?: OtaService): { close(): void } {
   const server = new Server({ port });
   const pending = new WeakMap<object, Pending>();
+  const throttle = new PasswordThrottle(() => Date.now());
+  const refuse = (status: number, error: string): HttpResponse => ({ status, contentType: 'application/json', body: JSON.stringify({ error }) });
   server.callback = function (message, value1, value2) {
     switch (message) {
-      case Server.status:
-        pending.set(this, { request: { method: String(value2), path: String(value1).split('?')[0]!, headers: {}, body: '' }, tooLarge: false, sent: 0 });
+      case Server.status: {
+        const target = String(value1);
+        const p: Pending = { request: { method: String(value2), path: target.split('?')[0]!, headers: {}, body: '', client: remoteAddress(this) }, tooLarge: false, headerCount: 0, headerBytes: 0, sent: 0 };
+        if (target.length > MAX_PATH_BYTES) {
+          p.request.path = '/';
+          p.refused = refuse(414, `request target over ${MAX_PATH_BYTES} bytes`);
+        }
+        pending.set(this, p);
         return;
+      }
       case Server.header: {
         const p = pending.get(this);
-        if (!p) return;
+        if (!p || p.refused) return;
         const name = String(value1).toLowerCase();
-        p.request.headers[name] = String(value2);
+        const value = String(value2);
+        p.headerCount++;
+        p.headerBytes += name.length + value.length + 4;
+        if (p.headerCount > MAX_HEADERS || p.headerBytes > MAX_HEADER_BYTES) {
+          p.request.headers = {};
+          p.refused = refuse(431, `request headers over ${MAX_HEADERS} lines or ${MAX_HEADER_BYTES} bytes`);
+          return;
+        }
+        p.request.headers[name] = value;
         if (name === 'content-length' && Number(value2) > MAX_BODY_BYTES) p.tooLarge = true;
         return;
       }
       case Server.headersComplete: {
         const p = pending.get(this);
         if (!p) return undefined;
+        if (p.refused) return false;
         if (ota && p.request.path === OTA_PATH) {
-          p.ota = startOta(p.request, host.settings(), (n) => ota.open(n));
+          p.ota = startOta(p.request, host.settings(), (n) => ota.open(n), throttle);
           // true: the body arrives in fragments (requestFragment); false: it is skipped.
           return p.ota instanceof OtaUpload;
         }
@@ -68,17 +104,22 @@ export function serveApi(host: ApiHost, port = 80, ota?: OtaService): { close():
       case Server.prepareResponse: {
         const p = pending.get(this);
         if (!p) return { status: 500, headers: ['Content-Type', 'text/plain'], body: 'no request' };
-        let r;
+        let r: HttpResponse;
         if (p.ota instanceof OtaUpload) {
           r = p.ota.finish();
           if (p.ota.succeeded) trace('kilohash: firmware update verified; restarting\n');
-        } else if (p.ota) r = p.ota;
-        else if (p.tooLarge) r = { status: 413, contentType: 'application/json', body: JSON.stringify({ error: `body over ${MAX_BODY_BYTES} bytes` }) };
-        else r = handleRequest(p.request, host);
+        } else if (p.refused) r = p.refused;
+        else if (p.ota) r = p.ota;
+        else if (p.tooLarge) r = refuse(413, `body over ${MAX_BODY_BYTES} bytes`);
+        else r = handleRequest(p.request, host, throttle);
         // The body goes out in pieces the socket has room for (responseFragment): given whole,
         // the SDK writes it in one go and a body larger than the socket's buffer never leaves.
         p.out = ArrayBuffer.fromString(r.body);
-        return { status: r.status, headers: ['Content-Type', r.contentType, 'Cache-Control', 'no-store', 'Content-Length', String(p.out.byteLength)], body: true };
+        const headers = ['Content-Type', r.contentType, 'Cache-Control', 'no-store', 'Content-Length', String(p.out.byteLength)];
+        for (const [k, v] of Object.entries(r.headers ?? {})) headers.push(k, v);
+        // The SDK's reason table stops at 505 and lacks 429 and 431 (it would say "OK").
+        const reason = r.status === 429 ? 'Too Many Requests' : r.status === 431 ? 'Request Header Fields Too Large' : undefined;
+        return reason === undefined ? { status: r.status, headers, body: true } : { status: r.status, reason, headers, body: true };
       }
       case Server.responseFragment: {
         const p = pending.get(this);
