@@ -19,6 +19,7 @@ import { openCore, type CoreKind, type OpenedCore } from '../../host/core/open-c
 import { scanRange } from '../../host/core/scan.ts';
 import { hostClock } from '../../host/platform/node.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
+import { headerWork } from '../../src/work/header-work.ts';
 import { NonceHasher } from '../../src/work/nonce-hasher.ts';
 import blocks from '../fixtures/blocks.json' with { type: 'json' };
 
@@ -86,6 +87,7 @@ function badFrames(): Array<{ name: string; frame: Uint8Array; error: number }> 
   const truncated = buildWrite(new Uint8Array(frameBytes(15)), REG.WORK, work).subarray(0, frameBytes(15) - 1);
   const long = new Uint8Array(frameBytes(1) + 3);
   long.set(buildRead(new Uint8Array(frameBytes(1)), REG.STATUS, 1));
+  const intoUnused = buildRead(new Uint8Array(frameBytes(7)), REG.STATUS, 7); // 0x05..0x0b
   const badCount = buildRead(new Uint8Array(frameBytes(1)), REG.STATUS, 1);
   badCount[2] = 40;
   const fix = (f: Uint8Array) => { let c = 0; for (let i = 0; i < 3; i++) { c ^= f[i]!; for (let b = 0; b < 8; b++) c = c & 0x80 ? ((c << 1) ^ 7) & 0xff : (c << 1) & 0xff; } f[3] = c; return f; };
@@ -95,6 +97,7 @@ function badFrames(): Array<{ name: string; frame: Uint8Array; error: number }> 
     { name: 'unknown command', frame: fix(cmd), error: ERR.CMD },
     { name: 'write to a read-only register', frame: writeRo, error: ERR.ADDR },
     { name: 'COUNT over 16', frame: fix(badCount), error: ERR.ADDR },
+    { name: 'multi-word read running into an unused address', frame: intoUnused, error: ERR.ADDR },
     { name: 'WORK write cut before its CRC', frame: new Uint8Array(truncated), error: ERR.FRAME },
     { name: 'read running past its length', frame: long, error: ERR.FRAME },
   ];
@@ -192,6 +195,40 @@ for (const p of PROFILES) {
         await xfer(link, buildWrite(new Uint8Array(frameBytes(1)), REG.CONTROL, [CONTROL_RESET]));
       }
     }, 120_000);
+
+    it('clamps thresholds as the doc says: 0 counts as 1, 33–63 as 32, bits above 5 ignored', async () => {
+      const header = hexToBytes(SELF_TEST.header);
+      const cases = [
+        { word: 0, bits: 1, first: SELF_TEST.first, count: 16 },
+        { word: 40, bits: 32, first: SELF_TEST.first, count: 256 },
+        { word: 0x40 | 5, bits: 5, first: SELF_TEST.first, count: 256 },
+      ];
+      for (const c of cases) {
+        await driver.reset();
+        const work = new Uint32Array(15);
+        const hw = headerWork(header);
+        work.set(hw.midstate, 0);
+        work.set(hw.tail, 8);
+        work.set([c.first, c.first + c.count - 1, 0x77, c.word], 11);
+        await xfer(core.link, buildWrite(new Uint8Array(frameBytes(15)), REG.WORK, work));
+        const found: number[] = [];
+        const deadline = Date.now() + 120_000;
+        for (;;) {
+          const s = decodeStatus(await readStatus(core.link), emptyStatus());
+          expect(s.errors, `threshold word ${c.word}`).toBe(0);
+          for (let i = 0; i < s.results; i++) {
+            const f = await xfer(core.link, buildRead(new Uint8Array(frameBytes(2)), REG.RESULT, 2));
+            const w = new Uint32Array(2);
+            expect(parseRead(f, 2, w)).toBe(true);
+            if (w[0]! & 0x80000000) found.push(w[1]!);
+          }
+          if (!s.busy && s.queued === 0 && s.results === 0) break;
+          expect(Date.now(), `threshold word ${c.word}: the work did not finish`).toBeLessThan(deadline);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        expect(found.sort((a, b) => a - b), `threshold word ${c.word}`).toEqual(reference(header, c.first, c.count, c.bits));
+      }
+    }, 240_000);
 
     it('recovers from a reset in the middle of a work', async () => {
       await driver.reset();
