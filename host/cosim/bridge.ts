@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CoreLinkError, type CoreLink, type ReadyLine } from '../../src/core/link.ts';
 import { bytesToHex, hexToBytes } from '../../src/work/bytes.ts';
-import { buildSimulation, CORE_RTL, MAX_LANES, type Simulator, simulatorAvailable } from '../hdl/simulators.ts';
+import { buildSimulation, CORE_RTL, ICE40_CELLS_SIM, MAX_LANES, type Simulator, simulatorAvailable } from '../hdl/simulators.ts';
 
 const RTL_SOURCES = [...CORE_RTL, 'kh_top.v'];
 
@@ -28,10 +28,20 @@ export interface CosimOptions {
    * only in frames and `runCycles`: deterministic, for tests that count cycles.
    */
   freeRun?: boolean;
+  /**
+   * Simulate this synthesised netlist of `kh_top` (host/synth/netlist.ts) on yosys' iCE40 cell
+   * models instead of the RTL; its engines and CLOCK_HZ are what it was synthesised with.
+   */
+  netlist?: string;
 }
 
 /** Builds (or finds in the cache) the simulator for this top and returns its command line. */
-export function buildCosim(simulator: Simulator, engines: number, clockHz: number): string[] {
+export function buildCosim(simulator: Simulator, engines: number, clockHz: number, netlist?: string): string[] {
+  if (netlist !== undefined) {
+    // Verilator only: a gate-level netlist under Icarus runs ~10^3 cycles a second.
+    if (simulator !== 'verilator') throw new Error('a synthesised netlist is simulated under Verilator only');
+    return buildSimulation({ sim: 'verilator', top: 'kh_top', sources: [], libraries: [netlist, ICE40_CELLS_SIM], defines: ['NO_ICE40_DEFAULT_ASSIGNMENTS'], harness: HARNESS });
+  }
   if (!Number.isInteger(engines) || engines < 1 || engines > MAX_LANES) {
     throw new RangeError(`the RTL core has 1 to ${MAX_LANES} engines, not ${engines}`);
   }
@@ -89,7 +99,7 @@ export class CosimLink implements CoreLink {
   }
 
   static start(options: CosimOptions): CosimLink {
-    const command = buildCosim(options.simulator, options.engines ?? 1, options.clockHz ?? 12_000_000);
+    const command = buildCosim(options.simulator, options.engines ?? 1, options.clockHz ?? 12_000_000, options.netlist);
     const link = new CosimLink(command, options);
     if (link.freeRun) link.pump();
     return link;

@@ -104,32 +104,43 @@ function count(stat: string, cell: RegExp): number {
   return n;
 }
 
-export async function synthesize(o: SynthOptions): Promise<SynthReport> {
-  const t0 = Date.now();
-  const board = BOARDS[o.device];
-  const progress = o.onProgress ?? (() => undefined);
+/**
+ * The sources and the yosys script of a build: what `kilohash synth` synthesises, and what
+ * the netlist test simulates (host/synth/netlist.ts), from one place. `top` defaults to the
+ * board's; `extra` are further script lines after synthesis.
+ */
+export async function yosysInput(device: Device, engines: number, clockMhz: number, top = BOARDS[device].top, extra: string[] = []): Promise<Tree> {
   const files: Tree = {};
   const sources: string[] = [];
   for (const name of readdirSync(HDL_DIR)) {
     if (name.endsWith('.v') || name.endsWith('.vh')) files[name] = readFileSync(join(HDL_DIR, name));
     if (name.endsWith('.v')) sources.push(name);
   }
-  if (o.device === 'up5k') {
+  if (device === 'up5k') {
     files['kh_top_icev.v'] = readFileSync(join(HDL_DIR, 'boards/icev_wireless/kh_top_icev.v'));
     sources.push('kh_top_icev.v');
-    files['kh_pll.vh'] = await pllHeader(o.clockMhz);
+    files['kh_pll.vh'] = await pllHeader(clockMhz);
   }
-  if (board.pcf) files['board.pcf'] = readFileSync(join(HDL_DIR, board.pcf));
-  const clockHz = Math.round(o.clockMhz * 1e6);
+  const clockHz = Math.round(clockMhz * 1e6);
   files['synth.ys'] = [
     // The UP5K's DSP blocks take adders (kh_add32); the HX8K has none.
-    `read_verilog -I. ${o.device === 'up5k' ? `-D${ICE40_DSP_DEFINE} ` : ''}${sources.join(' ')}`,
-    `chparam -set ENGINES ${o.engines} -set CLOCK_HZ ${clockHz} ${board.top}`,
+    `read_verilog -I. ${device === 'up5k' ? `-D${ICE40_DSP_DEFINE} ` : ''}${sources.join(' ')}`,
+    `chparam -set ENGINES ${engines} -set CLOCK_HZ ${clockHz} ${top}`,
     // No -dsp: the design has no multipliers, and yosys' ice40_dsp pass rewrites hand-placed
     // SB_MAC16 adders as if they were multipliers (two chained ones collapse into one).
-    `synth_ice40 -top ${board.top} -json design.json`,
+    `synth_ice40 -top ${top} -json design.json`,
     'tee -o stat.txt stat',
+    ...extra,
   ].join('\n');
+  return files;
+}
+
+export async function synthesize(o: SynthOptions): Promise<SynthReport> {
+  const t0 = Date.now();
+  const board = BOARDS[o.device];
+  const progress = o.onProgress ?? (() => undefined);
+  const files = await yosysInput(o.device, o.engines, o.clockMhz);
+  if (board.pcf) files['board.pcf'] = readFileSync(join(HDL_DIR, board.pcf));
 
   progress('yosys: synthesis');
   const syn = await yosys(['-q', '-s', 'synth.ys'], files);
