@@ -13,6 +13,7 @@ import { sha256d } from '../../src/work/sha256.ts';
 import { difficultyToTarget, hashMeetsTarget, hashToDifficulty } from '../../src/work/target.ts';
 import { rebuildVersion, type VersionRule } from '../../src/work/version-rolling.ts';
 import { LineFramer } from '../../src/stratum/line-framer.ts';
+import type { Clock, TimerHandle } from '../../src/platform/interfaces.ts';
 import { decodeAddress } from './address.ts';
 import { buildCoinbaseParts, subsidySats } from './coinbase.ts';
 import { SimulatedChain, type BlockRecord, type RetargetRecord } from './chain.ts';
@@ -78,7 +79,31 @@ export interface PoolOptions {
   auth?: 'any' | 'address';
   tag?: string;
   quirks?: Partial<PoolQuirks>;
+  /**
+   * Time and timers, `now()` in milliseconds since the epoch (ntime is made from it). Default:
+   * the wall clock. A soak test passes a fake clock and connects miners with `attach`.
+   */
+  clock?: Clock;
 }
+
+/** One miner's connection as the pool writes to it: a TCP socket, or an in-memory one. */
+export interface PoolSocket {
+  write(text: string): void;
+  destroy(): void;
+  readonly destroyed: boolean;
+}
+
+/** What the pool side of an attached connection is given: the miner's bytes, and its close. */
+export interface PoolSocketInput {
+  data(bytes: Uint8Array): void;
+  closed(): void;
+}
+
+const WALL_CLOCK: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
 
 export type PoolEvent =
   | { event: 'listening'; host: string; port: number }
@@ -102,7 +127,7 @@ interface PoolJob {
 
 interface Client {
   id: number;
-  socket: net.Socket;
+  socket: PoolSocket;
   extranonce1: Uint8Array;
   subscribed: boolean;
   workers: Set<string>;
@@ -121,15 +146,18 @@ interface Client {
 const MAX_JOBS = 32;
 
 export class LocalPool extends EventEmitter {
-  readonly opts: Required<Omit<PoolOptions, 'quirks' | 'vardiff'>> & { vardiff: VardiffOptions | false; quirks: PoolQuirks };
+  readonly opts: Required<Omit<PoolOptions, 'quirks' | 'vardiff' | 'clock'>> & { vardiff: VardiffOptions | false; quirks: PoolQuirks };
+  private readonly clock: Clock;
+  /** The share difficulty new connections start at (the option, until changeDifficulty). */
+  private difficulty: number;
   readonly chain: SimulatedChain;
   private server: net.Server | null = null;
   private readonly clients = new Map<number, Client>();
   private readonly jobs = new Map<string, PoolJob>();
   private nextClientId = 1;
   private nextJobId = 1;
-  private jobTimer: NodeJS.Timeout | null = null;
-  private vardiffTimer: NodeJS.Timeout | null = null;
+  /** The repeating timers, each holding its next firing's handle. */
+  private readonly timers: Record<'job' | 'vardiff', TimerHandle | null> = { job: null, vardiff: null };
   private payoutScript: Uint8Array;
   private txids: Uint8Array[] = [];
   private branch: Uint8Array[] = [];
@@ -163,7 +191,9 @@ export class LocalPool extends EventEmitter {
       tag: options.tag ?? '/kilohash/',
       quirks: { ...DEFAULT_QUIRKS, ...options.quirks },
     };
-    this.chain = new SimulatedChain(options.chain);
+    this.clock = options.clock ?? WALL_CLOCK;
+    this.difficulty = options.difficulty;
+    this.chain = new SimulatedChain({ ...options.chain, now: () => this.clock.now() / 1000 });
     this.newTemplate();
   }
 
@@ -177,22 +207,44 @@ export class LocalPool extends EventEmitter {
     });
     const port = (server.address() as net.AddressInfo).port;
     this.emitEvent({ event: 'listening', host: this.opts.host, port });
-    this.makeJob(true);
-    this.jobTimer = setInterval(() => this.makeJob(false), this.opts.jobIntervalSeconds * 1000);
-    if (this.opts.vardiff) {
-      this.vardiffTimer = setInterval(() => this.vardiffTick(), Math.max(1000, (this.opts.vardiff as VardiffOptions).windowSeconds * 500));
-    }
+    this.begin();
     return port;
   }
 
-  async stop(): Promise<void> {
-    if (this.jobTimer) clearInterval(this.jobTimer);
-    if (this.vardiffTimer) clearInterval(this.vardiffTimer);
+  /**
+   * Starts making jobs (and running vardiff) without listening: for miners connected with
+   * `attach`. `start()` calls it; after `halt()` it starts the pool afresh, as a restart does.
+   */
+  begin(): void {
+    this.makeJob(true);
+    this.every('job', this.opts.jobIntervalSeconds * 1000, () => this.makeJob(false));
+    if (this.opts.vardiff) this.every('vardiff', Math.max(1000, this.opts.vardiff.windowSeconds * 500), () => this.vardiffTick());
+  }
+
+  /** Stops making jobs and drops every miner (the TCP listener, if any, stays). */
+  halt(): void {
+    for (const k of ['job', 'vardiff'] as const) {
+      if (this.timers[k] !== null) this.clock.clearTimeout(this.timers[k]);
+      this.timers[k] = null;
+    }
     for (const c of this.clients.values()) c.socket.destroy();
     this.clients.clear();
+  }
+
+  async stop(): Promise<void> {
+    this.halt();
     const s = this.server;
     this.server = null;
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  /** A repeating timer on the pool's clock (the Clock interface has one-shot timers only). */
+  private every(name: 'job' | 'vardiff', ms: number, fn: () => void): void {
+    const tick = () => {
+      this.timers[name] = this.clock.setTimeout(tick, ms);
+      fn();
+    };
+    this.timers[name] = this.clock.setTimeout(tick, ms);
   }
 
   get port(): number {
@@ -215,13 +267,21 @@ export class LocalPool extends EventEmitter {
     for (const c of this.clients.values()) c.socket.destroy();
   }
 
+  /** Sets every miner's share difficulty (with a new job, as vardiff does), and new miners'. */
+  changeDifficulty(d: number): void {
+    if (!(d > 0) || !Number.isFinite(d)) throw new RangeError('difficulty must be above 0');
+    this.difficulty = d;
+    for (const c of this.clients.values()) this.setDifficulty(c, d, false);
+    this.makeJob(false);
+  }
+
   showMessage(text: string): void {
     for (const c of this.clients.values()) this.send(c, { id: null, method: 'client.show_message', params: [text] });
   }
 
   /** Forces a new job to every miner (a new block template, or just fresher ntime). */
   makeJob(clean: boolean): PoolJob {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.clock.now() / 1000);
     const ntime = Math.max(now, this.lastNtime);
     this.lastNtime = ntime;
     const { coinb1, coinb2 } = buildCoinbaseParts({
@@ -260,6 +320,14 @@ export class LocalPool extends EventEmitter {
 
   private accept(socket: net.Socket): void {
     socket.setNoDelay(true);
+    const input = this.attach(socket, `${socket.remoteAddress}:${socket.remotePort}`);
+    socket.on('data', (d: Buffer) => input.data(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)));
+    socket.on('error', () => undefined);
+    socket.on('close', () => input.closed());
+  }
+
+  /** Connects a miner over any byte stream (`accept` does it for TCP; tests in memory). */
+  attach(socket: PoolSocket, remote: string): PoolSocketInput {
     const id = this.nextClientId++;
     const en1 = new Uint8Array(this.opts.extranonce1Size);
     // A distinct extranonce1 per connection (the low bytes of the client id), so miners never
@@ -272,29 +340,33 @@ export class LocalPool extends EventEmitter {
       subscribed: false,
       workers: new Set(),
       versionMask: 0,
-      difficulty: this.opts.difficulty,
+      difficulty: this.difficulty,
       suggested: false,
       jobDifficulty: new Map(),
       seen: new Set(),
-      vardiff: this.opts.vardiff ? new Vardiff(this.opts.vardiff, Date.now() / 1000) : null,
+      vardiff: this.opts.vardiff ? new Vardiff(this.opts.vardiff, this.clock.now() / 1000) : null,
       accepted: 0,
       rejected: 0,
     };
     this.clients.set(id, client);
-    this.emitEvent({ event: 'connect', client: id, remote: `${socket.remoteAddress}:${socket.remotePort}` });
+    this.emitEvent({ event: 'connect', client: id, remote });
     const framer = new LineFramer({
       onLine: (line) => this.onLine(client, line),
       onOverflow: (n) => this.protocolError(client, `line of ${n} bytes is over the limit`),
     });
-    socket.on('data', (d: Buffer) => framer.push(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)));
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      this.clients.delete(id);
-      this.emitEvent({ event: 'disconnect', client: id, reason: 'closed' });
-    });
     if (this.opts.quirks.earlyVersionMask && this.opts.versionMask) {
       this.send(client, { id: null, method: 'mining.set_version_mask', params: [u32ToHex(this.opts.versionMask)] });
     }
+    let closed = false;
+    return {
+      data: (bytes) => { if (!closed) framer.push(bytes); },
+      closed: () => {
+        if (closed) return;
+        closed = true;
+        this.clients.delete(id);
+        this.emitEvent({ event: 'disconnect', client: id, reason: 'closed' });
+      },
+    };
   }
 
   private onLine(c: Client, line: string): void {
@@ -428,7 +500,7 @@ export class LocalPool extends EventEmitter {
   }
 
   private vardiffTick(): void {
-    const now = Date.now() / 1000;
+    const now = this.clock.now() / 1000;
     for (const c of this.clients.values()) {
       const next = c.vardiff?.evaluate(c.difficulty, now);
       if (next) this.setDifficulty(c, next, true);
@@ -453,7 +525,7 @@ export class LocalPool extends EventEmitter {
     if (!hex(ntimeHex, 4)) return reject(20, 'Invalid ntime');
     if (!hex(nonceHex, 4)) return reject(20, 'Invalid nonce');
     const ntime = Number.parseInt(ntimeHex as string, 16);
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.clock.now() / 1000);
     if (ntime < pj.job.ntime || ntime > now + this.opts.ntimeWindowSeconds) return reject(20, 'Ntime out of range');
     let version = pj.job.version;
     if (versionHex !== undefined) {
@@ -476,7 +548,7 @@ export class LocalPool extends EventEmitter {
     this.emitEvent({ event: 'share', client: c.id, worker, jobId: pj.id, accepted: true, difficulty: required, shareDifficulty });
     this.reply(c, id, true);
     if (pj.height === this.chain.height && hashMeetsTarget(hash, this.chain.target)) this.foundBlock(hash, worker);
-    const next = c.vardiff?.onShare(required, Date.now() / 1000);
+    const next = c.vardiff?.onShare(required, this.clock.now() / 1000);
     if (next) this.setDifficulty(c, next, true);
   }
 
@@ -512,7 +584,7 @@ export class LocalPool extends EventEmitter {
   }
 
   private delayed(fn: () => void): void {
-    if (this.opts.quirks.replyDelayMs > 0) setTimeout(fn, this.opts.quirks.replyDelayMs);
+    if (this.opts.quirks.replyDelayMs > 0) this.clock.setTimeout(fn, this.opts.quirks.replyDelayMs);
     else fn();
   }
 

@@ -111,6 +111,12 @@ interface Connection {
   closed: boolean;
   /** A planned reconnect (client.reconnect, return to primary): not a failure. */
   planned: { endpoint: PoolEndpoint; delayMs: number; poolIndex: number } | null;
+  /**
+   * Submits of this connection whose reply timed out, by request id: a late reply still gives
+   * the verdict. Ids are per connection, so these are too (another connection's reply with the
+   * same id is not theirs).
+   */
+  lateSubmits: Map<string, QueuedShare>;
 }
 
 interface QueuedShare {
@@ -138,7 +144,6 @@ export class StratumClient {
   private readonly jobs = new JobBook();
   private readonly queue: QueuedShare[] = [];
   /** Submits whose reply timed out, by request id: a late reply still gives the verdict. */
-  private readonly lateSubmits = new Map<string, Share>();
   private conn: Connection | null = null;
   private stateValue: ClientState = { kind: 'stopped' };
   private retryTimer: TimerHandle | null = null;
@@ -310,6 +315,7 @@ export class StratumClient {
       connectTimer: null,
       closed: false,
       planned: null,
+      lateSubmits: new Map(),
     };
     this.conn = conn;
     const c = conn;
@@ -522,6 +528,13 @@ export class StratumClient {
     c.idleTimer = c.connectTimer = null;
     c.framer.reset();
     c.requests.closeAll();
+    // Submits still unanswered when their connection ends go again after the reconnect, as
+    // those in flight do: the pool answers them there, or they are counted stale.
+    for (const late of c.lateSubmits.values()) {
+      this.stats.unanswered--;
+      this.enqueue(late);
+    }
+    c.lateSubmits.clear();
   }
 
   private touch(c: Connection): void {
@@ -550,11 +563,11 @@ export class StratumClient {
     match(msg)
       .with({ kind: 'response' }, (m) => {
         if (c.requests.resolve(m.id, m.result, m.error)) return;
-        const late = this.lateSubmits.get(String(m.id));
+        const late = c.lateSubmits.get(String(m.id));
         if (late) {
-          this.lateSubmits.delete(String(m.id));
+          c.lateSubmits.delete(String(m.id));
           this.stats.unanswered--;
-          this.recordVerdict(late, submitVerdict(m.result, m.error));
+          this.recordVerdict(late.share, submitVerdict(m.result, m.error));
           return;
         }
         this.log('debug', `reply to unknown or finished request id ${String(m.id)}`);
@@ -645,8 +658,11 @@ export class StratumClient {
         .returnType<ShareVerdict | null>()
         .with({ kind: 'reply' }, (r) => submitVerdict(r.result, r.error))
         .with({ kind: 'timeout' }, () => {
-          this.lateSubmits.set(String(id), share);
-          if (this.lateSubmits.size > 64) this.lateSubmits.delete(this.lateSubmits.keys().next().value as string);
+          c.lateSubmits.set(String(id), { share, extranonce1: this.extranonce1Hex });
+          if (c.lateSubmits.size > 64) {
+            // Over the bound the oldest stays unanswered for good: counted, never silent.
+            c.lateSubmits.delete(c.lateSubmits.keys().next().value as string);
+          }
           return { kind: 'unanswered' };
         })
         .with({ kind: 'closed' }, () => null)
