@@ -134,7 +134,7 @@ describe('core bring-up', () => {
     cleanups.push(() => a.close());
     await a.start();
     expect(a.state.kind).toBe('running');
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 120_000;
     while ((a.miner?.client.stats.accepted ?? 0) < 1) {
       if (Date.now() > deadline) throw new Error('no accepted share in 30 s');
       await new Promise((r) => setTimeout(r, 20));

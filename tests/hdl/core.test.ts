@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestbench, CORE_RTL, rtlCyclesPerNonce, runTestbench, simulatorAvailable, type Simulator } from '../../host/hdl/simulators.ts';
 import { hexToBytes, readU32LE, u32ToHex } from '../../src/work/bytes.ts';
 import { headerWork, wordsToHex } from '../../src/work/header-work.ts';
@@ -26,6 +26,8 @@ function run(sim: Simulator, headerHex: string) {
 const sims = (['icarus', 'verilator'] as const).filter((s) => simulatorAvailable(s) || (process.env.CI && (() => { throw new Error(`${s} missing on CI`); })()));
 
 describe.each(sims)('kh_core over SPI under %s', (sim) => {
+  // The build takes minutes on a loaded machine: it happens here, not in a test's time.
+  beforeAll(() => void buildTestbench(sim, 'tb_core', SOURCES), 900_000);
   // Icarus is slow at this length: one block there, every block under Verilator.
   const cases = sim === 'icarus' ? blocks.blocks.slice(1, 2) : blocks.blocks;
   it.each(cases.map((b) => [b.name, b] as const))('identity, errors, queue, results and counters with %s', (_name, b) => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { buildSimulation, ENGINE_RTL, HDL_DIR, rtlCyclesPerNonce, runTestbench, simulatorAvailable, UP5K_DSP_SIM, type SimulationBuild, type Simulator } from '../../host/hdl/simulators.ts';
 import { hexToBytes, readU32LE, u32ToHex } from '../../src/work/bytes.ts';
@@ -50,6 +50,11 @@ const sims = (['icarus', 'verilator'] as const).filter((s) => {
 });
 
 describe.each(sims)('kh_engine under %s', (sim) => {
+  // Builds take minutes on a loaded machine: they happen here, so no test's time includes one.
+  beforeAll(() => {
+    for (const lanes of [1, 3, 4]) buildSimulation({ sim, top: 'tb_engine', sources: SOURCES, parameters: { LANES: lanes } });
+  }, 900_000);
+
   it.each(blocks.blocks.map((b) => [b.name, b] as const))('finds the real nonce of %s on 1 and 3 lanes', (_name, b) => {
     const w = workFor(b.header);
     const first = Math.max(0, w.nonce - 100);
@@ -84,6 +89,10 @@ describe.each(sims)('kh_engine under %s', (sim) => {
 });
 
 describe.skipIf(!sims.includes('icarus'))('kh_engine as the UP5K builds it (adders on SB_MAC16, under icarus)', () => {
+  beforeAll(() => {
+    buildSimulation({ sim: 'icarus', top: 'tb_engine', sources: SOURCES, parameters: { LANES: 2 }, ...UP5K_DSP_SIM });
+  }, 900_000);
+
   it('finds the real nonce and exactly the low-threshold nonces software finds', () => {
     const w = workFor(blocks.blocks[0]!.header);
     const first = Math.max(0, w.nonce - 40);

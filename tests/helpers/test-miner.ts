@@ -80,7 +80,7 @@ export function startTestMiner(url: string, user: string, extra: Partial<Stratum
     events,
     found,
     outcomes,
-    until(predicate, timeoutMs = 10_000) {
+    until(predicate, timeoutMs = 60_000) {
       if (predicate(events)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const w = { predicate, resolve };

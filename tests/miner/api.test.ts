@@ -112,18 +112,18 @@ describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${base}/`);
       // Evaluated in the page (strings, so this file needs no DOM types).
-      await page.waitForFunction("/H\\/s/.test(document.getElementById('hashrate')?.textContent ?? '')", undefined, { timeout: 15_000 });
-      await page.waitForFunction("document.getElementById('state')?.textContent === 'mining'", undefined, { timeout: 15_000 });
+      await page.waitForFunction("/H\\/s/.test(document.getElementById('hashrate')?.textContent ?? '')", undefined, { timeout: 60_000 });
+      await page.waitForFunction("document.getElementById('state')?.textContent === 'mining'", undefined, { timeout: 60_000 });
       const first = await page.textContent('#hashrate');
       expect(first).toMatch(/^[1-9][\d.]* [kM]H\/s$/);
       // Shares keep coming: the accepted count on the page goes up.
       const count = async () => Number((await page.textContent('#shares'))!.split(' / ')[0]);
       const before = await count();
-      await page.waitForFunction(`Number(document.getElementById('shares').textContent.split(' / ')[0]) > ${before}`, undefined, { timeout: 20_000 });
+      await page.waitForFunction(`Number(document.getElementById('shares').textContent.split(' / ')[0]) > ${before}`, undefined, { timeout: 60_000 });
       expect(await page.textContent('#netdiff')).not.toBe('—');
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
     }
-  }, 60_000);
+  }, 240_000);
 });

@@ -41,7 +41,7 @@ async function session(rule: VersionRule, jobVersion: number) {
     for (const w of waiters.splice(0)) w();
   });
   const next = (pred: (l: Line) => boolean): Promise<Line> => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no matching line; got ${JSON.stringify(lines)}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`no matching line; got ${JSON.stringify(lines)}`)), 60_000);
     const check = () => {
       const hit = lines.find(pred);
       if (hit) { clearTimeout(timer); resolve(hit); } else waiters.push(check);

@@ -37,7 +37,7 @@ beforeAll(async () => {
     onEvent: (e) => events.push(e),
     onLog: (level, text) => logs.push(`${level}: ${text}`),
   });
-}, 60_000);
+}, 300_000);
 
 afterAll(async () => {
   await miner?.stop();
@@ -55,19 +55,19 @@ describe('the miner on real XS (xsnap)', () => {
     expect(st.shares.rejected).toBe(0);
     expect(st.hashRate.counter.m1).toBeGreaterThan(0);
     expect(poolEvents.filter((e) => e.event === 'share').every((e) => e.event === 'share' && e.accepted)).toBe(true);
-  }, 60_000);
+  }, 300_000);
 
   it('switches to a clean job and reports what it cost XS', async () => {
     const before = miner.cost.cleanJobComputrons.length;
     (pool as unknown as { makeJob(clean: boolean): void }).makeJob(true);
-    await until(() => miner.cost.cleanJobComputrons.length > before, 10_000, 'the clean job switch');
+    await until(() => miner.cost.cleanJobComputrons.length > before, 60_000, 'the clean job switch');
     const accepted = events.filter((e) => e.type === 'share' && e.verdict === 'accepted').length;
-    await until(() => events.filter((e) => e.type === 'share' && e.verdict === 'accepted').length > accepted, 30_000, 'a share on the new job');
+    await until(() => events.filter((e) => e.type === 'share' && e.verdict === 'accepted').length > accepted, 120_000, 'a share on the new job');
     expect(miner.cost.cleanJobComputrons.at(-1)!).toBeGreaterThan(0);
     expect(miner.cost.maxHeapCount).toBeGreaterThan(0);
     // A share found on the old job can cross the clean notify on the wire; the pool calls it
     // stale, which is the pool's verdict on timing, not a fault. Anything else is.
     const faults = poolEvents.filter((e) => e.event === 'share' && !e.accepted && e.reason !== 'Stale');
     expect(faults).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 });
