@@ -14,28 +14,10 @@ import { NoisyLink } from '../../host/faults/spi-noise.ts';
 import { CosimLink } from '../../host/cosim/bridge.ts';
 import { simulatorAvailable } from '../../host/hdl/simulators.ts';
 import { hostClock } from '../../host/platform/node.ts';
-import { leadingZeroBits } from '../../src/work/target.ts';
-import { NonceHasher } from '../../src/work/nonce-hasher.ts';
+import { randomHeader, referenceNonces } from '../helpers/reference-nonces.ts';
 
 const BER = 1e-3;
 
-function randomHeader(seed: number): Uint8Array {
-  const h = new Uint8Array(80);
-  let x = seed;
-  for (let i = 0; i < 80; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-    h[i] = x & 0xff;
-  }
-  return h;
-}
-
-function reference(header: Uint8Array, first: number, count: number, threshold: number): number[] {
-  const h = new NonceHasher(header);
-  const out = new Uint8Array(32);
-  const r: number[] = [];
-  for (let n = first; n < first + count; n++) if (leadingZeroBits(h.hash(n, out)) >= threshold) r.push(n);
-  return r;
-}
 
 interface Run {
   delivered: number[];
@@ -96,7 +78,7 @@ describe('bit flips on MOSI and MISO (1e-3 per bit)', () => {
   const first = 0x40000000;
   const count = 2_400_000;
   const threshold = 10;
-  const want = reference(header, first, count, threshold);
+  const want = referenceNonces(header, first, count, threshold);
 
   it('model, protocol 2.0, ≥ 10^5 frames: every found nonce delivered exactly once, none wrong', async () => {
     const r = await scanThroughNoise(steppedModel('2.0', 20), header, first, count, threshold, 4096, 0x1234567, () => {});
@@ -133,7 +115,7 @@ describe('bit flips on MOSI and MISO (1e-3 per bit)', () => {
     const link = CosimLink.start({ simulator: 'verilator', engines: 2, clockHz: 36_000_000, freeRun: false });
     try {
       const n = 50_000;
-      const rtlWant = reference(header, first, n, 6);
+      const rtlWant = referenceNonces(header, first, n, 6);
       const r = await scanThroughNoise(link, header, first, n, 6, 2000, 0x7654321, () => link.runCycles(20_000));
       expect(r.noisy.counts.frames).toBeGreaterThanOrEqual(1000);
       expect(rtlWant.length).toBeGreaterThan(100);

@@ -8,7 +8,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreDriver, SELF_TEST } from '../../src/core/driver.ts';
-import { leadingZeroBits } from '../../src/work/target.ts';
 import { buildRead, buildWrite, parseRead } from '../../src/core/frames.ts';
 import type { CoreLink } from '../../src/core/link.ts';
 import { CoreModel } from '../../src/core/model/core-model.ts';
@@ -20,7 +19,7 @@ import { scanRange } from '../../host/core/scan.ts';
 import { hostClock } from '../../host/platform/node.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
 import { headerWork } from '../../src/work/header-work.ts';
-import { NonceHasher } from '../../src/work/nonce-hasher.ts';
+import { randomHeader, referenceNonces } from '../helpers/reference-nonces.ts';
 import blocks from '../fixtures/blocks.json' with { type: 'json' };
 
 const extra = Number(process.env.KILOHASH_CONFORMANCE_NONCES ?? 0);
@@ -41,25 +40,6 @@ const PROFILES: Profile[] = [
   { kind: 'icarus', engines: 2, window: 48, nonces: Math.max(extra / 100, 400), threshold: 5 },
 ];
 
-/** A fixed pseudo-random header (xorshift), so every core and every run scans the same work. */
-function randomHeader(seed: number): Uint8Array {
-  const h = new Uint8Array(80);
-  let x = seed;
-  for (let i = 0; i < 80; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-    h[i] = x & 0xff;
-  }
-  return h;
-}
-
-/** Reference answer: every nonce in [first, first+count) with ≥ threshold zero bits. */
-function reference(header: Uint8Array, first: number, count: number, threshold: number): number[] {
-  const hasher = new NonceHasher(header);
-  const out = new Uint8Array(32);
-  const found: number[] = [];
-  for (let n = first; n < first + count; n++) if (leadingZeroBits(hasher.hash(n, out)) >= threshold) found.push(n);
-  return found;
-}
 
 async function xfer(link: CoreLink, frame: Uint8Array): Promise<Uint8Array> {
   await link.transfer(frame);
@@ -156,7 +136,7 @@ for (const p of PROFILES) {
           link: core.link, clock: hostClock, header: hexToBytes(b.header), start: first, count: p.window,
           workSize: Math.max(16, p.window / 4), pollMs: 5,
         });
-        expect(s.nonces.map((f) => f.nonce), b.name).toEqual(reference(hexToBytes(b.header), first, p.window, 32));
+        expect(s.nonces.map((f) => f.nonce), b.name).toEqual(referenceNonces(hexToBytes(b.header), first, p.window, 32));
         expect(s.nonces.map((f) => f.nonce), b.name).toContain(b.nonce);
         expect(s.nonces[0]!.hash, b.name).toBe(b.hash);
         expect(s.scanned, b.name).toBe(p.window);
@@ -171,7 +151,7 @@ for (const p of PROFILES) {
         link: core.link, clock: hostClock, header, start: first, count: p.nonces, thresholdBits: p.threshold,
         workSize: Math.ceil(p.nonces / 5), pollMs: 5,
       });
-      const want = reference(header, first, p.nonces, p.threshold);
+      const want = referenceNonces(header, first, p.nonces, p.threshold);
       expect(want.length).toBeGreaterThan(10);
       expect(s.nonces.map((f) => f.nonce)).toEqual(want);
       expect(s.scanned).toBe(p.nonces);
@@ -226,7 +206,7 @@ for (const p of PROFILES) {
           expect(Date.now(), `threshold word ${c.word}: the work did not finish`).toBeLessThan(deadline);
           await new Promise((r) => setTimeout(r, 5));
         }
-        expect(found.sort((a, b) => a - b), `threshold word ${c.word}`).toEqual(reference(header, c.first, c.count, c.bits));
+        expect(found.sort((a, b) => a - b), `threshold word ${c.word}`).toEqual(referenceNonces(header, c.first, c.count, c.bits));
       }
     }, 240_000);
 
