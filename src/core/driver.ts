@@ -202,10 +202,11 @@ export class CoreDriver<T = unknown> {
   private lastCounter = 0;
   private lastProgressAt = 0;
   /**
-   * Protocol 2.0 and later: results are read with RESULT_PEEK and popped by RESULT_ACK, so a
-   * reply corrupted on MISO is read again instead of lost. A 1.0 core pops on the read.
+   * The core speaks protocol 2.x: results are read with RESULT_PEEK and popped by RESULT_ACK (a
+   * reply corrupted on MISO is read again instead of lost), and a WORK write is confirmed by
+   * STATUS.ACCEPTED. A 1.0 core pops on the read and has only error flags to confirm by.
    */
-  private ackedResults = true;
+  private protocol2 = true;
   /** Sequence number of the last result checked (-1: none since the core's last reset). */
   private handledSeq = -1;
   /** STATUS has been read at least once (its accepted-works count is what the core holds). */
@@ -244,7 +245,7 @@ export class CoreDriver<T = unknown> {
     if (caps.engines === 0 || caps.queueDepth === 0 || caps.fifoDepth === 0) throw new CoreError(`core reports impossible CAPS 0x${w[2]!.toString(16)}`);
     const clockHz = w[3]!;
     if (this.frames.crcBytes !== crcBytes) this.frames = frameBuffers(crcBytes);
-    this.ackedResults = major >= 2;
+    this.protocol2 = major >= 2;
     this.identity = {
       version: w[1]!,
       ...caps,
@@ -499,7 +500,7 @@ export class CoreDriver<T = unknown> {
    * send again; ERR_QUEUE → no room.
    */
   private async writeWork(id: number): Promise<boolean> {
-    if (this.ackedResults) return this.writeWorkCounted();
+    if (this.protocol2) return this.writeWorkCounted();
     for (let attempt = 1; ; attempt++) {
       const queuedBefore = this.status.queued;
       buildWrite(this.frames.work, REG.WORK, this.workWords, WORK_WORDS);
@@ -555,10 +556,10 @@ export class CoreDriver<T = unknown> {
 
   /** Reads one result; false when the FIFO turned out empty. */
   private async readResult(): Promise<boolean> {
-    const w = await this.read(this.ackedResults ? REG.RESULT_PEEK : REG.RESULT, RESULT_WORDS, this.frames.result);
+    const w = await this.read(this.protocol2 ? REG.RESULT_PEEK : REG.RESULT, RESULT_WORDS, this.frames.result);
     const head = decodeResultHead(w[0]!, this.head);
     if (!head.valid) return false;
-    if (!this.ackedResults) {
+    if (!this.protocol2) {
       this.check(head.id, w[1]!);
       return true;
     }

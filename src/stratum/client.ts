@@ -143,7 +143,6 @@ export class StratumClient {
   private readonly quirks: PoolQuirks[];
   private readonly jobs = new JobBook();
   private readonly queue: QueuedShare[] = [];
-  /** Submits whose reply timed out, by request id: a late reply still gives the verdict. */
   private conn: Connection | null = null;
   private stateValue: ClientState = { kind: 'stopped' };
   private retryTimer: TimerHandle | null = null;

@@ -296,6 +296,26 @@ describe('connection management', () => {
     expect(client.queuedShares).toBe(0);
   });
 
+  it('a share still unanswered when its connection ends is settled after the reconnect, never by another connection\'s reply', () => {
+    const { conn, clock, client, handshake } = setup({ requestTimeoutMs: 5000 });
+    handshake('11111111');
+    conn().send(notify('a', true));
+    client.submit(share('a', 2));
+    const id = conn().lastRequest('mining.submit')!.id;
+    clock.advance(6000);
+    expect(client.stats.unanswered).toBe(1);
+    conn().drop();
+    clock.advance(2000);
+    handshake('22222222'); // a new session: the share's job is not ours any more
+    expect(client.stats).toMatchObject({ unanswered: 0, stale: 1, accepted: 0, rejected: 0 });
+    expect(conn().lastRequest('mining.submit')).toBeUndefined();
+    // Request ids restart with the connection: a reply here with the old submit's id (nothing
+    // of this connection's is outstanding under it) must not be taken as that share's verdict.
+    expect(conn().sent.some((m) => m.id === id && m.method !== 'mining.submit')).toBe(false);
+    conn().send({ id, result: true, error: null });
+    expect(client.stats).toMatchObject({ unanswered: 0, stale: 1, accepted: 0, rejected: 0 });
+  });
+
   it('block candidates jump the queue', () => {
     const { conn, clock, client, handshake } = setup();
     handshake('11111111');
