@@ -3,7 +3,7 @@
  * on real XS): src/app's MinerApp with every platform service supplied by the host through
  * xsnap's command channel. Bundled by host/xs/xs-miner.ts; nothing here may use Node or web APIs.
  *
- * Host → XS (handleCommand): {ev, now, …}   start · timer · connected · data · closed · ready · status · stop
+ * Host → XS (handleCommand): {ev, now, …}   start · timer · connected · data · closed · ready · status · gc · stop
  * XS → host (issueCommand):  {op, …}        timer · cancel · connect · write · close · spi · event · log
  * Time on XS is the host's clock at the start of each delivery: XS only runs inside one.
  */
@@ -86,7 +86,7 @@ function report(e: MinerEvent): void {
 (globalThis as unknown as { handleCommand(m: ArrayBuffer): ArrayBuffer }).handleCommand = (message) => {
   const m = JSON.parse(decodeUtf8(new Uint8Array(message))) as {
     ev: string; now: number; id?: number; data?: string; reason?: string;
-    settings?: unknown; tuning?: Pick<MinerOptions, 'selfTest' | 'stratum'>;
+    settings?: unknown; tuning?: Pick<MinerOptions, 'selfTest' | 'pollMs' | 'stratum'>;
   };
   now = m.now;
   switch (m.ev) {
@@ -134,6 +134,10 @@ function report(e: MinerEvent): void {
       break;
     case 'status':
       return toBuffer(JSON.stringify(app ? app.status() : null));
+    case 'gc':
+      // xsnap's own collector, so the heap count after this delivery is what is live.
+      (globalThis as unknown as { gc?(): void }).gc?.();
+      break;
     case 'stop':
       void app?.stop();
       break;

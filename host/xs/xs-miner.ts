@@ -10,13 +10,15 @@ import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import tmp from 'tmp';
 import type { CoreLink } from '../../src/core/link.ts';
+import type { MinerOptions } from '../../src/miner/miner.ts';
 import type { MinerStatus } from '../../src/miner/status.ts';
+import type { Clock, Transport, TransportFactory } from '../../src/platform/interfaces.ts';
 import { bytesToHex, hexToBytes } from '../../src/work/bytes.ts';
+import { hostClock, nodeTransport } from '../platform/node.ts';
 
 const CONTROLLER = fileURLToPath(new URL('./controller.ts', import.meta.url));
 
@@ -26,6 +28,17 @@ export interface XsMinerOptions {
   /** The core, on the host side (the model link, or a co-simulation). */
   link: CoreLink;
   selfTest?: boolean;
+  /** Further settings (src/config/settings.ts names), e.g. the backup pool. */
+  settings?: Record<string, unknown>;
+  /** Miner tuning on top of the defaults below (poll interval, Stratum timings). */
+  tuning?: Pick<MinerOptions, 'pollMs' | 'stratum'>;
+  /**
+   * The time and timers the firmware sees (default: the host's), and its connections (default:
+   * TCP). A soak passes a fake clock and an in-memory network: XS then runs a simulated day
+   * as fast as its deliveries go.
+   */
+  clock?: Clock;
+  transport?: TransportFactory;
   onEvent?(e: { type: string; [k: string]: unknown }): void;
   onLog?(level: string, text: string): void;
 }
@@ -35,12 +48,18 @@ export interface XsCost {
   computrons: number;
   /** Most XS heap slots live after any delivery (xsnap's currentHeapCount). */
   maxHeapCount: number;
+  /** Heap slots live after the last delivery. */
+  heapCount: number;
   /** Computrons from a clean job's arrival to its first work reaching the core. */
   cleanJobComputrons: number[];
 }
 
 export interface XsMiner {
   status(): Promise<MinerStatus | null>;
+  /** Resolves once every delivery queued so far has run (a fake-clock soak steps with it). */
+  idle(): Promise<void>;
+  /** Runs XS's garbage collector; resolves with the heap slots still live after it. */
+  liveHeap(): Promise<number>;
   cost: XsCost;
   bundleBytes: number;
   stop(): Promise<void>;
@@ -54,9 +73,11 @@ export async function bundleController(): Promise<string> {
 
 export async function startXsMiner(o: XsMinerOptions): Promise<XsMiner> {
   const code = await bundleController();
-  const sockets = new Map<number, net.Socket>();
-  const timers = new Map<number, NodeJS.Timeout>();
-  const cost: XsCost = { deliveries: 0, computrons: 0, maxHeapCount: 0, cleanJobComputrons: [] };
+  const clock = o.clock ?? hostClock;
+  const transport = o.transport ?? nodeTransport;
+  const sockets = new Map<number, Transport>();
+  const timers = new Map<number, unknown>();
+  const cost: XsCost = { deliveries: 0, computrons: 0, maxHeapCount: 0, heapCount: 0, cleanJobComputrons: [] };
   let cleanJobSince: number | null = null;
   let stopped = false;
   const decoder = new TextDecoder();
@@ -66,11 +87,12 @@ export async function startXsMiner(o: XsMinerOptions): Promise<XsMiner> {
   const deliver = (msg: Record<string, unknown>): Promise<string> => {
     const run = queue.then(async () => {
       if (stopped && msg.ev !== 'stop' && msg.ev !== 'status') return '{}';
-      const r = await worker.issueStringCommand(JSON.stringify({ ...msg, now: performance.now() }));
+      const r = await worker.issueStringCommand(JSON.stringify({ ...msg, now: clock.now() }));
       const u = r.meterUsage as { compute: number | null; currentHeapCount: number | null };
       cost.deliveries++;
       cost.computrons += u.compute ?? 0;
-      cost.maxHeapCount = Math.max(cost.maxHeapCount, u.currentHeapCount ?? 0);
+      cost.heapCount = u.currentHeapCount ?? 0;
+      cost.maxHeapCount = Math.max(cost.maxHeapCount, cost.heapCount);
       if (cleanJobSince !== null) cleanJobSince += u.compute ?? 0;
       return r.reply;
     });
@@ -85,35 +107,40 @@ export async function startXsMiner(o: XsMinerOptions): Promise<XsMiner> {
     switch (m.op) {
       case 'timer': {
         const id = m.id as number;
-        timers.set(id, setTimeout(() => { timers.delete(id); void deliver({ ev: 'timer', id }); }, m.ms as number));
+        timers.set(id, clock.setTimeout(() => { timers.delete(id); void deliver({ ev: 'timer', id }); }, m.ms as number));
         break;
       }
       case 'cancel':
-        clearTimeout(timers.get(m.id as number));
+        if (timers.has(m.id as number)) clock.clearTimeout(timers.get(m.id as number));
         timers.delete(m.id as number);
         break;
       case 'connect': {
         const id = m.id as number;
-        const s = net.connect({ host: m.host as string, port: m.port as number });
-        sockets.set(id, s);
-        let closed = false;
-        const close = (reason: string) => {
-          if (closed) return;
-          closed = true;
-          sockets.delete(id);
-          void deliver({ ev: 'closed', id, reason });
-        };
-        s.on('connect', () => void deliver({ ev: 'connected', id }));
-        s.on('data', (d: Buffer) => void deliver({ ev: 'data', id, data: d.toString('hex') }));
-        s.on('error', (e) => close(e.message));
-        s.on('close', () => close('connection closed by the pool'));
+        try {
+          sockets.set(id, transport({
+            host: m.host as string,
+            port: m.port as number,
+            tls: m.tls === true,
+            onConnect: () => void deliver({ ev: 'connected', id }),
+            onData: (d) => void deliver({ ev: 'data', id, data: bytesToHex(d) }),
+            onClose: (reason) => {
+              if (sockets.delete(id)) void deliver({ ev: 'closed', id, reason });
+            },
+          }));
+        } catch (e) {
+          void deliver({ ev: 'closed', id, reason: e instanceof Error ? e.message : String(e) });
+        }
         break;
       }
       case 'write':
-        sockets.get(m.id as number)?.write(Buffer.from(m.data as string, 'hex'));
+        try {
+          sockets.get(m.id as number)?.write(hexToBytes(m.data as string));
+        } catch {
+          // closed meanwhile: its close is on the way to XS
+        }
         break;
       case 'close':
-        sockets.get(m.id as number)?.destroy();
+        sockets.get(m.id as number)?.close();
         sockets.delete(m.id as number);
         break;
       case 'spi': {
@@ -153,8 +180,8 @@ export async function startXsMiner(o: XsMinerOptions): Promise<XsMiner> {
   const stopReady = o.link.ready?.onRise?.(() => void deliver({ ev: 'ready' }));
   await deliver({
     ev: 'start',
-    settings: { stratumURL: o.poolUrl, stratumUser: o.user, stratumPassword: 'x' },
-    tuning: { selfTest: o.selfTest ?? true, stratum: { backoff: { initialMs: 50, maxMs: 1000 } } },
+    settings: { stratumURL: o.poolUrl, stratumUser: o.user, stratumPassword: 'x', ...o.settings },
+    tuning: { selfTest: o.selfTest ?? true, stratum: { backoff: { initialMs: 50, maxMs: 1000 } }, ...o.tuning },
   });
 
   return {
@@ -164,12 +191,22 @@ export async function startXsMiner(o: XsMinerOptions): Promise<XsMiner> {
       const reply = await deliver({ ev: 'status' });
       return JSON.parse(reply) as MinerStatus | null;
     },
+    async liveHeap() {
+      await deliver({ ev: 'gc' });
+      return cost.heapCount;
+    },
+    async idle() {
+      for (let seen: Promise<unknown> | null = null; seen !== queue; ) {
+        seen = queue;
+        await queue;
+      }
+    },
     async stop() {
       stopReady?.();
       await deliver({ ev: 'stop' });
       stopped = true;
-      for (const t of timers.values()) clearTimeout(t);
-      for (const s of sockets.values()) s.destroy();
+      for (const t of timers.values()) clock.clearTimeout(t);
+      for (const s of sockets.values()) s.close();
       await queue;
       await worker.close();
     },
