@@ -216,6 +216,7 @@ export class LocalPool extends EventEmitter {
    * `attach`. `start()` calls it; after `halt()` it starts the pool afresh, as a restart does.
    */
   begin(): void {
+    if (this.timers.job !== null) return; // already running: a second set of timers would double the jobs
     this.makeJob(true);
     this.every('job', this.opts.jobIntervalSeconds * 1000, () => this.makeJob(false));
     if (this.opts.vardiff) this.every('vardiff', Math.max(1000, this.opts.vardiff.windowSeconds * 500), () => this.vardiffTick());
