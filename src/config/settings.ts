@@ -22,9 +22,22 @@ export interface Settings {
   pricePerKwh: number;
   coinPrice: number;
   feesBtc: number;
-  /** Password for changing settings ('' = changes disabled). */
+  /** Ask the pool for mining.set_extranonce (mining.extranonce.subscribe), on every pool. */
+  extranonceSubscribe: boolean;
+  /** The board's network name ('' = the board's own default). */
+  hostname: string;
+  /** Password for changing settings ('' = changes disabled, unless apiAccess opens them). */
   adminPassword: string;
+  /**
+   * Who may change settings: `password` (the default) asks every write for the admin password;
+   * `local-network` lets clients on a private address write without one, as AxeOS does, because
+   * the AxeOS web UI and tools built for it never send a password. Writes from pages on another
+   * origin stay refused either way.
+   */
+  apiAccess: ApiAccess;
 }
+
+export type ApiAccess = 'password' | 'local-network';
 
 export const DEFAULT_SETTINGS: Settings = {
   wifiSSID: '',
@@ -40,7 +53,10 @@ export const DEFAULT_SETTINGS: Settings = {
   pricePerKwh: 0.3,
   coinPrice: 90_000,
   feesBtc: 0.02,
+  extranonceSubscribe: false,
+  hostname: '',
   adminPassword: '',
+  apiAccess: 'password',
 };
 
 const SECRET: ReadonlySet<keyof Settings> = new Set(['wifiPassword', 'stratumPassword', 'fallbackStratumPassword', 'adminPassword']);
@@ -51,6 +67,8 @@ const text = (max: number, allowEmpty = true): Check => (v) =>
   typeof v !== 'string' ? 'must be text' : !allowEmpty && v.length === 0 ? 'must not be empty' : v.length > max ? `must be at most ${max} characters` : null;
 const number = (min: number, max: number): Check => (v) =>
   typeof v !== 'number' || !Number.isFinite(v) ? 'must be a number' : v < min || v > max ? `must be from ${min} to ${max}` : null;
+const flag: Check = (v) => (typeof v === 'boolean' ? null : 'must be true or false');
+const oneOf = (values: readonly string[]): Check => (v) => (typeof v === 'string' && values.includes(v) ? null : `must be one of ${values.join(', ')}`);
 const poolUrl = (allowEmpty: boolean): Check => (v) => {
   if (typeof v !== 'string') return 'must be text';
   if (v === '' && allowEmpty) return null;
@@ -76,6 +94,10 @@ const CHECKS: Record<keyof Settings, Check> = {
   pricePerKwh: number(0, 1000),
   coinPrice: number(0, 1e9),
   feesBtc: number(0, 100),
+  extranonceSubscribe: flag,
+  // RFC 1123 labels: letters, digits and inner hyphens (DHCP and mDNS carry it as one label).
+  hostname: (v) => (typeof v !== 'string' ? 'must be text' : v !== '' && !/^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/.test(v) ? 'must be 1 to 32 letters, digits or inner hyphens' : null),
+  apiAccess: oneOf(['password', 'local-network']),
   adminPassword: (v) => (typeof v !== 'string' ? 'must be text' : v.length > 0 && v.length < 8 ? 'must be at least 8 characters (or empty to disable changes)' : v.length > 64 ? 'must be at most 64 characters' : null),
 };
 

@@ -15,10 +15,10 @@ export function energyFromSettings(s: Settings): EnergySettings {
 }
 
 /** Pools (primary, then the fallback with the primary's user unless it has its own), energy, difficulty. */
-export function minerOptionsFromSettings(s: Settings): Pick<MinerOptions, 'pools' | 'energy' | 'suggestDifficulty'> {
+export function minerOptionsFromSettings(s: Settings): Pick<MinerOptions, 'pools' | 'energy' | 'suggestDifficulty' | 'extranonceSubscribe'> {
   const pools: PoolConfig[] = [{ url: s.stratumURL, user: s.stratumUser, password: s.stratumPassword }];
   if (s.fallbackStratumURL) pools.push({ url: s.fallbackStratumURL, user: s.fallbackStratumUser || s.stratumUser, password: s.fallbackStratumPassword });
-  return { pools, energy: energyFromSettings(s), suggestDifficulty: s.suggestDifficulty > 0 ? s.suggestDifficulty : null };
+  return { pools, energy: energyFromSettings(s), suggestDifficulty: s.suggestDifficulty > 0 ? s.suggestDifficulty : null, extranonceSubscribe: s.extranonceSubscribe };
 }
 
 export function readBestDifficulty(storage: Storage | undefined): number {

@@ -10,9 +10,10 @@ import type { CoreLink } from '../core/link.ts';
 import type { Clock, Log, TransportFactory } from '../platform/interfaces.ts';
 import { StratumClient, type PoolConfig, type StratumClientOptions } from '../stratum/client.ts';
 import type { Share, StratumEvent } from '../stratum/events.ts';
-import { toDisplayHex } from '../work/bytes.ts';
+import { bytesToHex, toDisplayHex } from '../work/bytes.ts';
 import { difficultyToTarget, hashMeetsTarget, hashToDifficulty } from '../work/target.ts';
 import { RateWindows } from './rate-window.ts';
+import { Scoreboard } from './scoreboard.ts';
 import { type WorkTag, WorkSource } from './work-source.ts';
 
 export interface EnergySettings {
@@ -52,6 +53,8 @@ export interface MinerOptions {
   log?: Log;
   energy?: Partial<EnergySettings>;
   suggestDifficulty?: number | null;
+  /** Ask the pool for extranonce changes (mining.extranonce.subscribe). */
+  extranonceSubscribe?: boolean;
   /** Best share difficulty ever (kept by the caller across runs). */
   bestEver?: number;
   /** Poll interval of the core in ms (default 50; the result-ready line wakes it sooner). */
@@ -84,7 +87,10 @@ export class Miner {
   readonly acceptedDifficulty = new RateWindows();
   readonly energy: EnergySettings;
   readonly counters: MinerCounters;
+  readonly scoreboard = new Scoreboard();
   state: MinerState = 'stopped';
+  /** The core gets no work while paused; the pool connection stays up. */
+  paused = false;
   identity: CoreIdentity | undefined;
   authError: string | undefined;
   coreError: string | undefined;
@@ -124,6 +130,7 @@ export class Miner {
       clock: this.clock,
       log: this.log,
       suggestDifficulty: options.suggestDifficulty ?? null,
+      ...(options.extranonceSubscribe ? { extranonceSubscribe: true } : {}),
       ...options.stratum,
       onEvent: (e) => this.onStratum(e),
     });
@@ -158,6 +165,21 @@ export class Miner {
     this.stopReady?.();
     this.client.stop();
     await this.exclusive(() => this.driver.abort()).catch(() => {});
+  }
+
+  /** Stops the core (its work is dropped) and gives it none until resume(); the pool stays connected. */
+  async pause(): Promise<void> {
+    if (this.paused) return;
+    this.paused = true;
+    this.log('info', 'mining paused');
+    await this.exclusive(() => this.driver.abort()).catch(() => {});
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.log('info', 'mining resumed');
+    this.pollSoon();
   }
 
   // ── the core loop ──────────────────────────────────────────────────────────────────────
@@ -208,6 +230,7 @@ export class Miner {
   }
 
   private nextWork() {
+    if (this.paused) return undefined;
     const w = this.source.next();
     if (w?.tag && w.tag.generation !== this.measuredGeneration) {
       this.measuredGeneration = w.tag.generation;
@@ -233,6 +256,10 @@ export class Miner {
       return;
     }
     const job = tag.active.job;
+    this.scoreboard.add({
+      difficulty, jobId: job.jobId, extranonce2: bytesToHex(tag.extranonce2), ntime: job.ntime,
+      nonce: r.nonce, versionBits: tag.versionBits ?? 0, at: this.clock.now(),
+    });
     const block = hashMeetsTarget(r.hash, tag.networkTarget);
     const required = Math.max(tag.active.difficulty, this.client.difficulty);
     if (!block && !hashMeetsTarget(r.hash, this.shareTarget(required))) return; // a core hit, not a share

@@ -6,7 +6,6 @@
  */
 import { HASHES_PER_DIFFICULTY, coinbaseHeight, economics, type Economics } from './economics.ts';
 import type { Miner, MinerState } from './miner.ts';
-import { parsePoolUrl } from '../stratum/pool-url.ts';
 import { nbitsToDifficulty } from '../work/target.ts';
 
 export const KILOHASH_VERSION = '0.1.0';
@@ -20,8 +19,10 @@ export interface RateSet {
 export interface MinerStatus {
   state: MinerState;
   uptimeSeconds: number;
-  pool: { url: string; user: string; connected: boolean; difficulty: number; error: string | null };
-  core: { engines: number; nominalHashRate: number; hashes: number; hardwareErrors: number; resets: number; retries: number; fifoOverflows: number; error: string | null };
+  /** Mining is paused: the core gets no work, the pool stays connected. */
+  paused: boolean;
+  pool: { url: string; user: string; connected: boolean; difficulty: number; error: string | null; usingFallback: boolean; responseMs: number | null };
+  core: { engines: number; clockHz: number; nominalHashRate: number; hashes: number; results: number; hardwareErrors: number; resets: number; retries: number; fifoOverflows: number; error: string | null };
   /** Hashes per second. */
   hashRate: { counter: RateSet; shares: RateSet };
   shares: { found: number; accepted: number; rejected: number; rejectReasons: Record<string, number>; stale: number; unanswered: number; blockCandidates: number };
@@ -59,11 +60,17 @@ export function minerStatus(m: Miner, now: number): MinerStatus {
   return {
     state: m.state,
     uptimeSeconds: Math.round((now - c.startedAt) / 1000),
-    pool: { url: m.client.activePool.url, user: m.client.activePool.user, connected: m.client.state.kind === 'mining', difficulty: m.client.difficulty, error: m.authError ?? null },
+    paused: m.paused,
+    pool: {
+      url: m.client.activePool.url, user: m.client.activePool.user, connected: m.client.state.kind === 'mining', difficulty: m.client.difficulty,
+      error: m.authError ?? null, usingFallback: m.client.activePoolIndex > 0, responseMs: m.client.stats.responseMs,
+    },
     core: {
       engines: m.identity?.engines ?? 0,
+      clockHz: m.identity?.clockHz ?? 0,
       nominalHashRate: m.identity?.nominalHashRate ?? 0,
       hashes: d.hashes,
+      results: d.results,
       hardwareErrors: d.hardwareErrors,
       resets: d.resets,
       retries: d.retries,
@@ -88,44 +95,9 @@ export function minerStatus(m: Miner, now: number): MinerStatus {
   };
 }
 
-/** AxeOS's difficulty strings: "4.29G", "512M", "1.23k". */
+/** Difficulties as miners write them: "4.29G", "512M", "1.23k". */
 export function formatDifficulty(d: number): string {
   const units: Array<[number, string]> = [[1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
   for (const [v, u] of units) if (d >= v) return `${(d / v).toFixed(2).replace(/\.?0+$/, '')}${u}`;
   return d >= 1 ? d.toFixed(2).replace(/\.?0+$/, '') : d.toPrecision(3);
-}
-
-/**
- * `GET /api/system/info`, AxeOS-shaped: the fields whose meaning is the same carry the same
- * names and units (hashRate in GH/s, power in W, bestDiff as a string); ours follow.
- */
-export function systemInfo(st: MinerStatus, extra: { hostname: string; boardName: string }) {
-  // AxeOS splits the pool into host and port; this is the pool in use (primary or fallback).
-  const pool = parsePoolUrl(st.pool.url);
-  return {
-    power: st.energy.watts,
-    hashRate: st.hashRate.counter.m1 / 1e9,
-    hashRate_10m: st.hashRate.counter.m10 / 1e9,
-    hashRate_1h: st.hashRate.counter.h1 / 1e9,
-    bestDiff: formatDifficulty(st.bestDifficulty.ever),
-    bestSessionDiff: formatDifficulty(st.bestDifficulty.session),
-    sharesAccepted: st.shares.accepted,
-    sharesRejected: st.shares.rejected,
-    sharesRejectedReasons: Object.entries(st.shares.rejectReasons).map(([message, count]) => ({ message, count })),
-    uptimeSeconds: st.uptimeSeconds,
-    stratumURL: pool.host,
-    stratumPort: pool.port,
-    stratumUser: st.pool.user,
-    stratumDiff: st.pool.difficulty,
-    isUsingFallbackStratum: 0,
-    hostname: extra.hostname,
-    version: KILOHASH_VERSION,
-    boardVersion: extra.boardName,
-    ASICModel: 'kilohash-fpga',
-    smallCoreCount: st.core.engines,
-    networkDifficulty: st.network?.difficulty ?? 0,
-    blockHeight: st.network?.height ?? 0,
-    // ours
-    kilohash: st,
-  };
 }

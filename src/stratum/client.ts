@@ -64,6 +64,8 @@ export interface StratumStats {
   sent: number;
   /** Sum of the difficulty of accepted shares (the pool's measure of work done). */
   acceptedDifficulty: number;
+  /** Milliseconds from sending the last answered share to its answer (null: none answered yet). */
+  responseMs: number | null;
   reconnects: number;
   malformedMessages: number;
   overlongLines: number;
@@ -164,6 +166,7 @@ export class StratumClient {
     unanswered: 0,
     sent: 0,
     acceptedDifficulty: 0,
+    responseMs: null,
     reconnects: 0,
     malformedMessages: 0,
     overlongLines: 0,
@@ -201,6 +204,11 @@ export class StratumClient {
 
   get activePool(): PoolConfig {
     return this.opts.pools[this.poolIndex]!;
+  }
+
+  /** 0: the primary pool; higher: a backup. */
+  get activePoolIndex(): number {
+    return this.poolIndex;
   }
 
   get queuedShares(): number {
@@ -652,7 +660,9 @@ export class StratumClient {
     const params: unknown[] = [pool.user, share.jobId, bytesToHex(share.extranonce2), u32ToHex(share.ntime), u32ToHex(share.nonce)];
     if (share.versionBits !== undefined) params.push(u32ToHex(share.versionBits));
     this.stats.sent++;
+    const sentAt = this.opts.clock.now();
     const id = this.request(c, 'mining.submit', params, (reply) => {
+      if (reply.kind === 'reply') this.stats.responseMs = this.opts.clock.now() - sentAt;
       const verdict = match(reply)
         .returnType<ShareVerdict | null>()
         .with({ kind: 'reply' }, (r) => submitVerdict(r.result, r.error))

@@ -1,13 +1,9 @@
 /** Human-readable lines for the miner's events and status (`kilohash mine`, `kilohash demo`). */
-import type { MinerEvent } from '../../../src/miner/miner.ts';
+import { describeEvent, formatHashRate } from '../../../src/miner/event-text.ts';
 import { formatDifficulty } from '../../../src/miner/status.ts';
 import type { MinerStatus } from '../../../src/miner/status.ts';
 
-export function formatHashRate(h: number): string {
-  const units: Array<[number, string]> = [[1e12, 'TH/s'], [1e9, 'GH/s'], [1e6, 'MH/s'], [1e3, 'kH/s']];
-  for (const [v, u] of units) if (h >= v) return `${(h / v).toFixed(2)} ${u}`;
-  return `${h.toFixed(0)} H/s`;
-}
+export { describeEvent, formatHashRate };
 
 export function formatDuration(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return 'never';
@@ -23,35 +19,6 @@ export function formatOdds(p: number): string {
   if (p >= 0.01) return `${(100 * p).toFixed(1)} %`;
   if (p <= 0) return '0';
   return `1 in ${formatDifficulty(1 / p)}`;
-}
-
-export function describeEvent(e: MinerEvent): string {
-  switch (e.type) {
-    case 'core-ready':
-      return `core ready: ${e.identity.engines} engine(s)${e.identity.nominalHashRate ? `, ${formatHashRate(e.identity.nominalHashRate)} nominal` : ''}${e.selfTest ? `, self-test passed in ${e.selfTest.milliseconds.toFixed(0)} ms` : ''}`;
-    case 'core-fault':
-      return `core fault: ${e.message} (retrying)`;
-    case 'connected':
-      return `connected to ${e.url}`;
-    case 'disconnected':
-      return `disconnected: ${e.reason}${e.retryInMs !== null ? `; retrying in ${(e.retryInMs / 1000).toFixed(1)} s` : ''}`;
-    case 'auth-failed':
-      return `pool refused worker '${e.user}': ${e.reason}`;
-    case 'job':
-      return `job ${e.jobId}${e.clean ? ' (clean: core switched)' : ''}`;
-    case 'job-switch':
-      return `  core on job ${e.jobId} after ${e.latencyMs.toFixed(0)} ms`;
-    case 'share':
-      return `share ${e.verdict}${e.reason ? ` (${e.reason})` : ''}: difficulty ${formatDifficulty(e.difficulty)} on job ${e.jobId}`;
-    case 'block-candidate':
-      return `*** BLOCK CANDIDATE *** nonce ${e.nonce} hash ${e.hash} (difficulty ${formatDifficulty(e.difficulty)})`;
-    case 'best':
-      return `new best difficulty ${formatDifficulty(e.difficulty)}${e.ever ? ' (all time)' : ' (this session)'}`;
-    case 'hardware-error':
-      return `hardware error: the core reported nonce ${e.nonce}, which does not check out`;
-    case 'message':
-      return `pool says: ${e.text}`;
-  }
 }
 
 export function statusLine(s: MinerStatus): string {
