@@ -3,7 +3,8 @@
  * the message names the flag and the exit code is 2.
  */
 import { InvalidArgumentError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { parseU32 } from '../../src/work/bytes.ts';
 import { InputError } from '../../src/work/errors.ts';
 import { VERSION_RULES, type VersionRule } from '../../src/work/version-rolling.ts';
@@ -61,3 +62,16 @@ export function readArgument(value: string, flag: string): string {
     throw new InputError(flag, `cannot read file '${path}' (${why})`);
   }
 }
+
+/** A folder holding a built web UI (its index.html), e.g. AxeOS's dist. */
+export function wwwOption(value: string): string {
+  const dir = path.resolve(value);
+  try {
+    if (statSync(path.join(dir, 'index.html')).isFile()) return dir;
+  } catch {
+    // fall through to the message
+  }
+  throw new InvalidArgumentError(`'${value}' has no index.html (give the folder of a built web UI, e.g. AxeOS's dist/axe-os)`);
+}
+
+export const API_ACCESS_HELP = "who may change settings over the API: 'password' (the admin password) or 'local-network' (any client on a private address, as AxeOS does; pages elsewhere never)";

@@ -3,7 +3,7 @@
  * on it, optionally with the status API. `kilohash mine` and `kilohash demo` are thin layers
  * over this.
  */
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { type Settings } from '../../src/config/settings.ts';
 import { MinerApp } from '../../src/app/miner-app.ts';
 import type { Miner, MinerEvent } from '../../src/miner/miner.ts';
@@ -21,6 +21,8 @@ export interface SessionOptions {
   /** Serve the API and dashboard on this port (0: any free port; undefined: no server). */
   httpPort?: number;
   httpBind?: string;
+  /** A built AxeOS web UI to serve instead of the kilohash pages. */
+  www?: string;
   log?: Log;
   onEvent?(e: MinerEvent): void;
   selfTest?: boolean;
@@ -54,6 +56,9 @@ export class MiningSession {
       ...(o.log ? { log: o.log } : {}),
       hostname: hostname(),
       boardName: core.describe,
+      runtime: `Node ${process.version}`,
+      device: hostFacts,
+      identify: () => o.log?.('info', 'identify: this host has no LED; the request is logged'),
       tuning: { ...(o.selfTest !== undefined ? { selfTest: o.selfTest } : {}), ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}), ...(o.stratum ? { stratum: o.stratum } : {}) },
       onEvent: (e) => o.onEvent?.(e),
     });
@@ -63,7 +68,7 @@ export class MiningSession {
     const s = new MiningSession(o, openCore({ kind: o.core, engines: o.engines }));
     try {
       await s.startMiner();
-      if (o.httpPort !== undefined) s.api = await startApiServer(s.app.api, o.httpPort, o.httpBind);
+      if (o.httpPort !== undefined) s.api = await startApiServer(s.app.api, { port: o.httpPort, ...(o.httpBind ? { bind: o.httpBind } : {}), ...(o.www ? { www: o.www } : {}) });
     } catch (e) {
       await s.stop();
       throw e;
@@ -107,4 +112,15 @@ export class MiningSession {
     if (st.kind === 'setup') throw new Error('no pool user set (--user)');
     this.last = this.app.miner;
   }
+}
+
+/** The host's first external network interface, as AxeOS shows the board's Wi-Fi address. */
+function hostFacts(): { ipv4?: string; ipv6?: string; macAddr?: string } {
+  for (const list of Object.values(networkInterfaces())) {
+    const v4 = list?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (!v4) continue;
+    const v6 = list?.find((a) => a.family === 'IPv6' && !a.internal);
+    return { ipv4: v4.address, macAddr: v4.mac.toUpperCase(), ...(v6 ? { ipv6: v6.address } : {}) };
+  }
+  return {};
 }

@@ -15,9 +15,13 @@ import type { Settings } from '../config/settings.ts';
 import type { CoreLink } from '../core/link.ts';
 import { energyFromSettings, minerOptionsFromSettings, readBestDifficulty, saveBestDifficulty } from '../miner/from-settings.ts';
 import { Miner, type MinerEvent, type MinerOptions } from '../miner/miner.ts';
-import { minerStatus, systemInfo, type MinerStatus } from '../miner/status.ts';
+import { minerStatus, type MinerStatus } from '../miner/status.ts';
+import { describeEvent, eventLevel } from '../miner/event-text.ts';
 import type { Clock, Log, Storage, TransportFactory } from '../platform/interfaces.ts';
-import type { ApiHost } from '../ui/api.ts';
+import type { ApiHost, AxeosHost, Theme } from '../ui/api.ts';
+import { AXEOS_ASIC_MODEL, axeosSystemInfo, type AxeosSystemInfo, type DeviceFacts } from '../ui/axeos/system-info.ts';
+import { StatsHistory } from '../ui/axeos/statistics.ts';
+import { LogRing } from '../ui/log-ring.ts';
 import type { SettingsStore } from './settings-store.ts';
 
 /** What a host hands the application. */
@@ -39,6 +43,19 @@ export interface AppPlatform {
   boardName: string;
   /** The JS machine's memory, where the runtime can tell (Moddable's instrumentation). */
   memory?(): DeviceMemory | undefined;
+  /** What the runtime can tell about the board (address, Wi-Fi, heap, temperature). */
+  device?(): Partial<DeviceFacts>;
+  /** The runtime's name, shown where AxeOS shows the ESP-IDF version. */
+  runtime?: string;
+  /** Makes the board show itself (the LED blinks); AxeOS's "identify". */
+  identify?(): void;
+  /** Wi-Fi networks in range, from the last scan (a scan may start now for the next call). */
+  wifiNetworks?(): Array<{ ssid: string; rssi: number; authmode: number }>;
+  /** Chart history kept (samples, every `statsFrequencySeconds`); the device keeps fewer. */
+  statsLimit?: number;
+  statsFrequencySeconds?: number;
+  /** Bytes of recent log lines kept for the log page (default 16 KB; the device keeps fewer). */
+  logBytes?: number;
 }
 
 /** XS memory as Moddable's instrumentation reports it, in bytes. */
@@ -80,10 +97,21 @@ export class MinerApp {
   readonly #log: Log;
   #link: CoreLink | undefined;
   #bestEver: number;
+  readonly #startedAt: number;
+  /** The last log lines (AxeOS's log page and log stream). */
+  readonly logs: LogRing;
+  readonly stats: StatsHistory;
+  #statsTimer: unknown = null;
+  #paused = false;
+  #blocks = { found: 0, showNew: false };
+  #theme: Theme | undefined;
 
   constructor(options: AppOptions) {
     this.#o = options;
-    this.#log = options.log ?? (() => {});
+    this.#startedAt = options.clock.now();
+    this.logs = new LogRing(() => options.clock.now() - this.#startedAt, 200, options.logBytes ?? 16_384);
+    this.#log = this.logs.tee(options.log);
+    this.stats = new StatsHistory(options.statsLimit ?? 720, options.statsFrequencySeconds ?? 30);
     this.settings = options.settings;
     this.provisioning = options.provisioning === true;
     this.#bestEver = readBestDifficulty(options.storage);
@@ -107,8 +135,93 @@ export class MinerApp {
       settings: () => app.settings,
       saveSettings: (next) => app.applySettings(next),
       restart: () => void clock.setTimeout(() => void restart(), 0),
+      axeos: this.axeosHost(),
     };
   }
+
+  /** The AxeOS routes' view of the app. */
+  axeosHost(): AxeosHost {
+    const app = this;
+    const o = this.#o;
+    return {
+      statistics: (columns) => app.stats.answer(app.#uptimeMs(), columns),
+      asic: () => app.asic(),
+      scoreboard: () => {
+        const now = o.clock.now();
+        return (app.miner?.scoreboard.entries() ?? []).map((e, rank) => ({
+          rank, since: Math.round((now - e.at) / 1000), difficulty: e.difficulty, job_id: e.jobId, extranonce2: e.extranonce2,
+          ntime: e.ntime, nonce: e.nonce.toString(16).padStart(8, '0'), version_bits: e.versionBits.toString(16).padStart(8, '0'),
+        }));
+      },
+      logs: () => app.logs.text(),
+      recentLogs: () => app.logs.entries(),
+      listenLogs: (l) => app.logs.listen(l),
+      wifiNetworks: () => o.wifiNetworks?.() ?? [],
+      pause: () => void app.pause(),
+      resume: () => app.resume(),
+      identify: () => {
+        app.#log('info', 'identify: the board shows itself');
+        o.identify?.();
+      },
+      dismissBlockFound: () => {
+        app.#blocks.showNew = false;
+        return { blockFound: app.#blocks.found, showNewBlock: false };
+      },
+      theme: () => (app.#theme ??= readTheme(o.storage)),
+      saveTheme: (t) => {
+        app.#theme = t;
+        writeTheme(o.storage, t, (text) => app.#log('warn', text));
+      },
+    };
+  }
+
+  /** AxeOS's `/api/system/asic`: the FPGA core, which has no frequency or voltage to choose. */
+  asic() {
+    const id = this.miner?.identity;
+    const mhz = (id?.clockHz ?? 0) / 1e6;
+    return {
+      ASICModel: AXEOS_ASIC_MODEL,
+      deviceModel: this.#o.boardName,
+      swarmColor: 'orange',
+      asicCount: 1,
+      defaultFrequency: mhz,
+      frequencyOptions: [] as number[],
+      defaultVoltage: 0,
+      voltageOptions: [] as number[],
+      // ours
+      engines: id?.engines ?? 0,
+      nominalHashRate: id?.nominalHashRate ?? 0,
+      coreVersion: id ? `${id.version >>> 16}.${id.version & 0xffff}` : null,
+    };
+  }
+
+  /** Stops the core's hashing and keeps the pool connection (AxeOS's pause); lasts across restarts. */
+  async pause(): Promise<void> {
+    this.#paused = true;
+    await this.miner?.pause();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.miner?.resume();
+  }
+
+  #uptimeMs(): number {
+    return this.#o.clock.now() - this.#startedAt;
+  }
+
+  /** Keeps a chart sample when one is due, and looks again in a second. */
+  #sampleStats = (): void => {
+    this.#statsTimer = null;
+    const i = this.info();
+    this.stats.tick(this.#uptimeMs(), () => ({
+      hashrate: i.hashRate, hashrate_1m: i.hashRate_1m, hashrate_10m: i.hashRate_10m, hashrate_1h: i.hashRate_1h,
+      errorPercentage: i.errorPercentage, asicTemp: i.temp, asicTemp2: i.temp2, vrTemp: i.vrTemp, asicVoltage: i.coreVoltageActual,
+      voltage: i.voltage, power: i.power, current: i.current, fanSpeed: i.fanspeed, fanRpm: i.fanrpm, fan2Rpm: i.fan2rpm,
+      wifiRssi: i.wifiRSSI, freeHeap: i.freeHeap, responseTime: i.responseTime,
+    }));
+    if (this.state.kind !== 'stopped') this.#statsTimer = this.#o.clock.setTimeout(this.#sampleStats, this.stats.frequencySeconds * 1000);
+  };
 
   /** The running Miner, if any. */
   get miner(): Miner | undefined {
@@ -132,6 +245,8 @@ export class MinerApp {
       });
       if (miner) {
         this.state = { kind: 'running', miner };
+        if (this.#paused) await miner.pause();
+        if (this.#statsTimer === null) this.#sampleStats();
         return;
       }
       this.#log('error', `core bring-up failed (attempt ${attempt} of 2): ${reason}`);
@@ -145,6 +260,8 @@ export class MinerApp {
     const m = this.miner;
     if (m) this.#bestEver = Math.max(this.#bestEver, m.counters.bestEver);
     this.state = { kind: 'stopped' };
+    if (this.#statsTimer !== null) this.#o.clock.clearTimeout(this.#statsTimer);
+    this.#statsTimer = null;
     await m?.stop();
   }
 
@@ -176,13 +293,22 @@ export class MinerApp {
     return s.kind === 'core-fault' ? { state: s.kind, error: s.reason, ...extra } : { state: s.kind, ...extra };
   }
 
-  info(): unknown {
+  /** `GET /api/system/info`: AxeOS's shape, with kilohash's status under `kilohash`. */
+  info(): AxeosSystemInfo {
     const m = this.miner;
-    if (!m) {
-      const s = this.status();
-      return { hostname: this.#o.hostname, boardVersion: this.#o.boardName, provisioning: this.provisioning, state: s.state, ...('error' in s ? { error: s.error } : {}) };
-    }
-    return systemInfo(minerStatus(m, this.#o.clock.now()), { hostname: this.#o.hostname, boardName: this.#o.boardName });
+    const s = this.status();
+    const o = this.#o;
+    return axeosSystemInfo({
+      status: m ? minerStatus(m, o.clock.now()) : null,
+      appState: s.state,
+      ...('error' in s && typeof s.error === 'string' ? { appError: s.error } : {}),
+      settings: this.settings,
+      device: { hostname: o.hostname, boardName: o.boardName, runtime: o.runtime ?? 'unknown', ...o.device?.() },
+      provisioning: this.provisioning,
+      uptimeSeconds: Math.round(this.#uptimeMs() / 1000),
+      blocks: { ...this.#blocks },
+      stats: { frequencySeconds: this.stats.frequencySeconds, limit: this.stats.limit },
+    });
   }
 
   async #bringUp(): Promise<Miner> {
@@ -193,9 +319,15 @@ export class MinerApp {
       transport: this.#o.transport,
       clock: this.#o.clock,
       link: this.#link,
-      log: this.#o.log,
+      log: this.#log,
       bestEver: this.#bestEver,
       onEvent: (e) => {
+        // The log page shows what the terminal shows (the platform log is not repeated).
+        this.logs.add(eventLevel(e), describeEvent(e));
+        if (e.type === 'block-candidate') {
+          this.#blocks.found++;
+          this.#blocks.showNew = true;
+        }
         if (e.type === 'best' && e.ever) {
           this.#bestEver = e.difficulty;
           saveBestDifficulty(this.#o.storage, e.difficulty, (text) => this.#log('warn', text));
@@ -216,5 +348,26 @@ export class MinerApp {
     const link = this.#link;
     this.#link = undefined;
     if (link) await (this.#o.closeCore ? this.#o.closeCore(link) : link.close?.());
+  }
+}
+
+const THEME_KEY = 'theme';
+const DEFAULT_THEME: Theme = { colorScheme: 'dark', primaryColor: '#F7931A' };
+
+function readTheme(storage: Storage | undefined): Theme {
+  try {
+    const v: unknown = JSON.parse(storage?.read(THEME_KEY) ?? 'null');
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) return { ...DEFAULT_THEME, ...(v as Theme) };
+  } catch {
+    // a damaged entry reads as the default
+  }
+  return { ...DEFAULT_THEME };
+}
+
+function writeTheme(storage: Storage | undefined, t: Theme, log: (text: string) => void): void {
+  try {
+    storage?.write(THEME_KEY, JSON.stringify(t));
+  } catch (e) {
+    log(`could not save the theme: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

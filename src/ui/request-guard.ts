@@ -107,3 +107,27 @@ function acceptableHost(name: string, names: readonly string[]): boolean {
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return name.split('.').every((p) => Number(p) <= 255);
   return name.includes(':') && /^[0-9a-f:.]+$/.test(name); // IPv6 literal
 }
+
+/**
+ * Whether a client address is on the local network: private IPv4 (RFC 1918), link-local,
+ * loopback, IPv6 unique-local and link-local, and IPv4 in IPv6 form of those. The
+ * `local-network` access mode lets only these write without the password.
+ */
+export function isLocalAddress(address: string | undefined): boolean {
+  if (address === undefined || address === '') return false;
+  let a = address.trim().toLowerCase();
+  const zone = a.indexOf('%');
+  if (zone >= 0) a = a.slice(0, zone);
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a);
+  if (mapped) a = mapped[1]!;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(a);
+  if (v4) {
+    const [b0, b1] = [Number(v4[1]), Number(v4[2])];
+    if ([b0, b1, Number(v4[3]), Number(v4[4])].some((b) => b > 255)) return false;
+    return b0 === 10 || b0 === 127 || (b0 === 172 && b1 >= 16 && b1 <= 31) || (b0 === 192 && b1 === 168) || (b0 === 169 && b1 === 254);
+  }
+  if (!a.includes(':') || !/^[0-9a-f:]+$/.test(a)) return false;
+  if (a === '::1') return true;
+  const first = parseInt(a.split(':')[0] || '0', 16);
+  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80;
+}

@@ -4,7 +4,7 @@
  * classroom: watch shares arrive, blocks get found, and the difficulty adjust to the hash rate.
  */
 import { type Command, Option } from 'commander';
-import { DEFAULT_SETTINGS } from '../../../src/config/settings.ts';
+import { type ApiAccess, DEFAULT_SETTINGS } from '../../../src/config/settings.ts';
 import type { MinerEvent } from '../../../src/miner/miner.ts';
 import { formatDifficulty, type MinerStatus } from '../../../src/miner/status.ts';
 import { LocalPool, type PoolEvent } from '../../pool/server.ts';
@@ -12,7 +12,7 @@ import { CORE_KINDS, type CoreKind } from '../../core/open-core.ts';
 import { MiningSession } from '../../miner/session.ts';
 import { DEMO_ADDRESS } from './pool.ts';
 import { describeEvent, formatDuration, formatHashRate, formatOdds, statusLine } from './miner-format.ts';
-import { intOption, positiveNumberOption } from '../options.ts';
+import { API_ACCESS_HELP, intOption, positiveNumberOption, wwwOption } from '../options.ts';
 import { jsonLine, runUntilStopped } from '../run-until.ts';
 
 interface DemoFlags {
@@ -22,6 +22,8 @@ interface DemoFlags {
   /** Stop once this many shares are accepted. */
   shares?: number;
   http: number;
+  www?: string;
+  apiAccess: ApiAccess;
   blockTime: number;
   retargetWindow: number;
   chainDifficulty: number;
@@ -45,6 +47,9 @@ export function registerDemo(program: Command, print: (s: string) => void): void
     .option('--duration <s>', 'stop after this many seconds', positiveNumberOption)
     .option('--shares <n>', 'stop once this many shares are accepted (--duration still limits the run)', intOption(1, 1_000_000))
     .option('--http <port>', 'web dashboard port (0: any free port)', intOption(0, 65535), 8080)
+    .option('--www <dir>', 'serve this built web UI (e.g. AxeOS) instead of the kilohash pages', wwwOption)
+    // The demo listens on 127.0.0.1 only: open to the local network means open to this computer.
+    .addOption(new Option('--api-access <mode>', API_ACCESS_HELP).choices(['password', 'local-network']).default('local-network'))
     .option('--block-time <s>', 'the simulated chain\'s target block time', positiveNumberOption, 20)
     .option('--retarget-window <n>', 'blocks between difficulty adjustments', intOption(1, 2016), 4)
     .option('--chain-difficulty <d>', 'starting network difficulty (it retargets to your hash rate)', positiveNumberOption, 0.005)
@@ -94,20 +99,22 @@ async function runDemo(f: DemoFlags, print: (s: string) => void): Promise<void> 
     if (f.json) print(jsonLine({ ...e }));
     else if (e.type !== 'job' && e.type !== 'job-switch' && !(e.type === 'best' && !e.ever)) note(describeEvent(e));
   };
+  const demoSettings = { ...DEFAULT_SETTINGS, stratumURL: `stratum+tcp://127.0.0.1:${port}`, stratumUser: `${DEMO_ADDRESS}.demo`, adminPassword: '', apiAccess: f.apiAccess };
   let session: MiningSession;
   try {
     session = await MiningSession.start({
-      settings: { ...DEFAULT_SETTINGS, stratumURL: `stratum+tcp://127.0.0.1:${port}`, stratumUser: `${DEMO_ADDRESS}.demo`, adminPassword: '' },
+      settings: demoSettings,
       core: f.core,
       engines: f.engines,
       httpPort: f.http,
+      ...(f.www ? { www: f.www } : {}),
       onEvent,
     }).catch(async (e: unknown) => {
       // The dashboard port is taken: any free one will do.
       if (f.http !== 0 && e instanceof Error && /EADDRINUSE/.test(e.message)) {
         return MiningSession.start({
-          settings: { ...DEFAULT_SETTINGS, stratumURL: `stratum+tcp://127.0.0.1:${port}`, stratumUser: `${DEMO_ADDRESS}.demo` },
-          core: f.core, engines: f.engines, httpPort: 0, onEvent,
+          settings: demoSettings,
+          core: f.core, engines: f.engines, httpPort: 0, ...(f.www ? { www: f.www } : {}), onEvent,
         });
       }
       throw e;

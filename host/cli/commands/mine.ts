@@ -4,7 +4,7 @@
  * event with --json; a status API and dashboard with --http.
  */
 import { type Command, Option } from 'commander';
-import { DEFAULT_SETTINGS, applySettings, type Settings } from '../../../src/config/settings.ts';
+import { type ApiAccess, DEFAULT_SETTINGS, applySettings, type Settings } from '../../../src/config/settings.ts';
 import type { MinerEvent } from '../../../src/miner/miner.ts';
 import type { MinerStatus } from '../../../src/miner/status.ts';
 import { parsePoolUrl } from '../../../src/stratum/pool-url.ts';
@@ -13,7 +13,7 @@ import { MiningSession } from '../../miner/session.ts';
 import { stderrLog } from '../../platform/node.ts';
 import { defaultStatePath, fileStorage } from '../../platform/file-storage.ts';
 import { UsageError } from '../errors.ts';
-import { intOption, positiveNumberOption } from '../options.ts';
+import { API_ACCESS_HELP, intOption, positiveNumberOption, wwwOption } from '../options.ts';
 import { describeEvent, formatHashRate, statusLine } from './miner-format.ts';
 import { jsonLine, runUntilStopped } from '../run-until.ts';
 
@@ -32,6 +32,8 @@ interface MineFlags {
   json?: boolean;
   http?: number;
   apiPassword?: string;
+  apiAccess: ApiAccess;
+  www?: string;
   watts: number;
   priceKwh: number;
   coinPrice: number;
@@ -56,6 +58,8 @@ export function registerMine(program: Command, print: (s: string) => void): void
     .option('--json', 'one JSON object per status report and per event')
     .option('--http <port>', 'serve the status API and dashboard on this port (0: any free port)', intOption(0, 65535))
     .option('--api-password <p>', 'password for settings changes over the API (none: changes disabled)')
+    .addOption(new Option('--api-access <mode>', API_ACCESS_HELP).choices(['password', 'local-network']).default('password'))
+    .option('--www <dir>', 'serve this built web UI (e.g. AxeOS) instead of the kilohash pages', wwwOption)
     .option('--watts <w>', 'board power for the energy figures', positiveNumberOption, DEFAULT_SETTINGS.power)
     .option('--price-kwh <p>', 'electricity price per kWh', Number, DEFAULT_SETTINGS.pricePerKwh)
     .option('--coin-price <p>', 'price of one bitcoin, same currency', Number, DEFAULT_SETTINGS.coinPrice)
@@ -87,6 +91,7 @@ function settingsFromFlags(f: MineFlags): Settings {
     pricePerKwh: f.priceKwh,
     coinPrice: f.coinPrice,
     adminPassword: f.apiPassword ?? '',
+    apiAccess: f.apiAccess,
   });
   if (!r.ok) throw new UsageError(Object.values(r.errors).join('; '));
   return r.settings;
@@ -114,6 +119,7 @@ async function runMining(settings: Settings, f: MineFlags, print: (s: string) =>
     core: f.core,
     engines: f.engines,
     httpPort: f.http,
+    ...(f.www ? { www: f.www } : {}),
     storage: f.state === false ? undefined : fileStorage(f.state),
     log: stderrLog(f.json ? 'error' : 'warn'),
     onEvent,

@@ -66,6 +66,10 @@ export async function boot(board: Board): Promise<MinerApp> {
     log,
     hostname: 'kilohash',
     boardName: board.name,
+    runtime: 'Moddable XS',
+    // The ESP32-C3 keeps its JS heap small: an hour of chart samples and 4 KB of log lines.
+    statsLimit: 120,
+    logBytes: 4096,
     ...(board.memory ? { memory: board.memory } : {}),
     openCore: () => {
       board.led('self-test');
