@@ -203,13 +203,19 @@ function writeRoute(method: string, path: string, host: ApiHost): WriteRoute | n
   return undefined;
 }
 
-function patchSettings(req: HttpRequest, host: ApiHost): HttpResponse {
-  let body: unknown;
+/** The body as JSON, or the 400 that says it is not. */
+function parseBody(req: HttpRequest): { value: unknown } | HttpResponse {
   try {
-    body = JSON.parse(req.body);
+    return { value: JSON.parse(req.body) as unknown };
   } catch {
     return json(400, { error: 'the body is not valid JSON' });
   }
+}
+
+function patchSettings(req: HttpRequest, host: ApiHost): HttpResponse {
+  const parsed = parseBody(req);
+  if (!('value' in parsed)) return parsed;
+  const body = parsed.value;
   let patch = body;
   let ignored: string[] = [];
   let notes: string[] = [];
@@ -243,12 +249,9 @@ function deletePool(id: string, host: ApiHost): HttpResponse {
 }
 
 function saveTheme(req: HttpRequest, ax: AxeosHost): HttpResponse {
-  let body: unknown;
-  try {
-    body = JSON.parse(req.body);
-  } catch {
-    return json(400, { error: 'the body is not valid JSON' });
-  }
+  const parsed = parseBody(req);
+  if (!('value' in parsed)) return parsed;
+  const body = parsed.value;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return json(400, { error: 'expected a JSON object' });
   const next: Theme = { ...ax.theme() };
   for (const [k, v] of Object.entries(body)) {

@@ -18,6 +18,7 @@ import { isLocalAddress, PasswordThrottle } from '../../src/ui/request-guard.ts'
 import { LocalPool } from '../../host/pool/server.ts';
 import { MiningSession } from '../../host/miner/session.ts';
 import { DEMO_ADDRESS } from '../../host/cli/commands/pool.ts';
+import { waitFor } from '../../host/firmware/moddable-sim.ts';
 
 type Model = Record<string, { required: Record<string, string> }>;
 const MODEL = JSON.parse(readFileSync(new URL('../fixtures/axeos/api-model.json', import.meta.url), 'utf8')) as Model;
@@ -33,15 +34,6 @@ function expectShape(value: unknown, model: string): void {
   expect(problems).toEqual([]);
 }
 
-async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('a running miner answers AxeOS', () => {
   let pool: LocalPool;
@@ -61,7 +53,7 @@ describe('a running miner answers AxeOS', () => {
     });
     base = session.api!.url;
     // Difficulty 0.0005 on the model makes a share certain within seconds; the wait is for a loaded machine.
-    await waitFor('an accepted share', () => (session.status().shares.accepted > 0 ? true : undefined), 120_000);
+    await waitFor('an accepted share', 120_000, async () => (session.status().shares.accepted > 0 ? true : undefined));
   }, 180_000);
 
   afterAll(async () => {
@@ -122,7 +114,7 @@ describe('a running miner answers AxeOS', () => {
     expect(session.status().core.hashes).toBe(later);
     expect(later - hashes).toBeLessThan(2 ** 22);
     expect((await fetch(`${base}api/system/resume`, { method: 'POST' })).status).toBe(200);
-    await waitFor('hashing again', () => (session.status().core.hashes > later ? true : undefined));
+    await waitFor('hashing again', 60_000, async () => (session.status().core.hashes > later ? true : undefined));
     expect((await json('api/system/info'))['miningPaused']).toBe(false);
   });
 
@@ -140,7 +132,7 @@ describe('a running miner answers AxeOS', () => {
     const msgs: Array<{ event: string; data: Record<string, unknown> }> = [];
     ws.on('message', (m) => msgs.push(JSON.parse(String(m))));
     // The uptime changes every second: AxeOS reconnects after 5 s without a message.
-    await waitFor('a later message with the uptime', () => (msgs.slice(1).some((m) => 'uptimeSeconds' in m.data) ? true : undefined), 30_000);
+    await waitFor('a later message with the uptime', 30_000, async () => (msgs.slice(1).some((m) => 'uptimeSeconds' in m.data) ? true : undefined));
     ws.close();
     expect(msgs[0]!.event).toBe('update');
     expectShape(msgs[0]!.data, 'systemInfo');
@@ -149,7 +141,7 @@ describe('a running miner answers AxeOS', () => {
     const logs = new WebSocket(`${base.replace('http', 'ws')}api/ws`);
     const lines: string[] = [];
     logs.on('message', (m) => lines.push(String(m)));
-    await waitFor('the recent log lines', () => (lines.length > 0 ? true : undefined), 30_000);
+    await waitFor('the recent log lines', 30_000, async () => (lines.length > 0 ? true : undefined));
     logs.close();
     // ESP-IDF's form, which AxeOS's log page cuts 9 and 5 characters from.
     expect(lines[0]).toMatch(/^\x1b\[0;3[1237]m[EWID] .*\x1b\[0m\n$/);
@@ -169,7 +161,7 @@ describe('a running miner answers AxeOS', () => {
       expect(r.status).toBe(200);
       expect(await r.json()).toMatchObject({ status: 'success', stratumURL: `stratum+tcp://127.0.0.1:${port}` });
       expect((await fetch(`${base}api/system/restart`, { method: 'POST' })).status).toBe(200);
-      await waitFor('a share on the new pool', () => (accepted > 0 ? true : undefined), 120_000);
+      await waitFor('a share on the new pool', 120_000, async () => (accepted > 0 ? true : undefined));
       expect(session.settings.stratumPassword).toBe(DEFAULT_SETTINGS.stratumPassword); // '*****' kept it
       expect((await json('api/system/info'))['stratumPort']).toBe(port);
     } finally {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADDRESS } from '../../host/cli/commands/pool.ts';
+import { waitFor } from '../../host/firmware/moddable-sim.ts';
 import { LocalPool, type PoolEvent } from '../../host/pool/server.ts';
 
 const DIST = process.env['AXEOS_DIST'];
@@ -20,16 +21,6 @@ const ready = DIST !== undefined && existsSync(join(DIST, 'index.html')) && CHRO
 const why = DIST === undefined ? 'AXEOS_DIST is not set (build AxeOS as docs/miner.md says)' : !existsSync(join(DIST, 'index.html')) ? `no index.html in AXEOS_DIST=${DIST}` : 'no Chromium';
 if (!ready) console.warn(`skipping the AxeOS UI test: ${why}`);
 
-/** Polls `check` until it returns a value (not undefined) or `ms` pass. */
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe.skipIf(!ready)('the AxeOS web UI against kilohash demo', () => {
   let demo: ChildProcess;
@@ -49,7 +40,7 @@ describe.skipIf(!ready)('the AxeOS web UI against kilohash demo', () => {
     demo = spawn(process.execPath, [BIN, 'demo', '--www', DIST!, '--http', '0', '--json', '--duration', '600'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     demo.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-    base = await until('the demo to serve', 60_000, () => /"dashboard":"(http:[^"]+)"/.exec(out)?.[1]);
+    base = await waitFor('the demo to serve', 60_000, async () => /"dashboard":"(http:[^"]+)"/.exec(out)?.[1]);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -70,7 +61,7 @@ describe.skipIf(!ready)('the AxeOS web UI against kilohash demo', () => {
   it('shows the live hash rate and the accepted shares on the dashboard', async () => {
     await page.goto(`${base}#/`);
     // The demo's difficulty makes shares certain within seconds; the wait is for a loaded machine.
-    const shown = await until('a hash rate and shares on the dashboard', 90_000, async () => {
+    const shown = await waitFor('a hash rate and shares on the dashboard', 90_000, async () => {
       const t = await text();
       const rate = /Hashrate\s+([\d.,]+)\s*([KMGT]?h\/s)/i.exec(t);
       const shares = /Shares\s+([\d,]+)\s+\d+\s+rejected/i.exec(t);
@@ -87,14 +78,14 @@ describe.skipIf(!ready)('the AxeOS web UI against kilohash demo', () => {
 
   it('renders the settings, system, logs and scoreboard pages', async () => {
     await page.goto(`${base}#/settings`);
-    await until('the settings page', 30_000, async () => ((await text()).includes('Data Logging') ? true : undefined));
+    await waitFor('the settings page', 30_000, async () => ((await text()).includes('Data Logging') ? true : undefined));
     await page.goto(`${base}#/system`);
-    await until('the system page', 30_000, async () => ((await text()).match(/ASIC Type\s+kilohash-fpga/) ? true : undefined));
+    await waitFor('the system page', 30_000, async () => ((await text()).match(/ASIC Type\s+kilohash-fpga/) ? true : undefined));
     expect(await text()).toMatch(/Firmware Version\s+0\.\d+\.\d+/);
     await page.goto(`${base}#/logs`);
-    await until('log lines on the logs page', 30_000, async () => ((await text()).match(/\d\d:\d\d\.\d{3} (INFO|WARN)/) ? true : undefined));
+    await waitFor('log lines on the logs page', 30_000, async () => ((await text()).match(/\d\d:\d\d\.\d{3} (INFO|WARN)/) ? true : undefined));
     await page.goto(`${base}#/scoreboard`);
-    await until('the scoreboard', 30_000, async () => ((await text()).includes('Version Bits') ? true : undefined));
+    await waitFor('the scoreboard', 30_000, async () => ((await text()).includes('Version Bits') ? true : undefined));
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
@@ -107,12 +98,12 @@ describe.skipIf(!ready)('the AxeOS web UI against kilohash demo', () => {
     expect(Number(await port.inputValue())).toBe(before['stratumPort']);
     await port.fill(String(secondPort));
     await page.getByRole('button', { name: 'Save' }).click();
-    await until('the saved pool', 30_000, async () => ((await info())['stratumPort'] === secondPort ? true : undefined));
+    await waitFor('the saved pool', 30_000, async () => ((await info())['stratumPort'] === secondPort ? true : undefined));
     await page.getByRole('button', { name: 'Restart' }).first().click();
     // AxeOS asks to confirm a restart in a dialog on some pages.
     const confirm = page.getByRole('button', { name: /^(Restart|Yes|Confirm)$/ }).last();
     if (await confirm.isVisible().catch(() => false)) await confirm.click().catch(() => {});
-    const accepted = await until('a share accepted by the pool AxeOS chose', 90_000, () => secondEvents.find((e) => e.event === 'share' && e.accepted));
+    const accepted = await waitFor('a share accepted by the pool AxeOS chose', 90_000, async () => secondEvents.find((e) => e.event === 'share' && e.accepted));
     expect(accepted).toMatchObject({ event: 'share', accepted: true, worker: `${DEMO_ADDRESS}.demo` });
     expect(pageErrors).toEqual([]);
   }, 180_000);
