@@ -112,7 +112,11 @@ const CORS_PREFLIGHT = {
   'Access-Control-Max-Age': '600',
 };
 
-/** The admin-guarded writes: a settings change, or another action on the miner. */
+/**
+ * What a write needs: `settings` and `action` (restart, pause, …) the admin password or the
+ * local network (checkAccess; a settings body may also touch the access itself); `cosmetic`
+ * (theme, identify, the block notice) only the same-origin check every write gets.
+ */
 type Guard = 'settings' | 'action' | 'cosmetic';
 
 const THEME_KEYS = 16;
@@ -191,12 +195,18 @@ function writeRoute(method: string, path: string, host: ApiHost): WriteRoute | n
   }
   if (!ax) return undefined;
   const post = (guard: Guard, run: (req: HttpRequest) => HttpResponse) => (method === 'POST' ? { guard, run } : null);
+  const unsupported = (why: string) => post('cosmetic', () => json(501, { error: why }));
   switch (path) {
     case '/api/system/pause': return post('action', () => (ax.pause(), message('Mining paused')));
     case '/api/system/resume': return post('action', () => (ax.resume(), message('Mining resumed')));
     case '/api/system/identify': return post('cosmetic', () => (ax.identify(), message('The board\'s LED blinks for 30 s')));
     case '/api/system/blockFound/dismiss': return post('cosmetic', () => json(200, { ...ax.dismissBlockFound(), message: 'Block found notice dismissed' }));
     case '/api/theme': return post('cosmetic', (req) => saveTheme(req, ax));
+    // AxeOS's update page: kilohash's pages are part of its firmware, which has one boot image.
+    case '/api/system/OTAWWW': return unsupported('kilohash serves its web pages from its firmware: update the firmware (POST /api/system/OTA) instead');
+    case '/api/system/boot': return unsupported('kilohash boots the newest firmware it was given; there is no partition to choose');
+    // The device takes POST /api/system/OTA before these handlers (its server streams the image).
+    case '/api/system/OTA': return unsupported('this host runs no firmware to update; flash a board with kilohash firmware');
   }
   const pool = /^\/api\/system\/pools\/([^/]+)$/.exec(path);
   if (pool) return method === 'DELETE' ? { guard: 'settings', run: () => deletePool(pool[1]!, host) } : null;

@@ -101,6 +101,11 @@ describe('a running miner answers AxeOS', () => {
     expect(await json('api/theme')).toMatchObject({ colorScheme: 'dark' });
     const pre = await fetch(`${base}api/system/pause`, { method: 'OPTIONS' });
     expect(pre.status).toBe(204);
+    // The update page's web-UI upload and partition switch: answered, with why not.
+    const www = await fetch(`${base}api/system/OTAWWW`, { method: 'POST', body: 'x' });
+    expect(www.status).toBe(501);
+    expect(await www.json()).toMatchObject({ error: expect.stringMatching(/firmware/) });
+    expect((await fetch(`${base}api/system/boot`, { method: 'POST', body: '{"partition":"ota_1"}' })).status).toBe(501);
   });
 
   it('pauses and resumes mining from the local network without a password', async () => {
