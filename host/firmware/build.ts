@@ -22,7 +22,7 @@ export const FIRMWARE_PLATFORMS = {
 export type FirmwarePlatform = keyof typeof FIRMWARE_PLATFORMS;
 
 /** The modules the Moddable SDK provides; everything else must be bundled from src/. */
-export const MODDABLE_MODULES = ['timer', 'time', 'preference', 'net', 'http', 'wifi', 'mc/config', 'Resource', 'ota', 'system', 'instrumentation', 'file', 'debug'];
+export const MODDABLE_MODULES = ['timer', 'time', 'preference', 'net', 'http', 'websocket', 'wifi', 'mc/config', 'Resource', 'ota', 'system', 'instrumentation', 'file', 'debug'];
 const EXTERNAL = [...MODDABLE_MODULES, 'embedded:*'];
 
 export interface FirmwareBuild {

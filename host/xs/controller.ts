@@ -8,7 +8,7 @@
  * Time on XS is the host's clock at the start of each delivery: XS only runs inside one.
  */
 import type { CoreLink } from '../../src/core/link.ts';
-import { MinerApp } from '../../src/app/miner-app.ts';
+import { DEVICE_HISTORY, MinerApp } from '../../src/app/miner-app.ts';
 import { applySettings, DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import type { MinerEvent, MinerOptions } from '../../src/miner/miner.ts';
 import type { Clock, TransportFactory, TransportOptions } from '../../src/platform/interfaces.ts';
@@ -104,6 +104,9 @@ function report(e: MinerEvent): void {
         log: (level, text) => call({ op: 'log', level, text }),
         hostname: 'xsnap',
         boardName: 'XS under xsnap (host model core)',
+        runtime: 'XS (xsnap)',
+        // The board's sizes, so the heap measured here is the board's.
+        ...DEVICE_HISTORY,
         ...(m.tuning ? { tuning: m.tuning } : {}),
         onEvent: report,
       });

@@ -58,6 +58,12 @@ export interface AppPlatform {
   logBytes?: number;
 }
 
+/**
+ * What a board keeps for the status pages: an hour of chart samples (30 s apart) and 4 KB of
+ * log lines, so the ESP32-C3's small JS heap holds them; the host keeps more.
+ */
+export const DEVICE_HISTORY = { statsLimit: 120, logBytes: 4096 } as const;
+
 /** XS memory as Moddable's instrumentation reports it, in bytes. */
 export interface DeviceMemory {
   slotHeapBytes: number;

@@ -240,7 +240,7 @@ function patchSettings(req: HttpRequest, host: ApiHost): HttpResponse {
   return json(200, {
     ...publicSettings(r.settings),
     status: 'success',
-    ...(ignored.length > 0 ? { ignored, note: `not kilohash settings (this board has no such hardware), accepted and ignored: ${ignored.join(', ')}` } : {}),
+    ...(ignored.length > 0 ? { ignored, note: `accepted and ignored (kilohash has no such hardware or feature): ${ignored.join(', ')}` } : {}),
     ...(notes.length > 0 ? { notes } : {}),
   });
 }

@@ -46,9 +46,9 @@ describe.skipIf(!sdk.ok)(`the lin firmware on Moddable's runtime${sdk.ok ? '' : 
     sim = startSimulator(sdk, library);
     const info = await waitFor('the firmware\'s API', 60_000, async () => {
       const r = await simApi('/api/system/info');
-      return r.body.state === 'setup' ? r.body : undefined;
+      return (r.body.kilohash as { state?: string } | undefined)?.state === 'setup' ? r.body : undefined;
     });
-    expect(info).toMatchObject({ boardVersion: 'desktop simulator (model core)' });
+    expect(info).toMatchObject({ boardVersion: 'desktop simulator (model core)', idfVersion: 'Moddable XS', hashRate: 0 });
 
     const user = `${DEMO_ADDRESS}.mcsim`;
     const set = await simApi('/api/system', {
@@ -72,4 +72,40 @@ describe.skipIf(!sdk.ok)(`the lin firmware on Moddable's runtime${sdk.ok ? '' : 
     const stored = JSON.parse(readFileSync(SIM_STORAGE, 'utf8')) as { settings?: string };
     expect(JSON.parse(stored.settings!)).toMatchObject({ stratumUser: user });
   }, 15 * 60_000);
+
+  it('speaks AxeOS on the runtime: every info field, statistics, both WebSockets, and the pool page\'s write', async () => {
+    if (!sdk.ok || !sim) return;
+    const info = (await simApi('/api/system/info')).body;
+    const model = JSON.parse(readFileSync(new URL('../fixtures/axeos/api-model.json', import.meta.url), 'utf8')) as Record<string, { required: Record<string, string> }>;
+    const wrong = Object.entries(model['systemInfo']!.required).filter(([k, t]) => (Array.isArray(info[k]) ? 'array' : typeof info[k]) !== t).map(([k]) => k);
+    expect(wrong).toEqual([]);
+    expect(info).toMatchObject({ idfVersion: 'Moddable XS', stratumURL: '127.0.0.1', statsLimit: 120 });
+    expect(info['sharesAccepted'] as number).toBeGreaterThan(0);
+    const stats = (await simApi('/api/system/statistics?columns=hashrate,power')).body as { labels: string[]; statistics: number[][] };
+    expect(stats.labels).toEqual(['hashrate', 'power', 'timestamp']);
+    expect(stats.statistics.length).toBeGreaterThan(0);
+
+    // The HTTP server hands /api/ws/live and /api/ws to Moddable's websocket module.
+    const { default: WebSocket } = await import('ws');
+    const live = new WebSocket('ws://127.0.0.1:8080/api/ws/live');
+    const updates: Array<{ event: string; data: Record<string, unknown> }> = [];
+    live.on('message', (m) => updates.push(JSON.parse(String(m))));
+    await waitFor('two live updates from the device', 30_000, async () => (updates.length >= 2 ? true : undefined));
+    live.close();
+    expect(updates[0]).toMatchObject({ event: 'update', data: { idfVersion: 'Moddable XS' } });
+    expect(Object.keys(updates[1]!.data).length).toBeLessThan(Object.keys(updates[0]!.data).length);
+    const logs = new WebSocket('ws://127.0.0.1:8080/api/ws');
+    const lines: string[] = [];
+    logs.on('message', (m) => lines.push(String(m)));
+    await waitFor('log lines from the device', 30_000, async () => (lines.some((l) => l.includes('share accepted')) ? true : undefined));
+    logs.close();
+    expect(lines[0]).toMatch(/^\x1b\[0;3[1237]m[EWID] .*\x1b\[0m\n$/);
+
+    // What AxeOS's pool page sends (with the password, as this device is in password mode).
+    const pools = info['pools'] as Array<Record<string, unknown>>;
+    const body = { primaryPoolIndex: 0, secondaryPoolIndex: 0, pools: [{ ...pools[0], stratumPassword: '*****', stratumSuggestedDifficulty: 4 }], frequency: 500 };
+    const r = await simApi('/api/system', { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: 'Bearer admin-pass-1' }, body: JSON.stringify(body) });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ status: 'success', suggestDifficulty: 4, ignored: ['frequency'] });
+  }, 5 * 60_000);
 });

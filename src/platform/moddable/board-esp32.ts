@@ -7,7 +7,7 @@ import Digital from 'embedded:io/digital';
 import config from 'mc/config';
 import Net from 'net';
 import { boot } from './boot.ts';
-import { deviceMemory } from './memory.ts';
+import { deviceMemory, systemFreeBytes } from './memory.ts';
 import { loadFpga, type FpgaConfigPins } from './fpga-loader.ts';
 import { openOta, rebootSoon } from './ota.ts';
 import { moddableClock } from './clock.ts';
@@ -15,7 +15,7 @@ import { StatusLed } from './led.ts';
 import { SpiCoreLink, type SpiPins } from './spi-link.ts';
 import { preferenceStorage } from './storage.ts';
 import { moddableTransport } from './transport.ts';
-import { joinNetwork, openAccessPoint } from './wifi.ts';
+import { joinNetwork, openAccessPoint, WifiScanner } from './wifi.ts';
 
 interface BoardConfig {
   board: string;
@@ -33,6 +33,7 @@ interface BoardConfig {
 export default function main(): void {
   const cfg = config.kilohash as BoardConfig;
   const led = new StatusLed(moddableClock, cfg.led, cfg.ledActiveHigh ?? true);
+  const scanner = new WifiScanner(moddableClock);
   void boot({
     name: cfg.board,
     clock: moddableClock,
@@ -59,6 +60,20 @@ export default function main(): void {
     httpPort: 80,
     config: config as unknown as Record<string, unknown>,
     memory: deviceMemory,
+    device: () => {
+      const free = systemFreeBytes();
+      const ip = String(Net.get('IP') ?? '');
+      const rssi = Number(Net.get('RSSI'));
+      return {
+        macAddr: String(Net.get('MAC') ?? '').toUpperCase(),
+        ...(ip ? { ipv4: ip } : {}),
+        ssid: String(Net.get('SSID') ?? ''),
+        ...(Number.isFinite(rssi) && rssi !== 0 ? { wifiRSSI: rssi } : {}),
+        ...(free !== undefined ? { freeHeap: free } : {}),
+      };
+    },
+    identify: () => led.identify(),
+    wifiNetworks: () => scanner.list(),
     ota: openOta,
     reboot: rebootSoon,
   });

@@ -5,13 +5,14 @@
  * this file only adds what a device has and a host does not: Wi-Fi, the access point, the LED.
  */
 import { buildSettings } from '../../app/build-settings.ts';
-import { MinerApp, type DeviceMemory } from '../../app/miner-app.ts';
+import { DEVICE_HISTORY, MinerApp, type DeviceMemory } from '../../app/miner-app.ts';
 import { SettingsStore } from '../../app/settings-store.ts';
 import type { CoreLink } from '../../core/link.ts';
 import type { Clock, Log, Storage, TransportFactory } from '../interfaces.ts';
 import { serveApi } from './http-server.ts';
 import type { LedState } from './led.ts';
 import type { OtaTarget } from '../../ui/ota.ts';
+import type { DeviceFacts } from '../../ui/axeos/system-info.ts';
 
 export interface Board {
   name: string;
@@ -36,6 +37,12 @@ export interface Board {
   /** Restarts the device (after an update). */
   reboot?(): void;
   memory?(): DeviceMemory | undefined;
+  /** The board's address, Wi-Fi and memory as the runtime reports them (AxeOS's system page). */
+  device?(): Partial<DeviceFacts>;
+  /** Blinks the LED so the owner can find the board (AxeOS's identify). */
+  identify?(): void;
+  /** Networks in range from the last Wi-Fi scan. */
+  wifiNetworks?(): Array<{ ssid: string; rssi: number; authmode: number }>;
 }
 
 const log: Log = (level, text) => trace(`kilohash ${level}: ${text}\n`);
@@ -67,10 +74,11 @@ export async function boot(board: Board): Promise<MinerApp> {
     hostname: 'kilohash',
     boardName: board.name,
     runtime: 'Moddable XS',
-    // The ESP32-C3 keeps its JS heap small: an hour of chart samples and 4 KB of log lines.
-    statsLimit: 120,
-    logBytes: 4096,
+    ...DEVICE_HISTORY,
     ...(board.memory ? { memory: board.memory } : {}),
+    ...(board.device ? { device: board.device } : {}),
+    ...(board.identify ? { identify: board.identify } : {}),
+    ...(board.wifiNetworks ? { wifiNetworks: board.wifiNetworks } : {}),
     openCore: () => {
       board.led('self-test');
       return board.openCore();
@@ -109,7 +117,7 @@ export async function boot(board: Board): Promise<MinerApp> {
     await start();
   };
 
-  serveApi(app.apiHost(restart), board.httpPort, board.ota && board.reboot ? { open: board.ota, reboot: board.reboot } : undefined);
+  serveApi(app.apiHost(restart), board.httpPort, board.ota && board.reboot ? { open: board.ota, reboot: board.reboot } : undefined, board.clock);
   if (provisioning) board.led('setup');
   else await start();
   return app;

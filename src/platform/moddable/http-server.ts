@@ -11,6 +11,8 @@ import { Server } from 'http';
 import { type ApiHost, type HttpRequest, type HttpResponse, handleRequest } from '../../ui/api.ts';
 import { MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_PATH_BYTES, PasswordThrottle } from '../../ui/request-guard.ts';
 import { OTA_PATH, OtaUpload, startOta, type OtaTarget } from '../../ui/ota.ts';
+import type { Clock } from '../interfaces.ts';
+import { AxeosSockets } from './axeos-sockets.ts';
 
 export interface OtaService {
   open(byteLength: number): OtaTarget;
@@ -45,8 +47,9 @@ function remoteAddress(request: unknown): string | undefined {
   }
 }
 
-export function serveApi(host: ApiHost, port = 80, ota?: OtaService): { close(): void } {
+export function serveApi(host: ApiHost, port = 80, ota?: OtaService, clock?: Clock): { close(): void } {
   const server = new Server({ port });
+  const sockets = host.axeos && clock ? new AxeosSockets(clock, () => host.info() as object, host.axeos) : undefined;
   const pending = new WeakMap<object, Pending>();
   const throttle = new PasswordThrottle(() => Date.now());
   const refuse = (status: number, error: string): HttpResponse => ({ status, contentType: 'application/json', body: JSON.stringify({ error }) });
@@ -54,7 +57,13 @@ export function serveApi(host: ApiHost, port = 80, ota?: OtaService): { close():
     switch (message) {
       case Server.status: {
         const target = String(value1);
-        const p: Pending = { request: { method: String(value2), path: target.split('?')[0]!, headers: {}, body: '', client: remoteAddress(this) }, tooLarge: false, headerCount: 0, headerBytes: 0, sent: 0 };
+        const [path, query] = target.split('?') as [string, string | undefined];
+        if (sockets && String(value2) === 'GET' && AxeosSockets.handles(path)) {
+          // The rest of the request is the WebSocket handshake, which the websocket module reads.
+          sockets.attach(path, server.detach(this));
+          return;
+        }
+        const p: Pending = { request: { method: String(value2), path, ...(query !== undefined ? { query } : {}), headers: {}, body: '', client: remoteAddress(this) }, tooLarge: false, headerCount: 0, headerBytes: 0, sent: 0 };
         if (target.length > MAX_PATH_BYTES) {
           p.request.path = '/';
           p.refused = refuse(414, `request target over ${MAX_PATH_BYTES} bytes`);

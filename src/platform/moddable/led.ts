@@ -5,7 +5,7 @@
 import Digital from 'embedded:io/digital';
 import type { Clock } from '../interfaces.ts';
 
-export type LedState = 'boot' | 'wifi' | 'setup' | 'self-test' | 'pool' | 'mining' | 'fault';
+export type LedState = 'boot' | 'wifi' | 'setup' | 'self-test' | 'pool' | 'mining' | 'fault' | 'identify';
 
 /** On/off times in ms; [on] alone is steady. */
 const PATTERNS: Record<LedState, number[]> = {
@@ -16,6 +16,7 @@ const PATTERNS: Record<LedState, number[]> = {
   pool: [300, 300],          // waiting for the pool
   mining: [30, 2970],        // a blip every 3 s: all is well
   fault: [100, 100, 100, 700], // double blink: something needs attention
+  identify: [60, 60],        // rapid blink: "here I am" (AxeOS's identify), for a while
 };
 
 export class StatusLed {
@@ -28,13 +29,29 @@ export class StatusLed {
     this.pin = pin === undefined ? undefined : new Digital({ pin, mode: Digital.Output });
   }
 
+  private state: LedState = 'boot';
+  private identifyTimer: unknown = null;
+
   show(state: LedState): void {
+    if (state !== 'identify') this.state = state;
+    if (this.identifyTimer !== null && state !== 'identify') return; // shown once identify ends
     trace(`kilohash: ${state}\n`);
     this.pattern = PATTERNS[state];
     this.step = 0;
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
     this.tick();
+  }
+
+  /** Blinks the identify pattern for `ms`, then shows the state the board is in again. */
+  identify(ms = 30_000): void {
+    if (this.identifyTimer !== null) this.clock.clearTimeout(this.identifyTimer);
+    this.identifyTimer = null;
+    this.show('identify');
+    this.identifyTimer = this.clock.setTimeout(() => {
+      this.identifyTimer = null;
+      this.show(this.state);
+    }, ms);
   }
 
   private tick = (): void => {

@@ -25,3 +25,8 @@ export function deviceMemory(): DeviceMemory | undefined {
     systemFreeBytes: read('System Free Memory') ?? null,
   };
 }
+
+/** The system's free memory (instrumented builds), read without collecting garbage first. */
+export function systemFreeBytes(): number | undefined {
+  return read('System Free Memory');
+}

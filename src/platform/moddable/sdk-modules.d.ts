@@ -22,3 +22,18 @@ declare module 'debug' {
     static gc(enable?: boolean): void;
   }
 }
+
+// The http Server hands a connection over (modules/network/http/http.js `detach`), and the
+// websocket Server takes one (modules/network/websocket/websocket.js `attach`; `port: null`
+// makes it listen nowhere). @moddable/typings has neither.
+declare module 'http' {
+  interface Server {
+    detach(request: unknown): import('./axeos-sockets.ts').DetachedSocket;
+  }
+}
+
+declare module 'websocket' {
+  interface Server {
+    attach(socket: import('./axeos-sockets.ts').DetachedSocket): void;
+  }
+}

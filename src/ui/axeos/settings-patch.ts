@@ -27,8 +27,13 @@ const HARDWARE_ONLY: ReadonlySet<string> = new Set([
   'overheat_mode', 'display', 'rotation', 'invertscreen', 'displayTimeout', 'statsFrequency', 'useCustomWWW', 'useFallbackStratum',
 ]);
 
-/** Per-pool AxeOS fields that have no kilohash meaning (Stratum V2, coinbase decoding, a pinned certificate). */
-const POOL_IGNORED = ['stratumProtocol', 'stratumCert', 'stratumDecodeCoinbase', 'stratumV2ChannelType', 'stratumV2AuthorityPubkey', 'stratumV2RequireAuth'];
+/**
+ * Per-pool AxeOS fields kilohash has no use for (Stratum V2, coinbase decoding, a pinned
+ * certificate), with the value that asks for nothing: only other values are named as ignored.
+ */
+const POOL_NEUTRAL: Record<string, unknown> = {
+  stratumProtocol: 'SV1', stratumCert: '', stratumDecodeCoinbase: false, stratumV2AuthorityPubkey: '', stratumV2RequireAuth: false,
+};
 
 export type AxeosPatch =
   | { ok: true; patch: Record<string, unknown>; ignored: string[]; notes: string[] }
@@ -182,7 +187,9 @@ function poolsFromArray(
       }
       return { ...stored };
     }
-    for (const k of POOL_IGNORED) if (k in entry && !ignored.includes(`pools.${k}`)) ignored.push(`pools.${k}`);
+    for (const [k, neutral] of Object.entries(POOL_NEUTRAL)) {
+      if (k in entry && entry[k] !== neutral && !ignored.includes(`pools.${k}`)) ignored.push(`pools.${k}`);
+    }
     const r = buildPoolUrl(entry['stratumURL'], entry['stratumPort'] ?? 3333, entry['stratumTLS'] ?? 0, `pools[${id}].stratumURL`);
     if ('error' in r) {
       errors[`pools[${id}].stratumURL`] = r.error;
