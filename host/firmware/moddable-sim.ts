@@ -81,7 +81,8 @@ export function startSimulator(sdk: Extract<SdkCheck, { ok: true }>, library: st
 }
 
 export async function simApi(path: string, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const r = await fetch(`${SIM_HTTP}${path}`, { ...init, signal: AbortSignal.timeout(5_000) });
+  // Generous: the simulator hashes in JS on the same cores, and a loaded machine answers slowly.
+  const r = await fetch(`${SIM_HTTP}${path}`, { ...init, signal: AbortSignal.timeout(20_000) });
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
 }
 

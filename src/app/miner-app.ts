@@ -59,10 +59,10 @@ export interface AppPlatform {
 }
 
 /**
- * What a board keeps for the status pages: an hour of chart samples (30 s apart) and 4 KB of
- * log lines, so the ESP32-C3's small JS heap holds them; the host keeps more.
+ * What a board keeps for the status pages: an hour of chart samples (a minute apart, 2.9 KB)
+ * and 2 KB of log lines, so the ESP32-C3's small JS heap holds them; the host keeps more.
  */
-export const DEVICE_HISTORY = { statsLimit: 120, logBytes: 4096 } as const;
+export const DEVICE_HISTORY = { statsLimit: 60, statsFrequencySeconds: 60, logBytes: 2048 } as const;
 
 /** XS memory as Moddable's instrumentation reports it, in bytes. */
 export interface DeviceMemory {
@@ -222,9 +222,7 @@ export class MinerApp {
     const i = this.info();
     this.stats.tick(this.#uptimeMs(), () => ({
       hashrate: i.hashRate, hashrate_1m: i.hashRate_1m, hashrate_10m: i.hashRate_10m, hashrate_1h: i.hashRate_1h,
-      errorPercentage: i.errorPercentage, asicTemp: i.temp, asicTemp2: i.temp2, vrTemp: i.vrTemp, asicVoltage: i.coreVoltageActual,
-      voltage: i.voltage, power: i.power, current: i.current, fanSpeed: i.fanspeed, fanRpm: i.fanrpm, fan2Rpm: i.fan2rpm,
-      wifiRssi: i.wifiRSSI, freeHeap: i.freeHeap, responseTime: i.responseTime,
+      errorPercentage: i.errorPercentage, asicTemp: i.temp, power: i.power, wifiRssi: i.wifiRSSI, freeHeap: i.freeHeap, responseTime: i.responseTime,
     }));
     if (this.state.kind !== 'stopped') this.#statsTimer = this.#o.clock.setTimeout(this.#sampleStats, this.stats.frequencySeconds * 1000);
   };

@@ -9,7 +9,6 @@ export type LogListener = (line: string, level: LogLevel) => void;
 
 export class LogRing {
   readonly #lines: string[] = [];
-  readonly #levels: LogLevel[] = [];
   #bytes = 0;
   readonly #listeners = new Set<LogListener>();
 
@@ -27,12 +26,8 @@ export class LogRing {
     let line = `${formatTime(this.now())} ${level.toUpperCase().padEnd(5)} ${text}`;
     if (line.length > this.maxLineBytes) line = `${line.slice(0, this.maxLineBytes - 1)}…`;
     this.#lines.push(line);
-    this.#levels.push(level);
     this.#bytes += line.length + 1;
-    while (this.#lines.length > this.maxLines || this.#bytes > this.maxBytes) {
-      this.#bytes -= this.#lines.shift()!.length + 1;
-      this.#levels.shift();
-    }
+    while (this.#lines.length > this.maxLines || this.#bytes > this.maxBytes) this.#bytes -= this.#lines.shift()!.length + 1;
     for (const l of this.#listeners) {
       try {
         l(line, level);
@@ -46,9 +41,9 @@ export class LogRing {
     return this.#lines.length === 0 ? '' : `${this.#lines.join('\n')}\n`;
   }
 
-  /** The kept lines with their levels, oldest first. */
+  /** The kept lines with their levels (read back from the line: no second array), oldest first. */
   entries(): Array<{ line: string; level: LogLevel }> {
-    return this.#lines.map((line, i) => ({ line, level: this.#levels[i]! }));
+    return this.#lines.map((line) => ({ line, level: levelOf(line) }));
   }
 
   /** Returns the unsubscribe. */
@@ -56,6 +51,14 @@ export class LogRing {
     this.#listeners.add(l);
     return () => this.#listeners.delete(l);
   }
+}
+
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** The level a line was written at (the word after its time). */
+function levelOf(line: string): LogLevel {
+  const word = line.slice(line.indexOf(' ') + 1, line.indexOf(' ') + 6).trim().toLowerCase();
+  return LEVELS.find((l) => l === word) ?? 'info';
 }
 
 /** Milliseconds of run time as (h:)mm:ss.mmm: the board has no wall clock before NTP. */

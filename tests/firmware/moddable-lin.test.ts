@@ -79,7 +79,7 @@ describe.skipIf(!sdk.ok)(`the lin firmware on Moddable's runtime${sdk.ok ? '' : 
     const model = JSON.parse(readFileSync(new URL('../fixtures/axeos/api-model.json', import.meta.url), 'utf8')) as Record<string, { required: Record<string, string> }>;
     const wrong = Object.entries(model['systemInfo']!.required).filter(([k, t]) => (Array.isArray(info[k]) ? 'array' : typeof info[k]) !== t).map(([k]) => k);
     expect(wrong).toEqual([]);
-    expect(info).toMatchObject({ idfVersion: 'Moddable XS', stratumURL: '127.0.0.1', statsLimit: 120 });
+    expect(info).toMatchObject({ idfVersion: 'Moddable XS', stratumURL: '127.0.0.1', statsLimit: 60, statsFrequency: 60 });
     expect(info['sharesAccepted'] as number).toBeGreaterThan(0);
     const stats = (await simApi('/api/system/statistics?columns=hashrate,power')).body as { labels: string[]; statistics: number[][] };
     expect(stats.labels).toEqual(['hashrate', 'power', 'timestamp']);

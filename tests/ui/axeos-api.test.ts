@@ -6,6 +6,7 @@
  * feed, the log lines) on their own.
  */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/config/settings.ts';
@@ -292,6 +293,8 @@ describe('the pure parts', () => {
     expect(a.labels).toEqual(['hashrate', 'power', 'timestamp']);
     expect(a.statistics).toEqual([[2, 2, 2000], [3, 3, 3000], [4, 4, 4000]]);
     expect(h.answer(5000, 'bogus').labels).toHaveLength(STAT_COLUMNS.length + 1);
+    // Columns for parts a kilohash board lacks are not stored; they read 0.
+    expect(h.answer(5000, 'fanRpm,vrTemp').statistics[0]).toEqual([0, 0, 2000]);
     expect(queryParam('x=1&columns=hashrate%2Cpower', 'columns')).toBe('hashrate,power');
     expect(queryParam('columns=%E0%A4%A', 'columns')).toBe('%E0%A4%A');
   });
@@ -301,6 +304,23 @@ describe('the pure parts', () => {
     const e = (difficulty: number, nonce: number) => ({ difficulty, nonce, jobId: '1', extranonce2: '00', ntime: 0, versionBits: 0, at: 0 });
     for (const [d, n] of [[5, 1], [1, 2], [9, 3], [9, 3], [7, 4], [2, 5]] as const) b.add(e(d, n));
     expect(b.entries().map((x) => x.difficulty)).toEqual([9, 7, 5]);
+    // Against the obvious reference: the distinct results, sorted, the first `size` of them.
+    // A nonce's difficulty is fixed by its hash: here a function of the nonce, with ties.
+    const difficultyOf = (n: number) => ((n * 7919) % 13) + 1;
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 80 }), fc.integer({ min: 1, max: 8 }), (nonces, size) => {
+      const board = new Scoreboard(size);
+      const seen = new Map<number, number>();
+      for (const n of nonces) {
+        board.add(e(difficultyOf(n), n));
+        seen.set(n, difficultyOf(n));
+      }
+      const got = board.entries();
+      expect(got.map((x) => x.difficulty)).toEqual([...got.map((x) => x.difficulty)].sort((a, b) => b - a));
+      expect(new Set(got.map((x) => x.nonce)).size).toBe(got.length);
+      const best = [...seen.values()].sort((a, b) => b - a).slice(0, size);
+      expect(got.map((x) => x.difficulty)).toEqual(best);
+      for (const x of got) expect(seen.get(x.nonce)).toBe(x.difficulty);
+    }), { numRuns: 300, seed: 7 });
   });
 
   it('the live feed sends the whole object first, then only what changed', () => {

@@ -13,7 +13,13 @@ export const STAT_COLUMNS = [
 ] as const;
 
 export type StatColumn = (typeof STAT_COLUMNS)[number];
-export type StatValues = Record<StatColumn, number>;
+
+/**
+ * The columns a kilohash board can make vary; the rest (fans, regulator, voltages) are 0 on it
+ * and are not stored, so a sample costs 10 floats, not 18.
+ */
+export const KEPT_COLUMNS = ['hashrate', 'hashrate_1m', 'hashrate_10m', 'hashrate_1h', 'errorPercentage', 'asicTemp', 'power', 'wifiRssi', 'freeHeap', 'responseTime'] as const satisfies readonly StatColumn[];
+export type StatValues = Record<(typeof KEPT_COLUMNS)[number], number>;
 
 export interface StatisticsAnswer {
   currentTimestamp: number;
@@ -33,7 +39,7 @@ export class StatsHistory {
   #next = -Infinity;
 
   constructor(readonly limit = 720, readonly frequencySeconds = 30) {
-    this.#values = new Float32Array(limit * STAT_COLUMNS.length);
+    this.#values = new Float32Array(limit * KEPT_COLUMNS.length);
     this.#times = new Float64Array(limit);
   }
 
@@ -45,8 +51,8 @@ export class StatsHistory {
     const slot = (this.#start + this.#count) % this.limit;
     if (this.#count < this.limit) this.#count++;
     else this.#start = (this.#start + 1) % this.limit;
-    const base = slot * STAT_COLUMNS.length;
-    STAT_COLUMNS.forEach((c, i) => { this.#values[base + i] = Number.isFinite(v[c]) ? v[c] : 0; });
+    const base = slot * KEPT_COLUMNS.length;
+    KEPT_COLUMNS.forEach((c, i) => { this.#values[base + i] = Number.isFinite(v[c]) ? v[c] : 0; });
     this.#times[slot] = Math.round(now);
   }
 
@@ -57,16 +63,18 @@ export class StatsHistory {
   /** `columns`: the query's comma-separated list (undefined or nothing known: every column). */
   answer(now: number, columns?: string): StatisticsAnswer {
     const asked = new Set((columns ?? '').split(',').map((c) => c.trim()));
-    let chosen = STAT_COLUMNS.map((c, i) => [c, i] as const).filter(([c]) => asked.has(c));
-    if (chosen.length === 0) chosen = STAT_COLUMNS.map((c, i) => [c, i] as const);
+    let chosen: StatColumn[] = STAT_COLUMNS.filter((c) => asked.has(c));
+    if (chosen.length === 0) chosen = [...STAT_COLUMNS];
+    // Where each column is stored (-1: not kept, always 0).
+    const at = chosen.map((c) => (KEPT_COLUMNS as readonly string[]).indexOf(c));
     const rows: number[][] = [];
     for (let k = 0; k < this.#count; k++) {
       const slot = (this.#start + k) % this.limit;
-      const base = slot * STAT_COLUMNS.length;
+      const base = slot * KEPT_COLUMNS.length;
       // Float32 keeps ~7 digits: round so 0.1 reads 0.1, not 0.10000000149.
-      rows.push([...chosen.map(([, i]) => Number(this.#values[base + i]!.toPrecision(7))), this.#times[slot]!]);
+      rows.push([...at.map((i) => (i < 0 ? 0 : Number(this.#values[base + i]!.toPrecision(7)))), this.#times[slot]!]);
     }
-    return { currentTimestamp: Math.round(now), labels: [...chosen.map(([c]) => c), 'timestamp'], statistics: rows };
+    return { currentTimestamp: Math.round(now), labels: [...chosen, 'timestamp'], statistics: rows };
   }
 }
 
