@@ -47,6 +47,12 @@ export interface TestMiner {
   until(predicate: (events: StratumEvent[]) => boolean, timeoutMs?: number): Promise<void>;
   /** Find and submit `n` shares on the current job. */
   mine(n: number): Promise<Share[]>;
+  /**
+   * Mines until the pool accepts one more share than now, or fails after `timeoutMs`. One try
+   * is luck when jobs come every second: on a loaded machine the search can outlast its job,
+   * and that share is (rightly) stale.
+   */
+  mineUntilAccepted(timeoutMs?: number): Promise<void>;
   stop(): void;
 }
 
@@ -109,6 +115,17 @@ export function startTestMiner(url: string, user: string, extra: Partial<Stratum
         outcomes.push(client.submit(share));
       }
       return shares;
+    },
+    async mineUntilAccepted(timeoutMs = 60_000) {
+      const before = client.stats.accepted;
+      const deadline = Date.now() + timeoutMs;
+      while (client.stats.accepted <= before) {
+        if (Date.now() > deadline) throw new Error(`no share accepted in ${timeoutMs} ms; outcomes ${JSON.stringify(outcomes.slice(-10))}`);
+        const [share] = await this.mine(1);
+        // The answer to a sent share comes back within a request timeout; then try again.
+        if (share) await this.until(() => client.stats.accepted > before || outcomes.at(-1)?.kind !== 'sent' || events.some((e) => e.type === 'share' && e.share === share), 15_000).catch(() => {});
+        else await new Promise((r) => setTimeout(r, 100));
+      }
     },
     stop() {
       client.stop();
