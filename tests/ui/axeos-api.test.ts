@@ -221,6 +221,9 @@ describe('AxeOS writes mapped onto kilohash settings', () => {
     expect(fromAxeosPatch({ stratumURL: 'public-pool.io', stratumPort: 21496 }, current)).toMatchObject({ ok: true, patch: { stratumURL: 'stratum+tcp://public-pool.io:21496' } });
     expect(fromAxeosPatch({ stratumPort: 4444 }, current)).toMatchObject({ ok: true, patch: { stratumURL: 'stratum+tcp://solo.ckpool.org:4444' } });
     expect(fromAxeosPatch({ fallbackStratumURL: 'backup.example', fallbackStratumPort: 3334 }, current)).toMatchObject({ ok: true, patch: { fallbackStratumURL: 'stratum+tcp://backup.example:3334' } });
+    // kilohash's own bare host:port keeps its port; an IPv6 address gets brackets.
+    expect(fromAxeosPatch({ stratumURL: 'pool.example:4444' }, current)).toMatchObject({ ok: true, patch: { stratumURL: 'stratum+tcp://pool.example:4444' } });
+    expect(fromAxeosPatch({ stratumURL: 'fd00::5', stratumPort: 3333 }, current)).toMatchObject({ ok: true, patch: { stratumURL: 'stratum+tcp://[fd00::5]:3333' } });
   });
 
   it('settings for hardware a kilohash board lacks are accepted, ignored and named', () => {

@@ -245,7 +245,9 @@ export function buildPoolUrl(host: unknown, port: unknown, tls: unknown, label: 
   if (tls !== 0 && tls !== 1 && tls !== 2 && tls !== true && tls !== false) return { error: `${label}: stratumTLS must be 0, 1 or 2` };
   const secure = tls === 1 || tls === 2 || tls === true;
   const h = host.trim();
-  const url = `${secure ? 'stratum+ssl' : 'stratum+tcp'}://${h.includes(':') && !h.startsWith('[') ? `[${h}]` : h}:${p as number}`;
+  // "host:port" (kilohash's own bare form) keeps its port; another colon means an IPv6 address.
+  const hostPort = /^[^:[\]]+:\d+$/.test(h);
+  const url = `${secure ? 'stratum+ssl' : 'stratum+tcp'}://${hostPort ? h : h.includes(':') && !h.startsWith('[') ? `[${h}]:${p as number}` : `${h}:${p as number}`}`;
   try {
     parsePoolUrl(url);
   } catch (e) {
