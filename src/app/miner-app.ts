@@ -299,13 +299,14 @@ export class MinerApp {
 
   /** `GET /api/system/info`: AxeOS's shape, with kilohash's status under `kilohash`. */
   info(): AxeosSystemInfo {
-    const m = this.miner;
-    const s = this.status();
+    // Not through status(): that reads the device's memory, which collects garbage first, and
+    // the live feed asks for this every second.
+    const s = this.state;
     const o = this.#o;
     return axeosSystemInfo({
-      status: m ? minerStatus(m, o.clock.now()) : null,
-      appState: s.state,
-      ...('error' in s && typeof s.error === 'string' ? { appError: s.error } : {}),
+      status: s.kind === 'running' ? minerStatus(s.miner, o.clock.now()) : null,
+      appState: s.kind,
+      ...(s.kind === 'core-fault' ? { appError: s.reason } : {}),
       settings: this.settings,
       device: { hostname: o.hostname, boardName: o.boardName, runtime: o.runtime ?? 'unknown', ...o.device?.() },
       provisioning: this.provisioning,
