@@ -11,6 +11,7 @@ import { registerMine } from './commands/mine.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerFirmware } from './commands/firmware.ts';
 import { registerSynth } from './commands/synth.ts';
+import { registerEspruino } from './commands/espruino.ts';
 import { exitCodeFor } from './errors.ts';
 import { KILOHASH_VERSION } from '../../src/miner/status.ts';
 
@@ -28,6 +29,7 @@ export function buildProgram(print: (s: string) => void = (s) => process.stdout.
   registerBench(program, print);
   registerSynth(program, print);
   registerFirmware(program, print);
+  registerEspruino(program, print);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

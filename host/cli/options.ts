@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseU32 } from '../../src/work/bytes.ts';
 import { InputError } from '../../src/work/errors.ts';
 import { VERSION_RULES, type VersionRule } from '../../src/work/version-rolling.ts';
+import { type CoreSpec, parseCoreSpec } from '../core/open-core.ts';
 
 function rethrow<T>(fn: () => T): T {
   try {
@@ -75,3 +76,12 @@ export function wwwOption(value: string): string {
 }
 
 export const API_ACCESS_HELP = "who may change settings over the API: 'password' (the admin password) or 'local-network' (any client on a private address, as AxeOS does; pages elsewhere never)";
+
+/** `--core`: model, verilator, icarus or espruino:<port>. */
+export function coreOption(value: string): CoreSpec {
+  try {
+    return parseCoreSpec(value.trim());
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
+}

@@ -1,24 +1,46 @@
 /**
  * Opens a mining core on the host by name: the behavioural model (one stream, or one worker
- * thread per engine) or the RTL under Verilator or Icarus. Everything above this — driver,
- * scan, miner — sees only a CoreLink.
+ * thread per engine), the RTL under Verilator or Icarus, or a real core behind an Espruino
+ * board's SPI bridge. Everything above this — driver, scan, miner — sees only a CoreLink.
  */
 import type { CoreLink } from '../../src/core/link.ts';
 import { ModelLink } from '../../src/core/model/model-link.ts';
 import { CosimLink } from '../cosim/bridge.ts';
+import { EspruinoLink } from '../espruino/espruino-link.ts';
+import { parseConsolePort } from '../espruino/port.ts';
 import { ThreadedModelLink } from '../sim/threaded-model.ts';
 import { hostClock } from '../platform/node.ts';
 
 export const CORE_KINDS = ['model', 'verilator', 'icarus'] as const;
 export type CoreKind = (typeof CORE_KINDS)[number];
 
-export interface OpenCoreOptions {
-  kind: CoreKind;
-  /** Model: worker threads (1 = hash on the main thread). RTL: engines instantiated. */
+/** Which core: a simulated one by name, or a board reached through a port. */
+export type CoreSpec = { kind: CoreKind } | { kind: 'espruino'; port: string };
+
+export const CORE_SPEC_HELP = "which core hashes: model, verilator, icarus, or espruino:<port> (a board's core behind an Espruino SPI bridge; port = serial path or tcp://host:port)";
+
+/** `model`, `verilator`, `icarus` or `espruino:<port>`; throws with what is accepted. */
+export function parseCoreSpec(value: string): CoreSpec {
+  const kind = CORE_KINDS.find((k) => k === value);
+  if (kind) return { kind };
+  if (value.startsWith('espruino:')) {
+    const port = value.slice('espruino:'.length);
+    parseConsolePort(port);
+    return { kind: 'espruino', port };
+  }
+  throw new Error(`expected ${CORE_KINDS.join(', ')} or espruino:<port>, not '${value}'`);
+}
+
+/** The spec as the user writes it. */
+export function coreName(spec: CoreSpec): string {
+  return spec.kind === 'espruino' ? `espruino:${spec.port}` : spec.kind;
+}
+
+export type OpenCoreOptions = CoreSpec & {  /** Model: worker threads (1 = hash on the main thread). RTL: engines instantiated. */
   engines?: number;
   /** RTL: what CLOCK_HZ reports (default 36 MHz, the UP5K build's PLL target). */
   clockHz?: number;
-}
+};
 
 export interface OpenedCore {
   link: CoreLink;
@@ -39,6 +61,16 @@ export function openCore(o: OpenCoreOptions): OpenedCore {
       workSize: 1 << 20,
       describe: `behavioural model, ${engines === 1 ? 'main thread' : `${engines} worker threads`}`,
       close: async () => { await link.close(); },
+    };
+  }
+  if (o.kind === 'espruino') {
+    const link = new EspruinoLink({ port: o.port });
+    return {
+      link,
+      // A board's core: as long as the UP5K's 0.68 MH/s takes about a second and a half.
+      workSize: 1 << 20,
+      describe: `core behind the Espruino bridge on ${link.port.text}`,
+      close: () => link.close(),
     };
   }
   const link = CosimLink.start({ simulator: o.kind, engines, clockHz: o.clockHz ?? 36_000_000 });

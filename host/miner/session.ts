@@ -10,13 +10,13 @@ import type { Miner, MinerEvent } from '../../src/miner/miner.ts';
 import { minerStatus, type MinerStatus } from '../../src/miner/status.ts';
 import type { Log, Storage, TransportFactory } from '../../src/platform/interfaces.ts';
 import type { StratumClientOptions } from '../../src/stratum/client.ts';
-import { type CoreKind, openCore, type OpenedCore } from '../core/open-core.ts';
+import { type CoreSpec, openCore, type OpenedCore } from '../core/open-core.ts';
 import { hostClock, nodeTransport } from '../platform/node.ts';
 import { startApiServer, type ApiServer } from './http-server.ts';
 
 export interface SessionOptions {
   settings: Settings;
-  core: CoreKind;
+  core: CoreSpec;
   engines?: number;
   /** Serve the API and dashboard on this port (0: any free port; undefined: no server). */
   httpPort?: number;
@@ -65,7 +65,7 @@ export class MiningSession {
   }
 
   static async start(o: SessionOptions): Promise<MiningSession> {
-    const s = new MiningSession(o, openCore({ kind: o.core, engines: o.engines }));
+    const s = new MiningSession(o, openCore({ ...o.core, engines: o.engines }));
     try {
       await s.startMiner();
       if (o.httpPort !== undefined) s.api = await startApiServer(s.app.api, { port: o.httpPort, ...(o.httpBind ? { bind: o.httpBind } : {}), ...(o.www ? { www: o.www } : {}) });

@@ -1,8 +1,10 @@
 /**
- * One conformance suite, three cores: the behavioural model, the RTL under Verilator and the
- * RTL under Icarus. Every core must give the same answers through the same driver; where a
- * question has an exact answer (which nonces meet a threshold, what a refused frame returns)
- * the cores are compared with each other and with the reference hasher.
+ * One conformance suite, four cores: the behavioural model, the RTL under Verilator and the
+ * RTL under Icarus, and the model behind the Espruino SPI bridge running on Espruino's real
+ * Linux interpreter (host driver → Espruino → model; needs ESPRUINO). Every core must give the
+ * same answers through the same driver; where a question has an exact answer (which nonces
+ * meet a threshold, what a refused frame returns) the cores are compared with each other and
+ * with the reference hasher.
  *
  * KILOHASH_CONFORMANCE_NONCES raises the random-work scan (default 10^4 on the RTL).
  */
@@ -15,6 +17,8 @@ import { CONTROL_RESET, ERR, PROTOCOL_VERSION, REG, decodeStatus, emptyStatus, f
 import { CosimLink } from '../../host/cosim/bridge.ts';
 import { rtlCyclesPerNonce, simulatorAvailable } from '../../host/hdl/simulators.ts';
 import { openCore, type CoreKind, type OpenedCore } from '../../host/core/open-core.ts';
+import { uploadBridge } from '../../host/espruino/upload.ts';
+import { EspruinoLinux, espruinoMissing } from '../helpers/espruino-linux.ts';
 import { scanRange } from '../../host/core/scan.ts';
 import { hostClock } from '../../host/platform/node.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
@@ -25,7 +29,7 @@ import blocks from '../fixtures/blocks.json' with { type: 'json' };
 const extra = Number(process.env.KILOHASH_CONFORMANCE_NONCES ?? 0);
 
 interface Profile {
-  kind: CoreKind;
+  kind: CoreKind | 'espruino';
   engines: number;
   /** Window scanned around each real block's nonce. */
   window: number;
@@ -38,7 +42,30 @@ const PROFILES: Profile[] = [
   { kind: 'model', engines: 1, window: 4096, nonces: Math.max(extra, 1_000_000), threshold: 14 },
   { kind: 'verilator', engines: 2, window: 1024, nonces: Math.max(extra, 10_000), threshold: 8 },
   { kind: 'icarus', engines: 2, window: 48, nonces: Math.max(extra / 100, 400), threshold: 5 },
+  // Every frame crosses the interpreter (a few hundred frames a second): smaller scans.
+  { kind: 'espruino', engines: 1, window: 2048, nonces: Math.max(extra / 50, 20_000), threshold: 10 },
 ];
+
+/** Why a profile cannot run on this machine, or undefined. */
+function missing(kind: Profile['kind']): string | undefined {
+  if (kind === 'model') return undefined;
+  if (kind === 'espruino') return espruinoMissing();
+  return simulatorAvailable(kind) ? undefined : `${kind} is not installed`;
+}
+
+/** The model behind the uploaded bridge on a fresh Espruino Linux interpreter. */
+async function openThroughEspruino(): Promise<OpenedCore> {
+  const board = await EspruinoLinux.start();
+  try {
+    await uploadBridge(board.port, {});
+    await board.installSpiShim();
+    const core = openCore({ kind: 'espruino', port: board.port });
+    return { ...core, close: async () => { await core.close(); await board.stop(); } };
+  } catch (err) {
+    await board.stop();
+    throw err;
+  }
+}
 
 
 async function xfer(link: CoreLink, frame: Uint8Array): Promise<Uint8Array> {
@@ -99,13 +126,13 @@ function modelAnswers(): Array<{ reply: number[]; status: number }> {
 }
 
 for (const p of PROFILES) {
-  const available = p.kind === 'model' || simulatorAvailable(p.kind);
-  describe.skipIf(!available)(`core conformance: ${p.kind}`, () => {
+  const why = missing(p.kind);
+  describe.skipIf(why !== undefined)(`core conformance: ${p.kind}${why ? ` (skipped: ${why})` : ''}`, () => {
     let core: OpenedCore;
     let driver: CoreDriver;
 
-    beforeAll(() => {
-      core = openCore({ kind: p.kind, engines: p.engines });
+    beforeAll(async () => {
+      core = p.kind === 'espruino' ? await openThroughEspruino() : openCore({ kind: p.kind, engines: p.engines });
       driver = new CoreDriver({ link: core.link, clock: hostClock, hangTimeoutMs: 60_000 });
     }, 300_000);
     afterAll(async () => core?.close());
@@ -116,7 +143,7 @@ for (const p of PROFILES) {
       expect(id.queueDepth).toBe(2);
       expect(id.fifoDepth).toBe(16);
       expect(id.engines).toBe(p.engines);
-      if (p.kind === 'model') expect(id.cyclesPerNonce).toBe(1);
+      if (p.kind === 'model' || p.kind === 'espruino') expect(id.cyclesPerNonce).toBe(1);
       else {
         expect(id.cyclesPerNonce).toBe(rtlCyclesPerNonce());
         expect(id.clockHz).toBe(36_000_000);

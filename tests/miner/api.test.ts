@@ -22,7 +22,7 @@ beforeAll(async () => {
   const port = await pool.start();
   session = await MiningSession.start({
     settings: { ...DEFAULT_SETTINGS, stratumURL: `stratum+tcp://127.0.0.1:${port}`, stratumUser: `${DEMO_ADDRESS}.api`, stratumPassword: 'pool-secret', adminPassword: PASSWORD },
-    core: 'model',
+    core: { kind: 'model' },
     httpPort: 0,
   });
   base = session.api!.url.replace(/\/$/, '');

@@ -54,7 +54,7 @@ async function startMiner(url: string, extra: Partial<Settings> = {}, core: 'mod
   const session = await MiningSession.start({
     ...(wire ? { transport: tappedTransport(wire) } : {}),
     settings: { ...DEFAULT_SETTINGS, stratumURL: url, stratumUser: `${DEMO_ADDRESS}.test`, ...extra },
-    core,
+    core: { kind: core },
     engines: core === 'verilator' ? 2 : 1,
     onEvent: (e) => events.push(e),
     stratum: { backoff: { initialMs: 20, maxMs: 200 } },

@@ -49,7 +49,7 @@ describe('a running miner answers AxeOS', () => {
     poolPort = await pool.start();
     session = await MiningSession.start({
       settings: { ...DEFAULT_SETTINGS, stratumURL: `stratum+tcp://127.0.0.1:${poolPort}`, stratumUser: `${DEMO_ADDRESS}.axeos`, adminPassword: 'admin-password-1', apiAccess: 'local-network' },
-      core: 'model',
+      core: { kind: 'model' },
       httpPort: 0,
     });
     base = session.api!.url;

@@ -8,15 +8,15 @@ import { type ApiAccess, DEFAULT_SETTINGS } from '../../../src/config/settings.t
 import type { MinerEvent } from '../../../src/miner/miner.ts';
 import { formatDifficulty, type MinerStatus } from '../../../src/miner/status.ts';
 import { LocalPool, type PoolEvent } from '../../pool/server.ts';
-import { CORE_KINDS, type CoreKind } from '../../core/open-core.ts';
+import { CORE_SPEC_HELP, type CoreSpec } from '../../core/open-core.ts';
 import { MiningSession } from '../../miner/session.ts';
 import { DEMO_ADDRESS } from './pool.ts';
 import { describeEvent, formatDuration, formatHashRate, formatOdds, statusLine } from './miner-format.ts';
-import { API_ACCESS_HELP, intOption, positiveNumberOption, wwwOption } from '../options.ts';
+import { API_ACCESS_HELP, coreOption, intOption, positiveNumberOption, wwwOption } from '../options.ts';
 import { jsonLine, runUntilStopped } from '../run-until.ts';
 
 interface DemoFlags {
-  core: CoreKind;
+  core: CoreSpec;
   engines: number;
   duration?: number;
   /** Stop once this many shares are accepted. */
@@ -42,7 +42,7 @@ export function registerDemo(program: Command, print: (s: string) => void): void
   program
     .command('demo')
     .description('local pool + miner + model core with live dashboards (what npm start runs)')
-    .addOption(new Option('--core <kind>', 'which core hashes').choices(CORE_KINDS).default('model'))
+    .option('--core <core>', CORE_SPEC_HELP, coreOption, { kind: 'model' } as CoreSpec)
     .option('--engines <n>', 'model: worker threads; RTL: engines', intOption(1, 64), 1)
     .option('--duration <s>', 'stop after this many seconds', positiveNumberOption)
     .option('--shares <n>', 'stop once this many shares are accepted (--duration still limits the run)', intOption(1, 1_000_000))

@@ -8,12 +8,12 @@ import { type ApiAccess, DEFAULT_SETTINGS, applySettings, type Settings } from '
 import type { MinerEvent } from '../../../src/miner/miner.ts';
 import type { MinerStatus } from '../../../src/miner/status.ts';
 import { parsePoolUrl } from '../../../src/stratum/pool-url.ts';
-import { CORE_KINDS, type CoreKind } from '../../core/open-core.ts';
+import { CORE_SPEC_HELP, type CoreSpec } from '../../core/open-core.ts';
 import { MiningSession } from '../../miner/session.ts';
 import { stderrLog } from '../../platform/node.ts';
 import { defaultStatePath, fileStorage } from '../../platform/file-storage.ts';
 import { UsageError } from '../errors.ts';
-import { API_ACCESS_HELP, intOption, positiveNumberOption, wwwOption } from '../options.ts';
+import { API_ACCESS_HELP, coreOption, intOption, positiveNumberOption, wwwOption } from '../options.ts';
 import { describeEvent, formatHashRate, statusLine } from './miner-format.ts';
 import { jsonLine, runUntilStopped } from '../run-until.ts';
 
@@ -22,7 +22,7 @@ interface MineFlags {
   user: string;
   pass: string;
   backupPool?: string;
-  core: CoreKind;
+  core: CoreSpec;
   engines: number;
   suggestDifficulty?: number;
   duration?: number;
@@ -44,12 +44,12 @@ interface MineFlags {
 export function registerMine(program: Command, print: (s: string) => void): void {
   program
     .command('mine')
-    .description('mine against a Stratum v1 pool with the firmware\'s miner on a model or simulated core')
+    .description('mine against a Stratum v1 pool with the firmware\'s miner on the model, the simulated RTL or a board (--core)')
     .requiredOption('--pool <url>', 'pool URL, e.g. stratum+tcp://solo.ckpool.org:3333')
     .requiredOption('--user <address[.worker]>', 'pool username (on solo pools: your Bitcoin address)')
     .option('--pass <password>', 'pool password', 'x')
     .option('--backup-pool <url>', 'fallback pool (same user and password)')
-    .addOption(new Option('--core <kind>', 'which core hashes').choices(CORE_KINDS).default('model'))
+    .option('--core <core>', CORE_SPEC_HELP, coreOption, { kind: 'model' } as CoreSpec)
     .option('--engines <n>', 'model: worker threads; RTL: engines', intOption(1, 64), 1)
     .option('--suggest-difficulty <d>', 'ask the pool for this share difficulty', positiveNumberOption)
     .option('--duration <s>', 'stop after this many seconds', positiveNumberOption)

@@ -3,16 +3,16 @@
  * Verilator or Icarus), scans a nonce range through the real driver and prints every nonce
  * found, then a summary. The same answers from every core are the point.
  */
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { hexToBytes, readU32LE } from '../../../src/work/bytes.ts';
-import { CORE_KINDS, type CoreKind, openCore } from '../../core/open-core.ts';
+import { CORE_SPEC_HELP, type CoreSpec, coreName, openCore } from '../../core/open-core.ts';
 import { type ScanSummary, scanRange } from '../../core/scan.ts';
 import { hostClock, stderrLog } from '../../platform/node.ts';
 import { UsageError } from '../errors.ts';
-import { intOption, u32Option } from '../options.ts';
+import { coreOption, intOption, u32Option } from '../options.ts';
 
 interface ScanFlags {
-  core: CoreKind;
+  core: CoreSpec;
   header: string;
   start?: number;
   count?: number;
@@ -25,8 +25,8 @@ interface ScanFlags {
 export function registerScan(program: Command, print: (s: string) => void): void {
   program
     .command('scan')
-    .description('scan a nonce range of one block header on a core (model or RTL) and print what it finds')
-    .addOption(new Option('--core <kind>', 'which core hashes').choices(CORE_KINDS).default('model'))
+    .description('scan a nonce range of one block header on a core (model, RTL or a board) and print what it finds')
+    .option('--core <core>', CORE_SPEC_HELP, coreOption, { kind: 'model' } as CoreSpec)
     .requiredOption('--header <hex>', "the 80-byte header as 160 hex digits (its nonce field is ignored)")
     .option('--start <n>', 'first nonce (the header nonce field\'s value; decimal or 0x hex)', u32Option)
     .option('--count <n>', 'nonces to scan (default: up to the end of the nonce space)', u32Option)
@@ -40,7 +40,7 @@ export function registerScan(program: Command, print: (s: string) => void): void
       const count = flags.count ?? 0x100000000 - start;
       if (count < 1) throw new UsageError('--count must be at least 1');
       if (start + count > 0x100000000) throw new UsageError(`--start ${start} + --count ${count} runs past the last nonce (0xffffffff)`);
-      const core = openCore({ kind: flags.core, engines: flags.engines });
+      const core = openCore({ ...flags.core, engines: flags.engines });
       const signal = { aborted: false };
       const onSigint = () => { signal.aborted = true; };
       process.once('SIGINT', onSigint);
@@ -78,7 +78,7 @@ export function registerScan(program: Command, print: (s: string) => void): void
       const headerNonce = readU32LE(header, 76);
       const out = {
         summary: true,
-        core: flags.core,
+        core: coreName(flags.core),
         engines: summary.identity.engines,
         scanned: summary.scanned,
         found: summary.found,
