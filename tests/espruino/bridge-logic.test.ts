@@ -191,6 +191,16 @@ describe('kilohash scan --core espruino:<port>', () => {
     expect(lines.at(-1)).toMatchObject({ summary: true, core: `espruino:${b.port}`, scanned: 6000, found: 1, hwErrors: 0 });
   }, 60_000);
 
+  it('kilohash demo --core espruino:<port> mines shares through it and gives the console back', async () => {
+    const b = await board();
+    const r = await kilohashAsync(['demo', '--core', `espruino:${b.port}`, '--shares', '2', '--duration', '240', '--json'], 300_000);
+    expect(r.code, r.stderr).toBe(0);
+    const events = r.stdout.trim().split('\n').map((x) => JSON.parse(x) as { event: string; verdict?: string; selfTest?: { ok: boolean } });
+    expect(events.find((e) => e.event === 'core-ready')?.selfTest?.ok).toBe(true);
+    expect(events.filter((e) => e.event === 'share' && e.verdict === 'accepted').length).toBeGreaterThanOrEqual(2);
+    expect(b.bridged).toBe(false);
+  }, 300_000);
+
   it('names the port and the cause when there is no board', async () => {
     const r = await kilohashAsync(['scan', '--core', 'espruino:/dev/kh-no-such-port', '--header', blocks.blocks[0]!.header, '--count', '10'], 30_000);
     expect(r.code).toBe(1);
