@@ -22,6 +22,15 @@ describe.skipIf(why !== undefined)(`the bridge on Espruino's Linux interpreter${
   }, 60_000);
   afterAll(async () => board?.stop());
 
+  it('an upload cut off halfway leaves no bridge, and says so', async () => {
+    board.cutConnectionsAfter(2500);
+    try {
+      await expect(uploadBridge(board.port, {})).rejects.toThrow(/did not leave a running bridge/);
+    } finally {
+      board.cutConnectionsAfter(undefined);
+    }
+  }, 120_000);
+
   it('refuses pins the board does not have, naming them', async () => {
     await expect(uploadBridge(board.port, { sck: 'D1', cs: 'Q9' })).rejects.toThrow(/has no pin for cs Q9/);
   }, 120_000);

@@ -44,6 +44,7 @@ export class EspruinoLinux {
   private constructor(
     /** Frames the model answered (counted behind the bridge). */
     readonly model: { frames: number },
+    private readonly cut: { after: number | undefined },
     private readonly relay: ChildProcess,
     private readonly front: net.Server,
     private readonly spiServer: net.Server,
@@ -90,14 +91,31 @@ export class EspruinoLinux {
     });
 
     // EspruinoTools only speaks TCP (or serial), so a loopback port fronts the console socket.
+    const cut: { after: number | undefined } = { after: undefined };
     const front = net.createServer((c) => {
       const s = net.connect(consoleSock);
-      c.pipe(s).pipe(c);
       const end = () => { c.destroy(); s.destroy(); };
+      const limit = cut.after;
+      let sent = 0;
+      c.on('data', (d: Buffer) => {
+        if (limit !== undefined && sent + d.length > limit) {
+          s.write(d.subarray(0, limit - sent), end);
+          return;
+        }
+        sent += d.length;
+        s.write(d);
+      });
+      s.pipe(c);
       c.on('error', end); s.on('error', end); c.on('close', end); s.on('close', end);
     });
     await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
-    return new EspruinoLinux(counted, relay, front, spiServer, dir, (front.address() as net.AddressInfo).port);
+    return new EspruinoLinux(counted, cut, relay, front, spiServer, dir, (front.address() as net.AddressInfo).port);
+  }
+
+  /** Each console connection from now on is cut after this many bytes from the host (an
+   * unplug mid-upload); undefined stops cutting. */
+  cutConnectionsAfter(bytes: number | undefined): void {
+    this.cut.after = bytes;
   }
 
   /** Types `code` into the REPL on a fresh console connection and waits for its prompt. */
