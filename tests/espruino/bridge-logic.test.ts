@@ -3,6 +3,7 @@
  * running under a Node stand-in for Espruino's API (tests/helpers/fake-espruino.ts) so that it
  * runs on every machine. bridge-linux.test.ts runs the same program on the real interpreter.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { crc32 } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -123,6 +124,22 @@ describe('host driver → bridge → core model', () => {
     expect(l.retries).toBeGreaterThan(0);
     // Exactly once: every frame the driver sent ran on the bus once, however often it crossed.
     expect(b.spiFrames).toBe(l.frames);
+  }, 60_000);
+});
+
+const python = spawnSync('python3', ['--version']).status === 0;
+
+describe.skipIf(!python)(`over a serial device path${python ? '' : ' (skipped: python3 is needed to open a pseudo-terminal)'}`, () => {
+  it('the link opens a real pseudo-terminal with the serialport package and the core answers through it', async () => {
+    const b = await board();
+    const relay = spawn('python3', [new URL('../helpers/pty-relay.py', import.meta.url).pathname, b.port.split(':').at(-1)!], { stdio: ['pipe', 'pipe', 'inherit'] });
+    cleanup.push(() => { relay.stdin.end(); relay.kill(); });
+    const path = await new Promise<string>((resolve) => relay.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+    expect(path).toMatch(/^\/dev\/pts\/\d+$/);
+    const l = link(`${path}@921600`);
+    expect((await l.started()).console).toBe('USB');
+    const d = new CoreDriver({ link: l, clock: hostClock });
+    expect(await d.selfTest(30_000)).toMatchObject({ ok: true, found: [SELF_TEST.nonce] });
   }, 60_000);
 });
 
