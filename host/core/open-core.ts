@@ -36,7 +36,8 @@ export function coreName(spec: CoreSpec): string {
   return spec.kind === 'espruino' ? `espruino:${spec.port}` : spec.kind;
 }
 
-export type OpenCoreOptions = CoreSpec & {  /** Model: worker threads (1 = hash on the main thread). RTL: engines instantiated. */
+export type OpenCoreOptions = CoreSpec & {
+  /** Model: worker threads (1 = hash on the main thread). RTL: engines instantiated. */
   engines?: number;
   /** RTL: what CLOCK_HZ reports (default 36 MHz, the UP5K build's PLL target). */
   clockHz?: number;

@@ -127,8 +127,10 @@ export class EspruinoLink implements CoreLink {
       const line = left > 0 ? await this.readLine(left).catch(() => undefined) : undefined;
       if (line === undefined) throw new CoreLinkError(this.noHello(seen));
       const text = line.replace(/\r$/, '');
-      if (text.startsWith('KH ')) return parseHello(text.slice(3), this.port.text);
-      if (text.startsWith('KH! ')) throw new CoreLinkError(`the bridge on ${this.port.text} refused the set-up: ${bridgeError(text.slice(4))}`);
+      // The REPL may put its prompt (and a terminal escape) in front of the bridge's line.
+      const said = /(?:^|[>\s])KH(!?) (\{.*\})$/.exec(text);
+      if (said && said[1] === '') return parseHello(said[2]!, this.port.text);
+      if (said) throw new CoreLinkError(`the bridge on ${this.port.text} refused the set-up: ${bridgeError(said[2]!)}`);
       if (/KH is not defined/.test(text)) {
         throw new CoreLinkError(`${this.port.text} runs Espruino but not the kilohash bridge: run \`kilohash espruino upload --port ${this.port.text}\``);
       }
