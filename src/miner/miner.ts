@@ -352,8 +352,18 @@ export class Miner {
       case 'message':
         this.emit({ type: 'message', text: e.text });
         break;
-      default:
+      // Seen by the status through the client's state, not passed on as miner events.
+      case 'connecting':
+      case 'subscribed':
+      case 'version-mask':
+      case 'difficulty':
+      case 'failover':
         break;
+      default: {
+        // A new StratumEvent fails to compile here until it is handled above.
+        const unhandled: never = e;
+        return unhandled;
+      }
     }
   }
 

@@ -92,7 +92,19 @@ export async function boot(board: Board): Promise<MinerApp> {
         case 'auth-failed': board.led('fault'); break;
         case 'disconnected': board.led('pool'); break;
         case 'block-candidate': log('info', `*** BLOCK CANDIDATE *** ${e.hash}`); break;
-        default: break;
+        // No change of LED: the status and the log carry these.
+        case 'connected':
+        case 'job-switch':
+        case 'share':
+        case 'best':
+        case 'hardware-error':
+        case 'message':
+          break;
+        default: {
+          // A new MinerEvent fails to compile here until it is given an LED state or none.
+          const unhandled: never = e;
+          return unhandled;
+        }
       }
     },
   });
