@@ -1,21 +1,17 @@
 // kilohash mining core: SPI frames → registers → work queue → engines → result FIFO.
 // The contract is docs/core-protocol.md (register map, frame format, work layout, errors);
-// this file implements it and nothing else.
+// this file implements it and nothing else. Its numbers (addresses, bit positions, the work
+// layout, depths) come from kh_protocol.vh, generated from src/core/protocol.ts.
 //
-//   addr  name       access
-//   0x00  MAGIC      R   "KHAS"
-//   0x01  VERSION    R   2.0
-//   0x02  CAPS       R   engines | queue depth | FIFO depth | cycles per nonce
-//   0x03  CLOCK_HZ   R
-//   0x04  CONTROL    W   RESET | CLEAR_ERRORS | ABORT
-//   0x05  STATUS     R   busy, queue, FIFO, errors
-//   0x06  NONCES_LO  R   (latches NONCES_HI)      0x07 NONCES_HI
-//   0x08  CYCLES_LO  R   (latches CYCLES_HI)      0x09 CYCLES_HI
-//   0x0a  WORK_ID    R
-//   0x10  WORK       W   15 words in one frame push one work
-//   0x20  RESULT     R   one result (two words) per frame, popped when the frame ends well
-//   0x21  RESULT_PEEK R  the same two words, not popped
-//   0x22  RESULT_ACK W   pops the oldest result if its sequence number is the one written
+//   MAGIC, VERSION, CAPS, CLOCK_HZ   R   identity
+//   CONTROL                          W   RESET | CLEAR_ERRORS | ABORT
+//   STATUS                           R   busy, queue, FIFO, errors, accepted works
+//   NONCES_LO/HI, CYCLES_LO/HI       R   counters (reading _LO latches _HI)
+//   WORK_ID                          R   the running work
+//   WORK                             W   one work per frame
+//   RESULT                           R   one result per frame, popped when the frame ends well
+//   RESULT_PEEK                      R   the same words, not popped
+//   RESULT_ACK                       W   pops the oldest result if its sequence number is the one written
 `default_nettype none
 module kh_core #(
     parameter integer ENGINES  = 1,
@@ -30,17 +26,21 @@ module kh_core #(
     output wire ready        // result FIFO not empty
 );
   `include "kh_crc.vh"
+  `include "kh_protocol.vh"   // the protocol's numbers, generated from src/core/protocol.ts
 
-  localparam [31:0] MAGIC   = 32'h4b484153;
-  localparam [31:0] VERSION = 32'h00020000;
   localparam [31:0] CYCLES_PER_NONCE = 32'd134;
-  localparam [31:0] CAPS = (CYCLES_PER_NONCE << 20) | (32'd16 << 12) | (32'd2 << 8) | ENGINES;
-  localparam [7:0] CMD_READ = 8'h52, CMD_WRITE = 8'h57;
-  localparam [5:0] A_MAGIC = 6'h00, A_VERSION = 6'h01, A_CAPS = 6'h02, A_CLOCK = 6'h03, A_CONTROL = 6'h04,
-                   A_STATUS = 6'h05, A_NONCES_LO = 6'h06, A_NONCES_HI = 6'h07, A_CYCLES_LO = 6'h08,
-                   A_CYCLES_HI = 6'h09, A_WORK_ID = 6'h0a, A_WORK = 6'h10, A_RESULT = 6'h20,
-                   A_RESULT_PEEK = 6'h21, A_RESULT_ACK = 6'h22;
-  localparam integer E_CRC = 0, E_CMD = 1, E_ADDR = 2, E_FRAME = 3, E_QUEUE = 4, E_FIFO = 5;
+  // The generated integers at the widths the datapath compares them in: 32-bit arithmetic on
+  // them would cost comparators and counters extra carry logic.
+  localparam [6:0] HDR_BYTES   = KH_HEADER_BYTES;    // CMD ADDR COUNT HCRC
+  localparam [6:0] DCRC_BYTES  = KH_DATA_CRC_BYTES;
+  localparam [4:0] MAX_WORDS   = KH_MAX_FRAME_WORDS;
+  localparam [4:0] WORK_WORDS  = KH_WORK_WORDS;
+  localparam [4:0] RES_WORDS   = KH_RESULT_WORDS;
+  localparam [1:0] QUEUE_DEPTH = KH_QUEUE_DEPTH;
+  localparam [4:0] W_MID1 = KH_W_MIDSTATE + 1, W_MID2 = KH_W_MIDSTATE + 2, W_MID3 = KH_W_MIDSTATE + 3,
+                   W_MID5 = KH_W_MIDSTATE + 5, W_MID6 = KH_W_MIDSTATE + 6, W_ID = KH_W_ID, W_THRESHOLD = KH_W_THRESHOLD;
+  localparam [31:0] CAPS = (CYCLES_PER_NONCE << KH_CAPS_CYCLES_PER_NONCE) | (KH_FIFO_DEPTH << KH_CAPS_FIFO_DEPTH) |
+                           (KH_QUEUE_DEPTH << KH_CAPS_QUEUE_DEPTH) | (ENGINES << KH_CAPS_ENGINES);
 
   // ── soft reset ──────────────────────────────────────────────────────────────────────────
   reg soft_reset;
@@ -77,7 +77,7 @@ module kh_core #(
   wire        fifo_push;
   reg         fifo_pop;
   wire [47:0] fifo_din;
-  kh_result_fifo #(.WIDTH(48), .DEPTH_LOG2(4)) results (
+  kh_result_fifo #(.WIDTH(48), .DEPTH_LOG2(KH_FIFO_DEPTH_LOG2)) results (
       .clk(clk), .rst(core_rst), .push(fifo_push), .din(fifo_din), .pop(fifo_pop),
       .dout(fifo_dout), .empty(fifo_empty), .full(fifo_full), .count(fifo_count));
   assign ready = !fifo_empty;
@@ -89,7 +89,14 @@ module kh_core #(
   // Works the queue accepted since reset, modulo 256: a driver confirms a WORK write by this
   // count, whatever error flags earlier frames left.
   reg  [7:0]  accepted;
-  wire [31:0] status = {accepted, 2'd0, errors, 3'd0, fifo_count, 3'd0, !fifo_empty, q_count, q_count == 2'd2, active_busy};
+  wire        queue_full = q_count == QUEUE_DEPTH;
+  wire [31:0] status = ({24'd0, accepted} << KH_ST_ACCEPTED) | ({26'd0, errors} << KH_ST_ERRORS) |
+                       ({27'd0, fifo_count} << KH_ST_RESULTS) | ({31'd0, !fifo_empty} << KH_ST_RESULT_READY) |
+                       ({30'd0, q_count} << KH_ST_QUEUED) | ({31'd0, queue_full} << KH_ST_QUEUE_FULL) |
+                       ({31'd0, active_busy} << KH_ST_BUSY);
+  // Word 0 of a RESULT read: the oldest result's sequence number and work id, if there is one.
+  wire [31:0] result_head = fifo_empty ? 32'd0 :
+                            (32'd1 << KH_R_VALID) | ({24'd0, res_seq} << KH_R_SEQ) | ({16'd0, fifo_dout[47:32]} << KH_R_ID);
 
   // ── frame parser ────────────────────────────────────────────────────────────────────────
   reg  [6:0]  pos;            // index of the next byte to arrive
@@ -104,11 +111,11 @@ module kh_core #(
   reg  [23:0] wshift;         // write data: bytes of the current word so far
   reg  [31:0] tx_word;        // read data: the word being sent, captured at its first byte
   reg         result_latched; // RESULT/RESULT_PEEK read: word 0 said a result was there
-  wire        is_result = addr[5:1] == 5'b10000;   // A_RESULT or A_RESULT_PEEK
+  wire        is_result = addr[5:1] == KH_A_RESULT[5:1];   // RESULT or RESULT_PEEK: they differ in bit 0 only
 
   wire [6:0] data_bytes = {count, 2'b00};
-  wire [6:0] frame_len  = 7'd4 + data_bytes + 7'd2;     // header, HCRC, data, DCRC (2 bytes)
-  wire [6:0] data_pos   = pos - 7'd4;                   // byte index within the data
+  wire [6:0] frame_len  = HDR_BYTES + data_bytes + DCRC_BYTES;
+  wire [6:0] data_pos   = pos - HDR_BYTES;              // byte index within the data
   wire [3:0] word_idx   = data_pos[5:2];   // word within the data (at most 16)
   reg  [5:0] rd_addr;         // register of the word being sent (reads)
   wire [5:0] next_addr  = rd_addr + 6'd1;
@@ -118,22 +125,23 @@ module kh_core #(
   // below reads a flip-flop instead of a chain of comparators.
   reg f_hdr, f_hcrc, f_data, f_dcrc, f_dcrc2, f_last, f_hvalid, f_next_nlo, f_next_clo;
   always @(posedge clk) begin
-    f_hdr      <= pos < 7'd3;
-    f_hcrc     <= pos == 7'd3;
-    f_data     <= pos > 7'd3 && pos < 7'd4 + data_bytes;
-    f_dcrc     <= pos == 7'd4 + data_bytes;
-    f_dcrc2    <= pos == 7'd5 + data_bytes;
+    f_hdr      <= pos < HDR_BYTES - 7'd1;
+    f_hcrc     <= pos == HDR_BYTES - 7'd1;
+    f_data     <= pos > HDR_BYTES - 7'd1 && pos < HDR_BYTES + data_bytes;
+    f_dcrc     <= pos == HDR_BYTES + data_bytes;
+    f_dcrc2    <= pos == HDR_BYTES + 7'd1 + data_bytes;
     f_last     <= data_pos + 7'd1 == data_bytes;
     f_hvalid   <= header_valid(cmd, addr, count);
-    f_next_nlo <= next_addr == A_NONCES_LO;
-    f_next_clo <= next_addr == A_CYCLES_LO;
+    f_next_nlo <= next_addr == KH_A_NONCES_LO;
+    f_next_clo <= next_addr == KH_A_CYCLES_LO;
   end
 
   function header_valid(input [7:0] c, input [5:0] a, input [4:0] n);
-    header_valid = (c == CMD_READ  && n != 5'd0 && n <= 5'd16 &&
-                      (((a == A_RESULT || a == A_RESULT_PEEK) && n == 5'd2) ||
-                       (a != A_CONTROL && a <= A_WORK_ID && ({1'b0, a} + {2'b0, n}) <= 7'd11))) ||
-                   (c == CMD_WRITE && (((a == A_CONTROL || a == A_RESULT_ACK) && n == 5'd1) || (a == A_WORK && n == 5'd15)));
+    header_valid = (c == KH_CMD_READ  && n != 5'd0 && n <= MAX_WORDS &&
+                      (((a == KH_A_RESULT || a == KH_A_RESULT_PEEK) && n == RES_WORDS) ||
+                       (a != KH_A_CONTROL && a <= KH_A_WORK_ID && ({1'b0, a} + {2'b0, n}) <= {1'b0, KH_A_WORK_ID} + 7'd1))) ||
+                   (c == KH_CMD_WRITE && (((a == KH_A_CONTROL || a == KH_A_RESULT_ACK) && n == 5'd1) ||
+                                          (a == KH_A_WORK && n == WORK_WORDS)));
   endfunction
 
   // One register multiplexer serves both reads: the first word (at the header's CRC byte,
@@ -148,24 +156,24 @@ module kh_core #(
   always @(posedge clk) rv_addr <= f_hcrc ? addr : next_addr;
   always @* begin
     case (rv_addr)
-      A_MAGIC:     rv = MAGIC;
-      A_VERSION:   rv = VERSION;
-      A_CAPS:      rv = CAPS;
-      A_CLOCK:     rv = CLOCK_HZ;
-      A_STATUS:    rv = status;
-      A_NONCES_LO: rv = nonces[31:0];
-      A_NONCES_HI: rv = nonces_hi_latch;
-      A_CYCLES_LO: rv = cycles[31:0];
-      A_CYCLES_HI: rv = cycles_hi_latch;
-      A_WORK_ID:   rv = {active_busy, 15'd0, active_id};
-      default:     rv = 32'd0;
+      KH_A_MAGIC:       rv = KH_MAGIC;
+      KH_A_VERSION:     rv = KH_VERSION;
+      KH_A_CAPS:        rv = CAPS;
+      KH_A_CLOCK_HZ:    rv = CLOCK_HZ;
+      KH_A_STATUS:      rv = status;
+      KH_A_NONCES_LO:   rv = nonces[31:0];
+      KH_A_NONCES_HI:   rv = nonces_hi_latch;
+      KH_A_CYCLES_LO:   rv = cycles[31:0];
+      KH_A_CYCLES_HI:   rv = cycles_hi_latch;
+      KH_A_WORK_ID:     rv = {active_busy, 15'd0, active_id};
+      default:          rv = 32'd0;
     endcase
   end
 
   // Push requests from the frame side to the mining side.
   reg commit_work, do_abort;
 
-  assign mem_we = rx_valid && f_data && cmd == CMD_WRITE && data_pos[1:0] == 2'd3 && addr == A_WORK;
+  assign mem_we = rx_valid && f_data && cmd == KH_CMD_WRITE && data_pos[1:0] == 2'd3 && addr == KH_A_WORK;
   always @(posedge clk) begin
     if (mem_we) work_mem[{q_tail, word_idx}] <= {wshift, rx_byte};
     mem_rdata <= work_mem[mem_raddr];
@@ -200,40 +208,40 @@ module kh_core #(
           if (pos == 7'd0) cmd <= rx_byte;
           if (pos == 7'd1) addr <= rx_byte[5:0];
           if (pos == 7'd1 && rx_byte[7:6] != 2'd0) frame_bad <= 1'b1;
-          if (pos == 7'd2) count <= (rx_byte > 8'd16) ? 5'd0 : rx_byte[4:0];
+          if (pos == 7'd2) count <= (rx_byte > {3'd0, MAX_WORDS}) ? 5'd0 : rx_byte[4:0];
           tx_byte <= 8'h00;
         end else if (f_hcrc) begin
           // HCRC: the header stands or falls here.
           if (rx_byte != hcrc) begin
-            errors[E_CRC] <= 1'b1;
+            errors[KH_E_CRC] <= 1'b1;
             frame_bad <= 1'b1;
-          end else if (cmd != CMD_READ && cmd != CMD_WRITE) begin
-            errors[E_CMD] <= 1'b1;
+          end else if (cmd != KH_CMD_READ && cmd != KH_CMD_WRITE) begin
+            errors[KH_E_CMD] <= 1'b1;
             frame_bad <= 1'b1;
           end else if (frame_bad || !f_hvalid) begin
-            errors[E_ADDR] <= 1'b1;
+            errors[KH_E_ADDR] <= 1'b1;
             frame_bad <= 1'b1;
           end else begin
             header_ok <= 1'b1;
           end
-          if (rx_byte == hcrc && !frame_bad && f_hvalid && cmd == CMD_READ) begin
+          if (rx_byte == hcrc && !frame_bad && f_hvalid && cmd == KH_CMD_READ) begin
             // First data byte of a read: capture its word now.
             rd_addr <= addr;
             tx_word <= rv;
             if (is_result) begin
-              tx_word <= fifo_empty ? 32'd0 : {1'b1, 7'd0, res_seq, fifo_dout[47:32]};
+              tx_word <= result_head;
               result_latched <= !fifo_empty;
             end
-            if (addr == A_NONCES_LO) nonces_hi_latch <= nonces[63:32];
-            if (addr == A_CYCLES_LO) cycles_hi_latch <= cycles[63:32];
-            tx_byte <= is_result ? {!fifo_empty, 7'd0} : rv[31:24];
+            if (addr == KH_A_NONCES_LO) nonces_hi_latch <= nonces[63:32];
+            if (addr == KH_A_CYCLES_LO) cycles_hi_latch <= cycles[63:32];
+            tx_byte <= is_result ? result_head[31:24] : rv[31:24];
           end else begin
-            tx_byte <= (cmd == CMD_READ) ? 8'hff : 8'h00;
-            refused_read <= cmd == CMD_READ;
+            tx_byte <= (cmd == KH_CMD_READ) ? 8'hff : 8'h00;
+            refused_read <= cmd == KH_CMD_READ;
           end
         end else if (f_data) begin
           // Data bytes.
-          if (cmd == CMD_WRITE) begin
+          if (cmd == KH_CMD_WRITE) begin
             dcrc <= crc16_byte(dcrc, rx_byte);
             wshift <= {wshift[15:0], rx_byte};   // its low byte ends as the word's bits [7:0]
             tx_byte <= 8'h00;
@@ -262,24 +270,24 @@ module kh_core #(
           end
         end else if (f_dcrc) begin
           // DCRC's high byte: from the host (writes), or ours went out (reads: the low one next).
-          if (cmd == CMD_WRITE && header_ok && rx_byte != dcrc[15:8]) begin
-            errors[E_CRC] <= 1'b1;
+          if (cmd == KH_CMD_WRITE && header_ok && rx_byte != dcrc[15:8]) begin
+            errors[KH_E_CRC] <= 1'b1;
             frame_bad <= 1'b1;
           end
-          tx_byte <= (cmd == CMD_READ && header_ok) ? dcrc[7:0] : 8'h00;
+          tx_byte <= (cmd == KH_CMD_READ && header_ok) ? dcrc[7:0] : 8'h00;
         end else if (f_dcrc2) begin
           // DCRC's low byte.
-          if (cmd == CMD_WRITE && header_ok && !frame_bad) begin
+          if (cmd == KH_CMD_WRITE && header_ok && !frame_bad) begin
             if (rx_byte == dcrc[7:0]) data_crc_ok <= 1'b1;
             else begin
-              errors[E_CRC] <= 1'b1;
+              errors[KH_E_CRC] <= 1'b1;
               frame_bad <= 1'b1;
             end
           end
           tx_byte <= 8'h00;
         end else begin
           // Bytes past the frame's length.
-          if (!frame_bad) errors[E_FRAME] <= 1'b1;
+          if (!frame_bad) errors[KH_E_FRAME] <= 1'b1;
           frame_bad <= 1'b1;
           tx_byte <= 8'h00;
         end
@@ -288,23 +296,23 @@ module kh_core #(
         if (refused_read) tx_byte <= 8'hff;
       end
       if (frame_end) begin
-        if (pos != 7'd0 && (frame_partial || (header_ok && pos < frame_len) || (pos < 7'd4))) errors[E_FRAME] <= 1'b1;
+        if (pos != 7'd0 && (frame_partial || (header_ok && pos < frame_len) || (pos < 7'd4))) errors[KH_E_FRAME] <= 1'b1;
         // A RESULT read pops only once the frame that carried it ended correctly.
-        if (header_ok && !frame_bad && !frame_partial && pos == frame_len && cmd == CMD_READ && addr == A_RESULT && result_latched)
+        if (header_ok && !frame_bad && !frame_partial && pos == frame_len && cmd == KH_CMD_READ && addr == KH_A_RESULT && result_latched)
           fifo_pop <= 1'b1;
-        if (header_ok && !frame_bad && !frame_partial && pos == frame_len && cmd == CMD_WRITE && data_crc_ok) begin
-          if (addr == A_WORK) commit_work <= 1'b1;
-          if (addr == A_CONTROL) begin
-            if (wshift[0]) soft_reset <= 1'b1;
-            if (wshift[1] || wshift[0]) errors <= 6'd0;
-            if (wshift[2]) do_abort <= 1'b1;
+        if (header_ok && !frame_bad && !frame_partial && pos == frame_len && cmd == KH_CMD_WRITE && data_crc_ok) begin
+          if (addr == KH_A_WORK) commit_work <= 1'b1;
+          if (addr == KH_A_CONTROL) begin
+            if (wshift[KH_CTRL_RESET]) soft_reset <= 1'b1;
+            if (wshift[KH_CTRL_CLEAR_ERRORS] || wshift[KH_CTRL_RESET]) errors <= 6'd0;
+            if (wshift[KH_CTRL_ABORT]) do_abort <= 1'b1;
           end
-          if (addr == A_RESULT_ACK && !fifo_empty && wshift[7:0] == res_seq) fifo_pop <= 1'b1;
+          if (addr == KH_A_RESULT_ACK && !fifo_empty && wshift[7:0] == res_seq) fifo_pop <= 1'b1;
         end
       end
       if (soft_reset) errors <= 6'd0;
-      if (commit_work && q_count == 2'd2) errors[E_QUEUE] <= 1'b1;
-      if (fifo_push && fifo_full) errors[E_FIFO] <= 1'b1;
+      if (commit_work && queue_full) errors[KH_E_QUEUE] <= 1'b1;
+      if (fifo_push && fifo_full) errors[KH_E_FIFO] <= 1'b1;
     end
   end
 
@@ -384,7 +392,7 @@ module kh_core #(
       active_id <= 16'd0;
       accepted <= 8'd0;
     end else begin
-      if (commit_work && q_count != 2'd2) begin
+      if (commit_work && !queue_full) begin
         q_tail <= q_tail + 2'd1;
         accepted <= accepted + 8'd1;
       end
@@ -399,16 +407,18 @@ module kh_core #(
           mem_raddr <= {q_head, load_idx[3:0] + 4'd1};
           if (load_idx != 5'd0) begin
             case (load_idx - 5'd1)
-              5'd1: ld_mid[159:128] <= mem_rdata;    5'd2: ld_mid[127:96] <= mem_rdata;
-              5'd3: ld_mid[95:64]   <= mem_rdata;    5'd5: ld_mid[63:32]  <= mem_rdata;
-              5'd6: ld_mid[31:0]    <= mem_rdata;
-              5'd13: active_id <= mem_rdata[15:0];     // 11, 12: the range, read by the engine
-              5'd14: threshold <= (mem_rdata[5:0] == 6'd0) ? 6'd1 : (mem_rdata[5:0] > 6'd32 ? 6'd32 : mem_rdata[5:0]);
+              W_MID1:      ld_mid[159:128] <= mem_rdata;
+              W_MID2:      ld_mid[127:96]  <= mem_rdata;
+              W_MID3:      ld_mid[95:64]   <= mem_rdata;
+              W_MID5:      ld_mid[63:32]   <= mem_rdata;
+              W_MID6:      ld_mid[31:0]    <= mem_rdata;
+              W_ID:        active_id <= mem_rdata[15:0];   // FIRST, LAST: read by the engine
+              W_THRESHOLD: threshold <= (mem_rdata[5:0] == 6'd0) ? 6'd1 : (mem_rdata[5:0] > 6'd32 ? 6'd32 : mem_rdata[5:0]);
               default: ;
             endcase
           end
           load_idx <= load_idx + 5'd1;
-          if (load_idx == 5'd15) load_state <= 2'd2;
+          if (load_idx == WORK_WORDS) load_state <= 2'd2;
         end
         2'd2: begin
           q_head       <= q_head + 2'd1;
@@ -426,7 +436,7 @@ module kh_core #(
         end
       endcase
       // The count follows pushes and pops, including both in one cycle.
-      q_count <= q_count + ((commit_work && q_count != 2'd2) ? 2'd1 : 2'd0) - ((load_state == 2'd2) ? 2'd1 : 2'd0);
+      q_count <= q_count + ((commit_work && !queue_full) ? 2'd1 : 2'd0) - ((load_state == 2'd2) ? 2'd1 : 2'd0);
       if (do_abort) begin
         q_head <= q_tail;
         q_count <= 2'd0;

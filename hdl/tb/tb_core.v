@@ -5,6 +5,7 @@
 `default_nettype none
 module tb_core;
   `include "kh_crc.vh"
+  `include "kh_protocol.vh"
   reg clk = 0, rst = 1;
   always #5 clk = ~clk;
   reg sck = 0, mosi = 0, cs_n = 1;
@@ -59,7 +60,7 @@ module tb_core;
     reg [7:0] rx2;
     begin
       frame_begin;
-      header(8'h52, addr, count, 1'b0);
+      header(KH_CMD_READ, addr, count, 1'b0);
       dcrc = 16'hffff;
       for (w = 0; w < count; w = w + 1)
         for (b = 0; b < 4; b = b + 1) begin
@@ -80,7 +81,7 @@ module tb_core;
     reg [15:0] dcrc;
     begin
       frame_begin;
-      header(8'h57, addr, count, bad_hcrc);
+      header(KH_CMD_WRITE, addr, count, bad_hcrc);
       dcrc = 16'hffff;
       for (w = 0; w < count; w = w + 1)
         for (b = 0; b < 4; b = b + 1) begin
@@ -93,16 +94,20 @@ module tb_core;
     end
   endtask
 
+  function [31:0] result_head(input [7:0] seq, input [15:0] id);
+    result_head = (32'd1 << KH_R_VALID) | ({24'd0, seq} << KH_R_SEQ) | ({16'd0, id} << KH_R_ID);
+  endfunction
+
   reg [255:0] midstate;
   reg [95:0] tail;
   reg [31:0] first, last, expect_nonce, status;
   task load_work(input [15:0] id, input bad_dcrc);
     integer i;
     begin
-      for (i = 0; i < 8; i = i + 1) words[i] = midstate[255 - 32*i -: 32];
-      for (i = 0; i < 3; i = i + 1) words[8 + i] = tail[95 - 32*i -: 32];
-      words[11] = first; words[12] = last; words[13] = {16'd0, id}; words[14] = 32'd32;
-      write_regs(8'h10, 8'd15, 1'b0, bad_dcrc, 1'b0);
+      for (i = 0; i < 8; i = i + 1) words[KH_W_MIDSTATE + i] = midstate[255 - 32*i -: 32];
+      for (i = 0; i < 3; i = i + 1) words[KH_W_TAIL + i] = tail[95 - 32*i -: 32];
+      words[KH_W_FIRST] = first; words[KH_W_LAST] = last; words[KH_W_ID] = {16'd0, id}; words[KH_W_THRESHOLD] = 32'd32;
+      write_regs(KH_A_WORK, KH_WORK_WORDS, 1'b0, bad_dcrc, 1'b0);
     end
   endtask
 
@@ -125,83 +130,84 @@ module tb_core;
     check(crc16v == 16'h29b1, "crc16 check value");
     #100 rst = 0; #100;
 
-    read_regs(8'h00, 8'd4);
-    check(resp_ok && words[0] == 32'h4b484153 && words[1] == 32'h00020000, "identity: magic and version");
-    check(words[2][7:0] == 8'd2 && words[2][11:8] == 4'd2 && words[2][31:20] == cycles_per_nonce[11:0], "identity: caps");
+    read_regs(KH_A_MAGIC, 8'd4);
+    check(resp_ok && words[0] == KH_MAGIC && words[1] == KH_VERSION, "identity: magic and version");
+    check(words[2][KH_CAPS_ENGINES +: 8] == 8'd2 && words[2][KH_CAPS_QUEUE_DEPTH +: 4] == KH_QUEUE_DEPTH &&
+          words[2][KH_CAPS_FIFO_DEPTH +: 8] == KH_FIFO_DEPTH && words[2][KH_CAPS_CYCLES_PER_NONCE +: 12] == cycles_per_nonce[11:0], "identity: caps");
     check(words[3] == 32'd36_000_000, "identity: clock");
 
     // A write with a corrupted data CRC is refused and flagged.
     load_work(16'h0001, 1'b1);
-    read_regs(8'h05, 8'd1); status = words[0];
-    check(status[23:16] == 8'h01 && status[3:2] == 2'd0 && !status[0], "bad DCRC: ERR_CRC, nothing queued");
-    words[0] = 32'h2; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);   // CLEAR_ERRORS
-    read_regs(8'h05, 8'd1);
-    check(words[0][23:16] == 8'h00, "CLEAR_ERRORS");
+    read_regs(KH_A_STATUS, 8'd1); status = words[0];
+    check(status[KH_ST_ERRORS +: 8] == 1 << KH_E_CRC && status[KH_ST_QUEUED +: 2] == 2'd0 && !status[KH_ST_BUSY], "bad DCRC: ERR_CRC, nothing queued");
+    words[0] = 1 << KH_CTRL_CLEAR_ERRORS; write_regs(KH_A_CONTROL, 8'd1, 1'b0, 1'b0, 1'b0);   // CLEAR_ERRORS
+    read_regs(KH_A_STATUS, 8'd1);
+    check(words[0][KH_ST_ERRORS +: 8] == 8'h00, "CLEAR_ERRORS");
 
     // Unknown command, bad address, truncated frame.
-    frame_begin; header(8'h41, 8'h00, 8'd1, 1'b0); frame_end;
-    read_regs(8'h05, 8'd1);
-    check(words[0][17] == 1'b1, "unknown command: ERR_CMD");
-    words[0] = 32'h2; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);
-    words[0] = 32'h1; write_regs(8'h00, 8'd1, 1'b0, 1'b0, 1'b0);
-    read_regs(8'h05, 8'd1);
-    check(words[0][18] == 1'b1, "write to read-only: ERR_ADDR");
-    words[0] = 32'h2; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);
+    frame_begin; header(8'h41, KH_A_MAGIC, 8'd1, 1'b0); frame_end;
+    read_regs(KH_A_STATUS, 8'd1);
+    check(words[0][KH_ST_ERRORS + KH_E_CMD] == 1'b1, "unknown command: ERR_CMD");
+    words[0] = 1 << KH_CTRL_CLEAR_ERRORS; write_regs(KH_A_CONTROL, 8'd1, 1'b0, 1'b0, 1'b0);
+    words[0] = 32'h1; write_regs(KH_A_MAGIC, 8'd1, 1'b0, 1'b0, 1'b0);
+    read_regs(KH_A_STATUS, 8'd1);
+    check(words[0][KH_ST_ERRORS + KH_E_ADDR] == 1'b1, "write to read-only: ERR_ADDR");
+    words[0] = 1 << KH_CTRL_CLEAR_ERRORS; write_regs(KH_A_CONTROL, 8'd1, 1'b0, 1'b0, 1'b0);
     load_work(16'h0002, 1'b0); // sanity: fine
-    words[0] = 32'h4; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);  // ABORT it again
-    words[0] = 32'h1; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);  // RESET
+    words[0] = 1 << KH_CTRL_ABORT; write_regs(KH_A_CONTROL, 8'd1, 1'b0, 1'b0, 1'b0);  // ABORT it again
+    words[0] = 1 << KH_CTRL_RESET; write_regs(KH_A_CONTROL, 8'd1, 1'b0, 1'b0, 1'b0);  // RESET
     begin : trunc
       integer i;
       for (i = 0; i < 8; i = i + 1) words[i] = midstate[255 - 32*i -: 32];
-      write_regs(8'h10, 8'd15, 1'b0, 1'b0, 1'b1);
+      write_regs(KH_A_WORK, KH_WORK_WORDS, 1'b0, 1'b0, 1'b1);
     end
-    read_regs(8'h05, 8'd1);
-    check(words[0][19] == 1'b1 && words[0][3:2] == 2'd0, "truncated frame: ERR_FRAME, nothing queued");
-    words[0] = 32'h1; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);  // RESET
+    read_regs(KH_A_STATUS, 8'd1);
+    check(words[0][KH_ST_ERRORS + KH_E_FRAME] == 1'b1 && words[0][KH_ST_QUEUED +: 2] == 2'd0, "truncated frame: ERR_FRAME, nothing queued");
+    words[0] = 1 << KH_CTRL_RESET; write_regs(KH_A_CONTROL, 8'd1, 1'b0, 1'b0, 1'b0);  // RESET
 
     // Real work: two works queued back to back; the second queued while the first hashes.
     load_work(16'h00a1, 1'b0);
     load_work(16'h00a2, 1'b0);
-    read_regs(8'h05, 8'd1); status = words[0];
-    check(status[0] && status[3:2] == 2'd1 && status[31:24] == 8'd2, "busy with one more work queued; two accepted");
+    read_regs(KH_A_STATUS, 8'd1); status = words[0];
+    check(status[KH_ST_BUSY] && status[KH_ST_QUEUED +: 2] == 2'd1 && status[KH_ST_ACCEPTED +: 8] == 8'd2, "busy with one more work queued; two accepted");
     load_work(16'h00a3, 1'b0);
     load_work(16'h00a4, 1'b0);  // queue now full: refused
-    read_regs(8'h05, 8'd1); status = words[0];
-    check(status[1] && status[20] && status[31:24] == 8'd3, "queue full: QUEUE_FULL, ERR_QUEUE, the refused work not counted");
+    read_regs(KH_A_STATUS, 8'd1); status = words[0];
+    check(status[KH_ST_QUEUE_FULL] && status[KH_ST_ERRORS + KH_E_QUEUE] && status[KH_ST_ACCEPTED +: 8] == 8'd3, "queue full: QUEUE_FULL, ERR_QUEUE, the refused work not counted");
 
     wait (ready);
-    read_regs(8'h20, 8'd2);
-    check(resp_ok && words[0] == 32'h800000a1 && words[1] == expect_nonce, "result 1: work a1, the real nonce");
+    read_regs(KH_A_RESULT, KH_RESULT_WORDS);
+    check(resp_ok && words[0] == result_head(8'd0, 16'h00a1) && words[1] == expect_nonce, "result 1: work a1, the real nonce");
     // Nothing is lost to a broken read: cut the frame short, then read again.
     wait (ready);
-    frame_begin; header(8'h52, 8'h20, 8'd2, 1'b0); spi_byte(8'h00, rx); frame_end;
-    read_regs(8'h20, 8'd2);
-    check(resp_ok && words[0] == 32'h800100a2 && words[1] == expect_nonce, "result 2 survives a broken read (sequence 1)");
+    frame_begin; header(KH_CMD_READ, KH_A_RESULT, KH_RESULT_WORDS, 1'b0); spi_byte(8'h00, rx); frame_end;
+    read_regs(KH_A_RESULT, KH_RESULT_WORDS);
+    check(resp_ok && words[0] == result_head(8'd1, 16'h00a2) && words[1] == expect_nonce, "result 2 survives a broken read (sequence 1)");
     // Protocol 1.1: RESULT_PEEK leaves the result; RESULT_ACK pops it only by its sequence number.
     wait (ready);
-    read_regs(8'h21, 8'd2);
-    check(resp_ok && words[0] == 32'h800200a3 && words[1] == expect_nonce, "result 3: the queue kept the engines busy");
-    read_regs(8'h21, 8'd2);
-    check(resp_ok && words[0] == 32'h800200a3, "RESULT_PEEK does not pop");
-    words[0] = 32'h1; write_regs(8'h22, 8'd1, 1'b0, 1'b0, 1'b0);
-    read_regs(8'h21, 8'd2);
-    check(resp_ok && words[0] == 32'h800200a3, "an acknowledgement naming another result pops nothing");
-    words[0] = 32'h2; write_regs(8'h22, 8'd1, 1'b0, 1'b1, 1'b0);
-    read_regs(8'h21, 8'd2);
-    check(resp_ok && words[0] == 32'h800200a3, "a corrupted acknowledgement pops nothing");
-    words[0] = 32'h2; write_regs(8'h04, 8'd1, 1'b0, 1'b0, 1'b0);  // CLEAR_ERRORS (the bad DCRC)
-    words[0] = 32'h2; write_regs(8'h22, 8'd1, 1'b0, 1'b0, 1'b0);
-    read_regs(8'h21, 8'd2);
-    if (words[0][31]) $display("  got %h %h", words[0], words[1]);
-    check(resp_ok && words[0][31] == 1'b0, "acknowledged: the FIFO is empty");
-    words[0] = 32'h2; write_regs(8'h22, 8'd1, 1'b0, 1'b0, 1'b0);   // the same acknowledgement again
-    read_regs(8'h05, 8'd1);
-    check(words[0][23:16] == 8'h00 && words[0][15:8] == 8'd0, "a repeated acknowledgement is harmless");
-    read_regs(8'h20, 8'd2);
-    check(resp_ok && words[0][31] == 1'b0, "empty FIFO reads as not valid");
+    read_regs(KH_A_RESULT_PEEK, KH_RESULT_WORDS);
+    check(resp_ok && words[0] == result_head(8'd2, 16'h00a3) && words[1] == expect_nonce, "result 3: the queue kept the engines busy");
+    read_regs(KH_A_RESULT_PEEK, KH_RESULT_WORDS);
+    check(resp_ok && words[0] == result_head(8'd2, 16'h00a3), "RESULT_PEEK does not pop");
+    words[0] = 32'h1; write_regs(KH_A_RESULT_ACK, 8'd1, 1'b0, 1'b0, 1'b0);
+    read_regs(KH_A_RESULT_PEEK, KH_RESULT_WORDS);
+    check(resp_ok && words[0] == result_head(8'd2, 16'h00a3), "an acknowledgement naming another result pops nothing");
+    words[0] = 32'h2; write_regs(KH_A_RESULT_ACK, 8'd1, 1'b0, 1'b1, 1'b0);
+    read_regs(KH_A_RESULT_PEEK, KH_RESULT_WORDS);
+    check(resp_ok && words[0] == result_head(8'd2, 16'h00a3), "a corrupted acknowledgement pops nothing");
+    words[0] = 1 << KH_CTRL_CLEAR_ERRORS; write_regs(KH_A_CONTROL, 8'd1, 1'b0, 1'b0, 1'b0);  // CLEAR_ERRORS (the bad DCRC)
+    words[0] = 32'h2; write_regs(KH_A_RESULT_ACK, 8'd1, 1'b0, 1'b0, 1'b0);
+    read_regs(KH_A_RESULT_PEEK, KH_RESULT_WORDS);
+    if (words[0][KH_R_VALID]) $display("  got %h %h", words[0], words[1]);
+    check(resp_ok && words[0][KH_R_VALID] == 1'b0, "acknowledged: the FIFO is empty");
+    words[0] = 32'h2; write_regs(KH_A_RESULT_ACK, 8'd1, 1'b0, 1'b0, 1'b0);   // the same acknowledgement again
+    read_regs(KH_A_STATUS, 8'd1);
+    check(words[0][KH_ST_ERRORS +: 8] == 8'h00 && words[0][KH_ST_RESULTS +: 8] == 8'd0, "a repeated acknowledgement is harmless");
+    read_regs(KH_A_RESULT, KH_RESULT_WORDS);
+    check(resp_ok && words[0][KH_R_VALID] == 1'b0, "empty FIFO reads as not valid");
     wait (!dut.active_busy);
     #1000;
-    read_regs(8'h06, 8'd4);
+    read_regs(KH_A_NONCES_LO, 8'd4);
     check(words[0] == 3 * (last - first + 1) && words[1] == 0, "nonce counter is exact");
     check(words[2] > 3 * (last - first + 1) * cycles_per_nonce / 2, "cycle counter runs");
     if (failures == 0) $display("ALL PASS");

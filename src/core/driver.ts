@@ -23,10 +23,11 @@ import {
   REG,
   RESULT_WORDS,
   WORK_WORDS,
+  encodeWork,
   type CoreStatus,
-  type ResultHead,
+  type ResultRead,
   decodeCaps,
-  decodeResultHead,
+  decodeResult,
   dataCrcBytesOf,
   decodeStatus,
   emptyStatus,
@@ -185,7 +186,7 @@ export class CoreDriver<T = unknown> {
 
   /** Frame buffers in the format the core speaks (2.x until a probe finds a 1.x core). */
   private frames = frameBuffers(2);
-  private readonly head: ResultHead = { valid: false, seq: 0, id: 0 };
+  private readonly head: ResultRead = { valid: false, seq: 0, id: 0, nonce: 0 };
   private readonly words = new Uint32Array(16);
   private readonly workWords = new Uint32Array(WORK_WORDS);
   private readonly hash = new Uint8Array(32);
@@ -414,14 +415,8 @@ export class CoreDriver<T = unknown> {
 
   private fillWorkWords(e: Entry<T>, id: number): void {
     // The hasher that will check this work's results already holds its midstate and tail.
-    const w = this.workWords;
     const hasher = hasherOf(e);
-    w.set(hasher.midstate, 0);
-    w.set(hasher.tail, 8);
-    w[11] = e.work.first;
-    w[12] = e.work.last;
-    w[13] = id;
-    w[14] = e.threshold;
+    encodeWork(this.workWords, hasher.midstate, hasher.tail, e.work.first, e.work.last, id, e.threshold);
   }
 
   // ── frames with retries ────────────────────────────────────────────────────────────────
@@ -557,17 +552,17 @@ export class CoreDriver<T = unknown> {
   /** Reads one result; false when the FIFO turned out empty. */
   private async readResult(): Promise<boolean> {
     const w = await this.read(this.protocol2 ? REG.RESULT_PEEK : REG.RESULT, RESULT_WORDS, this.frames.result);
-    const head = decodeResultHead(w[0]!, this.head);
+    const head = decodeResult(w, this.head);
     if (!head.valid) return false;
     if (!this.protocol2) {
-      this.check(head.id, w[1]!);
+      this.check(head.id, head.nonce);
       return true;
     }
     // The same sequence number again: this result was checked and its acknowledgement lost.
     if (head.seq === this.handledSeq) this.stats.retries++;
     else {
       this.handledSeq = head.seq;
-      this.check(head.id, w[1]!);
+      this.check(head.id, head.nonce);
     }
     // Not confirmed: a lost acknowledgement shows as the same result at the next read.
     this.words[0] = head.seq;

@@ -1,7 +1,8 @@
 /**
  * The ESP32 ⇄ FPGA core protocol as constants and pure codecs. docs/core-protocol.md is the
- * source of truth; this file mirrors it for the driver and the model, and a test holds this
- * file, the doc's register table and hdl/kh_core.v to the same numbers.
+ * specification; this file is its one machine-readable copy: the driver and the model import
+ * it, hdl/kh_protocol.vh is generated from it for the RTL (host/tools/gen-protocol-vh.ts), and
+ * tests hold the doc's tables and the generated include to it.
  */
 
 export const CMD_READ = 0x52;
@@ -46,14 +47,71 @@ export function dataCrcBytesOf(version: number): DataCrcBytes {
   return version >>> 16 >= 2 ? 2 : 1;
 }
 
-export const CONTROL_RESET = 1 << 0;
-export const CONTROL_CLEAR_ERRORS = 1 << 1;
-export const CONTROL_ABORT = 1 << 2;
+/** CONTROL bits by position. */
+export const CONTROL_BIT = { RESET: 0, CLEAR_ERRORS: 1, ABORT: 2 } as const;
+export const CONTROL_RESET = 1 << CONTROL_BIT.RESET;
+export const CONTROL_CLEAR_ERRORS = 1 << CONTROL_BIT.CLEAR_ERRORS;
+export const CONTROL_ABORT = 1 << CONTROL_BIT.ABORT;
 
+/** Works the core's queue holds beside the one running. */
+export const QUEUE_DEPTH = 2;
+/** Results the core's FIFO holds. */
+export const FIFO_DEPTH = 16;
+
+/** Where each field of a WORK write starts, in words. */
+export const WORK_WORD = {
+  MIDSTATE: 0,
+  TAIL: 8,
+  FIRST: 11,
+  LAST: 12,
+  ID: 13,
+  THRESHOLD: 14,
+} as const;
+export const MIDSTATE_WORDS = 8;
+export const TAIL_WORDS = 3;
 /** Words in one WORK write (midstate 8, tail 3, first, last, id, threshold). */
 export const WORK_WORDS = 15;
-/** Words in one RESULT / RESULT_PEEK read. */
+/** Words in one RESULT / RESULT_PEEK read: the head (valid, seq, id) and the nonce. */
 export const RESULT_WORDS = 2;
+
+/**
+ * Lays one work out as a WORK write carries it, into `out` (reused by the driver, so a work
+ * allocates nothing).
+ */
+export function encodeWork(
+  out: Uint32Array,
+  midstate: ArrayLike<number>,
+  tail: ArrayLike<number>,
+  first: number,
+  last: number,
+  id: number,
+  threshold: number,
+): Uint32Array {
+  for (let i = 0; i < MIDSTATE_WORDS; i++) out[WORK_WORD.MIDSTATE + i] = midstate[i]!;
+  for (let i = 0; i < TAIL_WORDS; i++) out[WORK_WORD.TAIL + i] = tail[i]!;
+  out[WORK_WORD.FIRST] = first;
+  out[WORK_WORD.LAST] = last;
+  out[WORK_WORD.ID] = id;
+  out[WORK_WORD.THRESHOLD] = threshold;
+  return out;
+}
+
+/** The fields of a WORK write, as views into `words` (no copy). */
+export function decodeWork(words: Uint32Array): {
+  midstate: Uint32Array; tail: Uint32Array; first: number; last: number; id: number; threshold: number;
+} {
+  return {
+    midstate: words.subarray(WORK_WORD.MIDSTATE, WORK_WORD.MIDSTATE + MIDSTATE_WORDS),
+    tail: words.subarray(WORK_WORD.TAIL, WORK_WORD.TAIL + TAIL_WORDS),
+    first: words[WORK_WORD.FIRST]!,
+    last: words[WORK_WORD.LAST]!,
+    id: words[WORK_WORD.ID]!,
+    threshold: words[WORK_WORD.THRESHOLD]!,
+  };
+}
+
+/** Bit positions in a RESULT read's word 0. */
+export const RESULT_BIT = { VALID: 31, SEQ: 16, ID: 0 } as const;
 
 /** One result as word 0 of a RESULT read carries it: valid, sequence number, work id. */
 export interface ResultHead {
@@ -64,13 +122,24 @@ export interface ResultHead {
 }
 
 export function encodeResultHead(valid: boolean, seq: number, id: number): number {
-  return valid ? (0x80000000 | ((seq & 0xff) << 16) | (id & 0xffff)) >>> 0 : 0;
+  return valid ? ((1 << RESULT_BIT.VALID) | ((seq & 0xff) << RESULT_BIT.SEQ) | ((id & 0xffff) << RESULT_BIT.ID)) >>> 0 : 0;
 }
 
 export function decodeResultHead(word: number, out: ResultHead): ResultHead {
-  out.valid = (word & 0x80000000) !== 0;
-  out.seq = (word >>> 16) & 0xff;
-  out.id = word & 0xffff;
+  out.valid = (word >>> RESULT_BIT.VALID) !== 0;
+  out.seq = (word >>> RESULT_BIT.SEQ) & 0xff;
+  out.id = (word >>> RESULT_BIT.ID) & 0xffff;
+  return out;
+}
+
+export interface ResultRead extends ResultHead {
+  nonce: number;
+}
+
+/** Both words of a RESULT / RESULT_PEEK read, into `out`. */
+export function decodeResult(words: ArrayLike<number>, out: ResultRead): ResultRead {
+  decodeResultHead(words[0]!, out);
+  out.nonce = words[1]! >>> 0;
   return out;
 }
 /** Most words one frame may carry. */
@@ -83,13 +152,16 @@ export function frameBytes(words: number, crcBytes: DataCrcBytes = DATA_CRC_BYTE
   return HEADER_BYTES + 4 * words + crcBytes;
 }
 
+/** Error flags by position in STATUS's error byte. */
+export const ERR_BIT = { CRC: 0, CMD: 1, ADDR: 2, FRAME: 3, QUEUE: 4, FIFO: 5 } as const;
+
 export const ERR = {
-  CRC: 1 << 0,
-  CMD: 1 << 1,
-  ADDR: 1 << 2,
-  FRAME: 1 << 3,
-  QUEUE: 1 << 4,
-  FIFO: 1 << 5,
+  CRC: 1 << ERR_BIT.CRC,
+  CMD: 1 << ERR_BIT.CMD,
+  ADDR: 1 << ERR_BIT.ADDR,
+  FRAME: 1 << ERR_BIT.FRAME,
+  QUEUE: 1 << ERR_BIT.QUEUE,
+  FIFO: 1 << ERR_BIT.FIFO,
 } as const;
 
 export type CoreErrorName = keyof typeof ERR;
@@ -163,17 +235,25 @@ export interface CoreCaps {
   cyclesPerNonce: number;
 }
 
+/** CAPS fields: where each starts (widths 8, 4, 8, 12). */
+export const CAPS_BIT = { ENGINES: 0, QUEUE_DEPTH: 8, FIFO_DEPTH: 12, CYCLES_PER_NONCE: 20 } as const;
+
 export function decodeCaps(caps: number): CoreCaps {
   return {
-    engines: caps & 0xff,
-    queueDepth: (caps >>> 8) & 0xf,
-    fifoDepth: (caps >>> 12) & 0xff,
-    cyclesPerNonce: caps >>> 20,
+    engines: (caps >>> CAPS_BIT.ENGINES) & 0xff,
+    queueDepth: (caps >>> CAPS_BIT.QUEUE_DEPTH) & 0xf,
+    fifoDepth: (caps >>> CAPS_BIT.FIFO_DEPTH) & 0xff,
+    cyclesPerNonce: caps >>> CAPS_BIT.CYCLES_PER_NONCE,
   };
 }
 
 export function encodeCaps(c: CoreCaps): number {
-  return ((c.cyclesPerNonce << 20) | (c.fifoDepth << 12) | (c.queueDepth << 8) | c.engines) >>> 0;
+  return (
+    (c.cyclesPerNonce << CAPS_BIT.CYCLES_PER_NONCE) |
+    (c.fifoDepth << CAPS_BIT.FIFO_DEPTH) |
+    (c.queueDepth << CAPS_BIT.QUEUE_DEPTH) |
+    (c.engines << CAPS_BIT.ENGINES)
+  ) >>> 0;
 }
 
 export interface CoreStatus {
@@ -191,27 +271,30 @@ export function emptyStatus(): CoreStatus {
   return { busy: false, queueFull: false, queued: 0, resultReady: false, results: 0, errors: 0, accepted: 0 };
 }
 
+/** STATUS fields: where each starts (QUEUED is 2 bits wide, the counts 8). */
+export const STATUS_BIT = { BUSY: 0, QUEUE_FULL: 1, QUEUED: 2, RESULT_READY: 4, RESULTS: 8, ERRORS: 16, ACCEPTED: 24 } as const;
+
 /** Decodes STATUS into `out` (reused by the driver, so polling allocates nothing). */
 export function decodeStatus(s: number, out: CoreStatus): CoreStatus {
-  out.busy = (s & 1) !== 0;
-  out.queueFull = (s & 2) !== 0;
-  out.queued = (s >>> 2) & 3;
-  out.resultReady = (s & 0x10) !== 0;
-  out.results = (s >>> 8) & 0xff;
-  out.errors = (s >>> 16) & 0xff;
-  out.accepted = s >>> 24;
+  out.busy = ((s >>> STATUS_BIT.BUSY) & 1) !== 0;
+  out.queueFull = ((s >>> STATUS_BIT.QUEUE_FULL) & 1) !== 0;
+  out.queued = (s >>> STATUS_BIT.QUEUED) & 3;
+  out.resultReady = ((s >>> STATUS_BIT.RESULT_READY) & 1) !== 0;
+  out.results = (s >>> STATUS_BIT.RESULTS) & 0xff;
+  out.errors = (s >>> STATUS_BIT.ERRORS) & 0xff;
+  out.accepted = (s >>> STATUS_BIT.ACCEPTED) & 0xff;
   return out;
 }
 
 export function encodeStatus(s: CoreStatus): number {
   return (
-    ((s.accepted & 0xff) << 24) |
-    ((s.errors & 0xff) << 16) |
-    ((s.results & 0xff) << 8) |
-    (s.resultReady ? 0x10 : 0) |
-    ((s.queued & 3) << 2) |
-    (s.queueFull ? 2 : 0) |
-    (s.busy ? 1 : 0)
+    ((s.accepted & 0xff) << STATUS_BIT.ACCEPTED) |
+    ((s.errors & 0xff) << STATUS_BIT.ERRORS) |
+    ((s.results & 0xff) << STATUS_BIT.RESULTS) |
+    ((s.resultReady ? 1 : 0) << STATUS_BIT.RESULT_READY) |
+    ((s.queued & 3) << STATUS_BIT.QUEUED) |
+    ((s.queueFull ? 1 : 0) << STATUS_BIT.QUEUE_FULL) |
+    ((s.busy ? 1 : 0) << STATUS_BIT.BUSY)
   ) >>> 0;
 }
 

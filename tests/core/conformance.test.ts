@@ -13,7 +13,7 @@ import { CoreDriver, SELF_TEST } from '../../src/core/driver.ts';
 import { buildRead, buildWrite, parseRead } from '../../src/core/frames.ts';
 import type { CoreLink } from '../../src/core/link.ts';
 import { CoreModel } from '../../src/core/model/core-model.ts';
-import { CONTROL_RESET, ERR, PROTOCOL_VERSION, REG, decodeStatus, emptyStatus, frameBytes } from '../../src/core/protocol.ts';
+import { CONTROL_RESET, ERR, PROTOCOL_VERSION, REG, WORK_WORDS, decodeStatus, emptyStatus, encodeWork, frameBytes } from '../../src/core/protocol.ts';
 import { CosimLink } from '../../host/cosim/bridge.ts';
 import { rtlCyclesPerNonce, simulatorAvailable } from '../../host/hdl/simulators.ts';
 import { openCore, type CoreKind, type OpenedCore } from '../../host/core/open-core.ts';
@@ -212,12 +212,9 @@ for (const p of PROFILES) {
       ];
       for (const c of cases) {
         await driver.reset();
-        const work = new Uint32Array(15);
         const hw = headerWork(header);
-        work.set(hw.midstate, 0);
-        work.set(hw.tail, 8);
-        work.set([c.first, c.first + c.count - 1, 0x77, c.word], 11);
-        await xfer(core.link, buildWrite(new Uint8Array(frameBytes(15)), REG.WORK, work));
+        const work = encodeWork(new Uint32Array(WORK_WORDS), hw.midstate, hw.tail, c.first, c.first + c.count - 1, 0x77, c.word);
+        await xfer(core.link, buildWrite(new Uint8Array(frameBytes(WORK_WORDS)), REG.WORK, work));
         const found: number[] = [];
         const deadline = Date.now() + 120_000;
         for (;;) {

@@ -8,7 +8,13 @@ import {
   MAGIC,
   PROTOCOL_VERSION,
   REG,
+  WORK_WORD,
+  WORK_WORDS,
   crc8,
+  decodeResult,
+  decodeWork,
+  encodeResultHead,
+  encodeWork,
   crc16,
   frameBytes,
   decodeCaps,
@@ -18,6 +24,7 @@ import {
   encodeStatus,
 } from '../../src/core/protocol.ts';
 import { buildRead, buildWrite, parseRead } from '../../src/core/frames.ts';
+import { generate as generateProtocolVh } from '../../host/tools/gen-protocol-vh.ts';
 import { SELF_TEST } from '../../src/core/driver.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
 import { headerWork, wordsToHex } from '../../src/work/header-work.ts';
@@ -26,27 +33,43 @@ import { leadingZeroBits } from '../../src/work/target.ts';
 
 const doc = readFileSync(new URL('../../docs/core-protocol.md', import.meta.url), 'utf8');
 const rtl = readFileSync(new URL('../../hdl/kh_core.v', import.meta.url), 'utf8');
+const tb = readFileSync(new URL('../../hdl/tb/tb_core.v', import.meta.url), 'utf8');
 
 describe('core protocol: one source of truth', () => {
   it('CRC-8/SMBUS has the catalogue check value', () => {
     expect(crc8(new TextEncoder().encode('123456789'))).toBe(0xf4);
   });
 
-  it('the register map in docs, the driver constants and kh_core.v agree', () => {
+  it('the register map in docs and the driver constants agree', () => {
     // Rows like "| 0x05 | `STATUS` | R | …" (and "0x10–0x1e | `WORK`").
     const rows = [...doc.matchAll(/^\| (0x[0-9a-f]{2})(?:–0x[0-9a-f]{2})? \| `([A-Z_]+)` \|/gm)];
     const fromDoc = Object.fromEntries(rows.map((m) => [m[2]!, Number(m[1])]));
     expect(fromDoc).toEqual(REG);
-    // localparam [5:0] A_MAGIC = 6'h00, … in the RTL.
-    const rtlNames: Record<string, string> = { CLOCK_HZ: 'CLOCK' };
-    for (const [name, addr] of Object.entries(REG)) {
-      const m = rtl.match(new RegExp(`A_${rtlNames[name] ?? name} = 6'h([0-9a-f]+)`));
-      expect(m, `A_${name} in kh_core.v`).not.toBeNull();
-      expect(Number.parseInt(m![1]!, 16), name).toBe(addr);
-    }
-    expect(rtl).toContain(`MAGIC   = 32'h${MAGIC.toString(16)}`);
-    expect(rtl).toContain(`VERSION = 32'h${PROTOCOL_VERSION.toString(16).padStart(8, '0')}`);
     expect(doc).toContain(`\`0x${MAGIC.toString(16)}\``);
+  });
+
+  it('the RTL takes its numbers from kh_protocol.vh, and that file is what protocol.ts generates today', () => {
+    expect(readFileSync(new URL('../../hdl/kh_protocol.vh', import.meta.url), 'utf8'), 'run npx tsx host/tools/gen-protocol-vh.ts').toBe(generateProtocolVh());
+    for (const [name, text] of [['kh_core.v', rtl], ['tb/tb_core.v', tb]] as const) {
+      expect(text, name).toContain('`include "kh_protocol.vh"');
+      // No register address, command or identity word written out by hand.
+      expect(text.match(/(?<!\d)6'h[0-9a-f]{2}|(?<!\d)8'h5[27]\b|32'h4b484153|32'h00020000/g), name).toBeNull();
+    }
+    expect(generateProtocolVh()).toContain(`localparam [31:0] KH_VERSION = 32'h${PROTOCOL_VERSION.toString(16).padStart(8, '0')};`);
+  });
+
+  it('WORK and RESULT layouts round-trip through their codecs', () => {
+    const mid = Uint32Array.from({ length: 8 }, (_, i) => 0x01010101 * (i + 1));
+    const tail = Uint32Array.of(0xaaaaaaaa, 0xbbbbbbbb, 0xcccccccc);
+    const words = encodeWork(new Uint32Array(WORK_WORDS), mid, tail, 7, 0xfffffff0, 0x1234, 32);
+    expect([words[WORK_WORD.FIRST], words[WORK_WORD.LAST], words[WORK_WORD.ID], words[WORK_WORD.THRESHOLD]]).toEqual([7, 0xfffffff0, 0x1234, 32]);
+    const back = decodeWork(words);
+    expect([...back.midstate]).toEqual([...mid]);
+    expect([...back.tail]).toEqual([...tail]);
+    expect(back).toMatchObject({ first: 7, last: 0xfffffff0, id: 0x1234, threshold: 32 });
+    const r = decodeResult([encodeResultHead(true, 0x2a, 0xbeef), 0xdeadbeef], { valid: false, seq: 0, id: 0, nonce: 0 });
+    expect(r).toEqual({ valid: true, seq: 0x2a, id: 0xbeef, nonce: 0xdeadbeef });
+    expect(decodeResult([0, 0], r).valid).toBe(false);
   });
 
   it('error bits and control bits match the doc', () => {
@@ -72,10 +95,7 @@ describe('core protocol: one source of truth', () => {
   it('frames are laid out as the doc says (the WORK frame for block 125552, §6)', () => {
     const header = hexToBytes(SELF_TEST.header);
     const work = headerWork(header);
-    const words = new Uint32Array(15);
-    words.set(work.midstate, 0);
-    words.set(work.tail, 8);
-    words.set([SELF_TEST.first, SELF_TEST.last, 1, 32], 11);
+    const words = encodeWork(new Uint32Array(WORK_WORDS), work.midstate, work.tail, SELF_TEST.first, SELF_TEST.last, 1, 32);
     expect(doc).toContain(`\`${wordsToHex(work.midstate).match(/.{8}/g)!.join(' ')}\``);
     const f = buildWrite(new Uint8Array(4 + 60 + 2), REG.WORK, words);
     const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');

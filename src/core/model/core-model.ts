@@ -19,6 +19,7 @@ import {
   PROTOCOL_VERSION_1_0,
   REG,
   WORK_WORDS,
+  decodeWork,
   type CoreStatus,
   clampThreshold,
   crc8Byte,
@@ -389,16 +390,16 @@ export class CoreModel {
   private loadNext(): boolean {
     const image = this.queue.shift();
     if (image === undefined) return false;
-    const scanWork = prepareScan(image.subarray(0, 8), image.subarray(8, 11));
-    const first = image[11]!, last = image[12]!;
-    this.activeId = image[13]! & 0xffff;
+    const w = decodeWork(image);
+    const scanWork = prepareScan(w.midstate, w.tail);
+    this.activeId = w.id & 0xffff;
     this.active = {
       scan: scanWork,
-      next: first,
-      last,
+      next: w.first,
+      last: w.last,
       id: this.activeId,
-      mask: thresholdMask(clampThreshold(image[14]!)),
-      more: first <= last,
+      mask: thresholdMask(clampThreshold(w.threshold)),
+      more: w.first <= w.last,
       generation: this.generation,
     };
     this.spare.push(image);
