@@ -7,6 +7,7 @@
  * per process, and its chatter is kept for the error message instead of printed.
  */
 import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { BridgeSpi } from './espruino-link.ts';
 import { openConsolePort, parseConsolePort } from './port.ts';
@@ -25,10 +26,13 @@ export function bridgeSource(): string {
   return readFileSync(BRIDGE_PATH, 'utf8');
 }
 
-/** The bridge with the chosen pins as KH.start's defaults. */
-export function bridgeProgram(spi: BridgeSpi): string {
+/**
+ * The bridge with the chosen pins as KH.start's defaults, and a mark of this upload last, so
+ * that only an upload that arrived whole can be mistaken for this one.
+ */
+export function bridgeProgram(spi: BridgeSpi, uploadMark = 'none'): string {
   const defaults = Object.fromEntries(Object.entries(spi).filter(([, v]) => v !== undefined));
-  return `${bridgeSource()}\nKH.defaults = ${JSON.stringify(defaults)};\n`;
+  return `${bridgeSource()}\nKH.defaults = ${JSON.stringify(defaults)};\nKH.upload = ${JSON.stringify(uploadMark)};\n`;
 }
 
 interface EspruinoTools {
@@ -103,7 +107,9 @@ export async function uploadBridge(port: string, spi: BridgeSpi, timeoutMs = 60_
   (await openConsolePort(p)).destroy();
   const chatter: string[] = [];
   const t = await loadTools(chatter);
-  const code = bridgeProgram(spi);
+  // An earlier bridge may still be in the board's RAM: only this mark proves this upload ran.
+  const mark = randomUUID();
+  const code = bridgeProgram(spi, mark);
   const config = (globalThis as unknown as { Espruino: EspruinoGlobal }).Espruino.Config;
   // EspruinoTools opens only ports it has listed: TCP consoles are listed from this setting.
   if (p.kind === 'tcp') config.SERIAL_TCPIP = [target];
@@ -114,11 +120,11 @@ export async function uploadBridge(port: string, spi: BridgeSpi, timeoutMs = 60_
   ));
   if (response === undefined) throw new UploadError(`could not connect to ${port}: ${lastWords(chatter)}`, chatter);
   const version = await quietly(chatter, () => withTimeout(
-    new Promise<string | undefined>((resolve) => t.expr(target, 'typeof KH === "object" ? KH.VERSION : "none"', resolve)),
+    new Promise<string | undefined>((resolve) => t.expr(target, `typeof KH === "object" && KH.upload === "${mark}" ? KH.VERSION : "none"`, resolve)),
     15_000, `checking the bridge on ${port}`, chatter,
   ));
   if (version === undefined || unquote(version) === 'none') {
-    throw new UploadError(`the upload to ${port} did not leave a running bridge (the board answered ${JSON.stringify(version ?? null)}): ${lastWords(chatter)}`, chatter);
+    throw new UploadError(`the upload to ${port} did not complete: the board does not run the bridge just sent (it answered ${JSON.stringify(version ?? null)}); upload again: ${lastWords(chatter)}`, chatter);
   }
   const missing = await quietly(chatter, () => withTimeout(
     new Promise<string | undefined>((resolve) => t.expr(target, 'KH.missingPins()', resolve)),
