@@ -20,6 +20,9 @@ const stop = () => { child.removeAllListeners('exit'); child.kill('SIGKILL'); pr
 process.stdin.on('end', stop);
 process.stdin.on('close', stop);
 process.stdin.resume();
+// Killed outright, the test cannot close our stdin: notice that the parent is gone.
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) stop(); }, 500).unref();
 
 function pipeTo(a, connect) {
   const b = connect();
