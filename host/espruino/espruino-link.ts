@@ -54,7 +54,8 @@ export class EspruinoLink implements CoreLink {
   private stream: Duplex | undefined;
   private readonly opening: Promise<void>;
   private pending = '';
-  private waiter: ((line: string) => void) | undefined;
+  /** Wakes the reader waiting for a line (or for the port to close). */
+  private waiter: (() => void) | undefined;
   private readonly lines: string[] = [];
   private seq = 0;
   private chain: Promise<void> = Promise.resolve();
@@ -222,7 +223,7 @@ export class EspruinoLink implements CoreLink {
   private wake(): void {
     const w = this.waiter;
     this.waiter = undefined;
-    w?.('');
+    w?.();
   }
 
   private async readLine(timeoutMs: number): Promise<string> {

@@ -1,7 +1,7 @@
 /**
  * Uploads kh-bridge.js to an Espruino board with EspruinoTools (the `espruino` package, used as
  * a library), saved to the board's flash so it is there after a reset, with the SPI pins the
- * user chose as its defaults; then checks that the board answers with the bridge's version.
+ * user chose as its defaults; then checks that the board runs this very upload and has the pins.
  *
  * EspruinoTools keeps its state in globals and talks through console.log: it is loaded once
  * per process, and its chatter is kept for the error message instead of printed.
@@ -30,7 +30,7 @@ export function bridgeSource(): string {
  * The bridge with the chosen pins as KH.start's defaults, and a mark of this upload last, so
  * that only an upload that arrived whole can be mistaken for this one.
  */
-export function bridgeProgram(spi: BridgeSpi, uploadMark = 'none'): string {
+export function bridgeProgram(spi: BridgeSpi, uploadMark = 'unmarked'): string {
   const defaults = Object.fromEntries(Object.entries(spi).filter(([, v]) => v !== undefined));
   return `${bridgeSource()}\nKH.defaults = ${JSON.stringify(defaults)};\nKH.upload = ${JSON.stringify(uploadMark)};\n`;
 }
