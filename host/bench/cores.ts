@@ -4,7 +4,7 @@
  * second. Each is a rate over a timed scan; the thread figures are reported as a ratio.
  */
 import { availableParallelism } from 'node:os';
-import { SELF_TEST } from '../../src/core/driver.ts';
+import { SELF_TEST } from '../../src/core/self-test.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
 import { CosimLink } from '../cosim/bridge.ts';
 import { openCore } from '../core/open-core.ts';

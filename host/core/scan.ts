@@ -3,7 +3,9 @@
  * works so the queue is refilled as it drains (as the miner does), every reported nonce is
  * re-hashed by the driver, and the hash count comes from the core's own counter.
  */
-import { CoreDriver, type CoreIdentity, type CoreResult } from '../../src/core/driver.ts';
+import { CoreDriver } from '../../src/core/driver.ts';
+import type { CoreIdentity } from '../../src/core/register-port.ts';
+import type { CoreResult } from '../../src/core/work-ledger.ts';
 import type { CoreLink } from '../../src/core/link.ts';
 import type { Clock, Log } from '../../src/platform/interfaces.ts';
 import { toDisplayHex } from '../../src/work/bytes.ts';

@@ -5,7 +5,10 @@
  * teacher care about are kept honestly (stats in status.ts). XS-portable: the firmware runs
  * this same class on the device.
  */
-import { CoreDriver, type CoreIdentity, type CoreResult, type SelfTestReport } from '../core/driver.ts';
+import { CoreDriver } from '../core/driver.ts';
+import type { CoreIdentity } from '../core/register-port.ts';
+import type { SelfTestReport } from '../core/self-test.ts';
+import type { CoreResult } from '../core/work-ledger.ts';
 import type { CoreLink } from '../core/link.ts';
 import type { Clock, Log, TransportFactory } from '../platform/interfaces.ts';
 import { StratumClient, type PoolConfig, type StratumClientOptions } from '../stratum/client.ts';

@@ -4,7 +4,7 @@
  * The core never runs dry whatever its speed, and a piece is short enough that a new job
  * reaches the core within about a second even without clean_jobs.
  */
-import type { CoreWork } from '../core/driver.ts';
+import type { CoreWork } from '../core/work-ledger.ts';
 import type { ActiveJob } from '../stratum/job-book.ts';
 import { Extranonce2Counter } from '../work/extranonce2.ts';
 import { buildHeader, jobWork } from '../work/job.ts';

@@ -9,7 +9,8 @@
  * KILOHASH_CONFORMANCE_NONCES raises the random-work scan (default 10^4 on the RTL).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CoreDriver, SELF_TEST } from '../../src/core/driver.ts';
+import { CoreDriver } from '../../src/core/driver.ts';
+import { SELF_TEST } from '../../src/core/self-test.ts';
 import { buildRead, buildWrite, parseRead } from '../../src/core/frames.ts';
 import type { CoreLink } from '../../src/core/link.ts';
 import { CoreModel } from '../../src/core/model/core-model.ts';

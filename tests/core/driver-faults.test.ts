@@ -4,7 +4,8 @@
  * that reports a wrong nonce, and a link with nothing on the other end.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CoreDriver, CoreError } from '../../src/core/driver.ts';
+import { CoreDriver } from '../../src/core/driver.ts';
+import { CoreError } from '../../src/core/register-port.ts';
 import { leadingZeroBits } from '../../src/work/target.ts';
 import { parseRead } from '../../src/core/frames.ts';
 import type { CoreLink } from '../../src/core/link.ts';

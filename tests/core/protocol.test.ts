@@ -25,7 +25,7 @@ import {
 } from '../../src/core/protocol.ts';
 import { buildRead, buildWrite, parseRead } from '../../src/core/frames.ts';
 import { generate as generateProtocolVh } from '../../host/tools/gen-protocol-vh.ts';
-import { SELF_TEST } from '../../src/core/driver.ts';
+import { SELF_TEST } from '../../src/core/self-test.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
 import { headerWork, wordsToHex } from '../../src/work/header-work.ts';
 import { NonceHasher } from '../../src/work/nonce-hasher.ts';
