@@ -13,7 +13,7 @@ import { registerFirmware } from './commands/firmware.ts';
 import { registerSynth } from './commands/synth.ts';
 import { registerEspruino } from './commands/espruino.ts';
 import { exitCodeFor } from './errors.ts';
-import { KILOHASH_VERSION } from '../../src/miner/status.ts';
+import { KILOHASH_VERSION } from '../../src/version.ts';
 
 export function buildProgram(print: (s: string) => void = (s) => process.stdout.write(s + '\n')): Command {
   const program = new Command('kilohash')

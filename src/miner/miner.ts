@@ -264,7 +264,7 @@ export class Miner {
       nonce: r.nonce, versionBits: tag.versionBits ?? 0, at: this.clock.now(),
     });
     const block = hashMeetsTarget(r.hash, tag.networkTarget);
-    const required = Math.max(tag.active.difficulty, this.client.difficulty);
+    const required = this.client.requiredDifficulty(tag.active);
     if (!block && !hashMeetsTarget(r.hash, this.shareTarget(required))) return; // a core hit, not a share
     const share: Share = {
       jobId: job.jobId,

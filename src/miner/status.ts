@@ -8,8 +8,6 @@ import { HASHES_PER_DIFFICULTY, coinbaseHeight, economics, type Economics } from
 import type { Miner, MinerState } from './miner.ts';
 import { nbitsToDifficulty } from '../work/target.ts';
 
-export const KILOHASH_VERSION = '0.1.0';
-
 export interface RateSet {
   m1: number;
   m10: number;

@@ -1,23 +1,42 @@
 /**
- * The Stratum v1 client: one pool session at a time over a Transport, with everything that
- * makes small miners lose shares handled on purpose — replies matched by id, difficulty bound
- * to the job it arrived with, version-rolling negotiation, reconnect with backoff and jitter,
- * failover across a pool list with a timed return to the primary, idle detection, and shares
- * found while disconnected kept and sent once the session is back (or counted as stale).
+ * The Stratum v1 client: one pool session at a time over a Transport. This file is the
+ * handshake (configure, subscribe, suggest, authorize) and the dispatch of what the pool sends,
+ * with everything that makes small miners lose shares handled on purpose — replies matched by
+ * id, difficulty bound to the job it arrived with, version-rolling negotiation, idle detection.
+ * Which pool and when is the pool selector's (pool-selector.ts); shares on their way and their
+ * verdicts are the outbox's (share-outbox.ts); the wire format is messages.ts.
  */
 import { match } from 'ts-pattern';
 import { bytesToHex, u32ToHex } from '../work/bytes.ts';
 import { encodeUtf8 } from './utf8.ts';
-import { JobBook, type ActiveJob } from './job-book.ts';
+import { JobBook, requiredShareDifficulty, type ActiveJob } from './job-book.ts';
 import { LineFramer, DEFAULT_MAX_LINE_BYTES } from './line-framer.ts';
-import { parseInbound, parseMask, parseSubscribeResult, type Inbound, type StratumError } from './messages.ts';
+import {
+  authorizeRequest,
+  configureRequest,
+  extranonceSubscribeRequest,
+  methodNotFoundReply,
+  type OutboundRequest,
+  parseInbound,
+  parseMask,
+  parseSubscribeResult,
+  resultReply,
+  subscribeRequest,
+  submitRequest,
+  submitVerdict,
+  suggestDifficultyRequest,
+  type Inbound,
+} from './messages.ts';
 import { formatPoolUrl, parsePoolUrl, type PoolEndpoint } from './pool-url.ts';
 import { RequestTable, type Reply } from './request-table.ts';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
-import type { Share, ShareVerdict, StratumEvent, SubmitOutcome } from './events.ts';
+import type { BackoffOptions } from './backoff.ts';
+import type { Share, StratumEvent, SubmitOutcome } from './events.ts';
 import type { Clock, Log, TimerHandle, Transport, TransportFactory } from '../platform/interfaces.ts';
 import { BIP320_MASK } from '../work/version-rolling.ts';
 import { OptionalRequest } from './optional-request.ts';
+import { PoolSelector } from './pool-selector.ts';
+import { type ShareCounts, ShareOutbox } from './share-outbox.ts';
+import { KILOHASH_USER_AGENT } from '../version.ts';
 
 export interface PoolConfig {
   url: string;
@@ -53,17 +72,9 @@ export interface StratumClientOptions {
   maxQueuedShares?: number;
 }
 
-export interface StratumStats {
-  accepted: number;
-  rejected: number;
-  rejectReasons: Record<string, number>;
-  stale: number;
+export interface StratumStats extends ShareCounts {
   belowTarget: number;
   invalid: number;
-  unanswered: number;
-  sent: number;
-  /** Sum of the difficulty of accepted shares (the pool's measure of work done). */
-  acceptedDifficulty: number;
   /** Milliseconds from sending the last answered share to its answer (null: none answered yet). */
   responseMs: number | null;
   reconnects: number;
@@ -80,7 +91,7 @@ export type ClientState =
   | { kind: 'mining'; poolIndex: number };
 
 /** Per-pool memory of what this pool could not take, so the next attempt leaves it out. */
-interface PoolQuirks {
+interface PoolMemory {
   /** Optional requests, kept or dropped by evidence (optional-request.ts). */
   configure: OptionalRequest;
   suggest: OptionalRequest;
@@ -113,43 +124,26 @@ interface Connection {
   closed: boolean;
   /** A planned reconnect (client.reconnect, return to primary): not a failure. */
   planned: { endpoint: PoolEndpoint; delayMs: number; poolIndex: number } | null;
-  /**
-   * Submits of this connection whose reply timed out, by request id: a late reply still gives
-   * the verdict. Ids are per connection, so these are too (another connection's reply with the
-   * same id is not theirs).
-   */
-  lateSubmits: Map<string, QueuedShare>;
 }
-
-interface QueuedShare {
-  share: Share;
-  /** The session (extranonce1) the share was built for. */
-  extranonce1: string;
-}
-
-const STABLE_SESSION_MS = 30_000;
 
 const DEFAULTS = {
-  userAgent: 'kilohash/0.1.0',
+  userAgent: KILOHASH_USER_AGENT,
   requestTimeoutMs: 30_000,
   connectTimeoutMs: 15_000,
   idleTimeoutMs: 600_000,
-  failoverAfter: 3,
-  returnToPrimaryMs: 15 * 60_000,
-  maxQueuedShares: 64,
 };
 
 export class StratumClient {
   private readonly opts: StratumClientOptions;
   private readonly endpoints: PoolEndpoint[];
-  private readonly quirks: PoolQuirks[];
+  private readonly memory: PoolMemory[];
   private readonly jobs = new JobBook();
-  private readonly queue: QueuedShare[] = [];
+  private readonly selector: PoolSelector;
+  private readonly outbox: ShareOutbox;
   private conn: Connection | null = null;
   private stateValue: ClientState = { kind: 'stopped' };
   private retryTimer: TimerHandle | null = null;
   private primaryTimer: TimerHandle | null = null;
-  private failures = 0;
   private poolIndex = 0;
   private difficultyValue = 1;
   private versionMaskValue = 0;
@@ -176,7 +170,14 @@ export class StratumClient {
     if (options.pools.length === 0) throw new RangeError('at least one pool is needed');
     this.opts = options;
     this.endpoints = options.pools.map((p) => parsePoolUrl(p.url));
-    this.quirks = options.pools.map(() => ({
+    this.selector = new PoolSelector(options.pools.length, options);
+    this.outbox = new ShareOutbox({
+      counts: this.stats,
+      onVerdict: (share, verdict) => this.opts.onEvent({ type: 'share', share, verdict }),
+      credit: (share) => Math.min(share.difficulty, this.jobs.get(share.jobId)?.difficulty ?? this.difficultyValue),
+      maxQueued: options.maxQueuedShares,
+    });
+    this.memory = options.pools.map(() => ({
       configure: new OptionalRequest('mining.configure'),
       suggest: new OptionalRequest('mining.suggest_difficulty'),
       lastExtranonce1: null,
@@ -212,7 +213,12 @@ export class StratumClient {
   }
 
   get queuedShares(): number {
-    return this.queue.length;
+    return this.outbox.queued;
+  }
+
+  /** The difficulty a share of `job` must reach to be sent (job-book.ts says why both). */
+  requiredDifficulty(job: ActiveJob): number {
+    return requiredShareDifficulty(job, this.difficultyValue);
   }
 
   start(): void {
@@ -247,16 +253,14 @@ export class StratumClient {
       this.stats.invalid++;
       return { kind: 'invalid', reason: `version bits ${u32ToHex(share.versionBits)} outside the mask ${u32ToHex(this.versionMaskValue)}` };
     }
-    // The share must meet the difficulty the job came with and the one in force now: pools
-    // differ in which they apply, and a share that fails either is a likely reject.
-    const required = Math.max(active.difficulty, this.difficultyValue);
+    const required = this.requiredDifficulty(active);
     if (!share.isBlockCandidate && share.difficulty < required) {
       this.stats.belowTarget++;
       return { kind: 'below-target', required };
     }
     const c = this.conn;
     if (!c || !c.authorized) {
-      this.enqueue({ share, extranonce1: bytesToHex(active.extranonce1) });
+      this.outbox.keep({ share, extranonce1: bytesToHex(active.extranonce1) });
       return { kind: 'queued' };
     }
     this.send(c, share);
@@ -322,7 +326,6 @@ export class StratumClient {
       connectTimer: null,
       closed: false,
       planned: null,
-      lateSubmits: new Map(),
     };
     this.conn = conn;
     const c = conn;
@@ -342,28 +345,22 @@ export class StratumClient {
     this.stateValue = { kind: 'subscribing', poolIndex: c.poolIndex };
     this.difficultyValue = 1; // Stratum's default until the pool says otherwise
 
-    const quirks = this.quirks[c.poolIndex]!;
+    const memory = this.memory[c.poolIndex]!;
     const vr = this.opts.versionRolling;
     this.versionMaskValue = 0;
-    if (vr !== false && quirks.configure.send) {
+    if (vr !== false && memory.configure.send) {
       c.configureSentAt = this.opts.clock.now();
-      const mask = vr?.mask ?? BIP320_MASK;
-      this.request(c, 'mining.configure', [
-        ['version-rolling'],
-        { 'version-rolling.mask': u32ToHex(mask), 'version-rolling.min-bit-count': vr?.minBitCount ?? 2 },
-      ], (reply) => this.onConfigureReply(c, reply));
+      this.request(c, configureRequest(vr?.mask ?? BIP320_MASK, vr?.minBitCount ?? 2), (reply) => this.onConfigureReply(c, reply));
     }
-    const subscribeParams: unknown[] = [this.opts.userAgent ?? DEFAULTS.userAgent];
-    if (quirks.lastSessionId) subscribeParams.push(quirks.lastSessionId);
-    this.request(c, 'mining.subscribe', subscribeParams, (reply) => this.onSubscribeReply(c, reply));
+    this.request(c, subscribeRequest(this.opts.userAgent ?? DEFAULTS.userAgent, memory.lastSessionId), (reply) => this.onSubscribeReply(c, reply));
   }
 
   private onConfigureReply(c: Connection, reply: Reply): void {
     if (reply.kind !== 'closed') c.configureSentAt = null;
     if (reply.kind !== 'reply') return;
-    const quirks = this.quirks[c.poolIndex]!;
-    if (reply.error) quirks.configure.refused(reply.error.message);
-    else quirks.configure.tolerated();
+    const memory = this.memory[c.poolIndex]!;
+    if (reply.error) memory.configure.refused(reply.error.message);
+    else memory.configure.tolerated();
     const r = reply.result as Record<string, unknown> | null;
     if (reply.error || !r || typeof r !== 'object' || r['version-rolling'] !== true) {
       this.log('info', 'pool does not offer version rolling');
@@ -386,18 +383,18 @@ export class StratumClient {
     } catch (err) {
       return this.abort(c, `bad mining.subscribe reply: ${(err as Error).message}`);
     }
-    const quirks = this.quirks[c.poolIndex]!;
+    const memory = this.memory[c.poolIndex]!;
     const en1 = bytesToHex(sub.extranonce1);
     // The same extranonce1 from the same pool means the pool resumed our session: jobs it sent
     // before the reconnect are still its jobs, so shares kept for them can still go.
     const resumed =
-      quirks.lastExtranonce1 === en1 && this.extranonce1Hex === en1 && this.extranonce2SizeValue === sub.extranonce2Size && this.jobs.size > 0;
+      memory.lastExtranonce1 === en1 && this.extranonce1Hex === en1 && this.extranonce2SizeValue === sub.extranonce2Size && this.jobs.size > 0;
     if (!resumed) {
       this.jobs.clear();
       this.opts.onEvent({ type: 'jobs-reset' });
     }
-    quirks.lastExtranonce1 = en1;
-    quirks.lastSessionId = sub.sessionId;
+    memory.lastExtranonce1 = en1;
+    memory.lastSessionId = sub.sessionId;
     this.extranonce1 = sub.extranonce1;
     this.extranonce1Hex = en1;
     this.extranonce2SizeValue = sub.extranonce2Size;
@@ -407,22 +404,22 @@ export class StratumClient {
     // A job that overtook the subscribe reply could not know its extranonce1: use it now.
     for (const m of c.early.splice(0)) this.handle(c, m);
 
-    if (this.opts.extranonceSubscribe) this.request(c, 'mining.extranonce.subscribe', [], () => undefined);
+    if (this.opts.extranonceSubscribe) this.request(c, extranonceSubscribeRequest(), () => undefined);
     // Before authorize: public-pool takes the suggestion only then (and never answers it).
     const suggest = this.opts.suggestDifficulty;
-    if (suggest && quirks.suggest.send) {
+    if (suggest && memory.suggest.send) {
       c.suggestSentAt = this.opts.clock.now();
-      this.request(c, 'mining.suggest_difficulty', [suggest], (r) => {
+      this.request(c, suggestDifficultyRequest(suggest), (r) => {
         if (r.kind !== 'closed') c.suggestSentAt = null;
         if (r.kind !== 'reply') return;
         if (r.error || r.result === false) {
-          quirks.suggest.refused(r.error?.message ?? 'result false');
+          memory.suggest.refused(r.error?.message ?? 'result false');
           this.log('info', 'pool declined the suggested difficulty; not sending it again');
-        } else quirks.suggest.tolerated();
+        } else memory.suggest.tolerated();
       });
     }
     const pool = this.opts.pools[c.poolIndex]!;
-    this.request(c, 'mining.authorize', [pool.user, pool.password ?? 'x'], (r) => this.onAuthorizeReply(c, r));
+    this.request(c, authorizeRequest(pool.user, pool.password ?? 'x'), (r) => this.onAuthorizeReply(c, r));
   }
 
   private onAuthorizeReply(c: Connection, reply: Reply): void {
@@ -437,8 +434,12 @@ export class StratumClient {
     c.authorized = true;
     this.stateValue = { kind: 'mining', poolIndex: c.poolIndex };
     this.opts.onEvent({ type: 'authorized', user });
-    this.flushQueue(c);
-    if (c.poolIndex !== 0) this.scheduleReturnToPrimary();
+    this.outbox.flush(
+      (q) => q.extranonce1 === this.extranonce1Hex && this.jobs.get(q.share.jobId) !== undefined,
+      (share) => this.send(c, share),
+    );
+    const stay = this.selector.stayOnBackupMs(c.poolIndex);
+    if (stay !== null) this.scheduleReturnToPrimary(stay);
   }
 
   /** `byPool`: the pool (or the network) ended it, not we. */
@@ -452,15 +453,15 @@ export class StratumClient {
     // Pools that do not know a method sometimes hang up instead of answering: the optional
     // requests weigh the evidence (optional-request.ts) before leaving one out.
     if (byPool) {
-      const quirks = this.quirks[c.poolIndex]!;
+      const memory = this.memory[c.poolIndex]!;
       const now = this.opts.clock.now();
       const lived = c.connected ? now - c.connectedAt : 0;
       // A hang-up counts against a request only while the pool was still on it: before the
       // reply to the request sent after it (subscribe after configure, authorize after suggest).
       const pendingFor = (sentAt: number | null, passed: boolean) => (sentAt === null || passed ? undefined : now - sentAt);
       const verdicts = [
-        quirks.configure.connectionClosed(pendingFor(c.configureSentAt, c.subscribed), lived, c.gotJob),
-        quirks.suggest.connectionClosed(pendingFor(c.suggestSentAt, c.authorized), lived, c.gotJob),
+        memory.configure.connectionClosed(pendingFor(c.configureSentAt, c.subscribed), lived, c.gotJob),
+        memory.suggest.connectionClosed(pendingFor(c.suggestSentAt, c.authorized), lived, c.gotJob),
       ];
       for (const v of verdicts) if (v) this.log('info', v);
     }
@@ -471,24 +472,16 @@ export class StratumClient {
       this.scheduleConnect(p.poolIndex, p.endpoint, p.delayMs);
       return;
     }
-    // A session that worked for a while starts the backoff afresh; one that dies at once does not.
-    if (c.authorized && c.gotJob && this.opts.clock.now() - c.connectedAt >= STABLE_SESSION_MS) this.failures = 0;
+    if (c.connected) this.selector.sessionEnded(this.opts.clock.now() - c.connectedAt, c.authorized && c.gotJob);
     this.failed(c.poolIndex, reason);
   }
 
   private failed(poolIndex: number, reason: string): void {
-    this.failures++;
-    let next = poolIndex;
-    const failoverAfter = this.opts.failoverAfter ?? DEFAULTS.failoverAfter;
-    if (this.endpoints.length > 1 && this.failures >= failoverAfter) {
-      next = (poolIndex + 1) % this.endpoints.length;
-      this.failures = 0;
-      this.opts.onEvent({ type: 'failover', fromIndex: poolIndex, toIndex: next, reason });
-    }
-    const delay = next !== poolIndex ? 0 : backoffDelay(this.failures, this.opts.backoff ?? DEFAULT_BACKOFF, this.opts.random ?? Math.random);
-    this.opts.onEvent({ type: 'disconnected', reason, retryInMs: delay });
+    const next = this.selector.failed(poolIndex);
+    if (next.failover) this.opts.onEvent({ type: 'failover', ...next.failover, reason });
+    this.opts.onEvent({ type: 'disconnected', reason, retryInMs: next.delayMs });
     this.stats.reconnects++;
-    this.scheduleConnect(next, this.endpoints[next]!, delay);
+    this.scheduleConnect(next.poolIndex, this.endpoints[next.poolIndex]!, next.delayMs);
   }
 
   private scheduleConnect(poolIndex: number, endpoint: PoolEndpoint, delayMs: number): void {
@@ -500,7 +493,7 @@ export class StratumClient {
     }, delayMs);
   }
 
-  private scheduleReturnToPrimary(): void {
+  private scheduleReturnToPrimary(afterMs: number): void {
     if (this.primaryTimer !== null) return;
     this.primaryTimer = this.opts.clock.setTimeout(() => {
       this.primaryTimer = null;
@@ -508,9 +501,9 @@ export class StratumClient {
       if (!c || c.poolIndex === 0) return;
       this.log('info', 'trying the primary pool again');
       c.planned = { endpoint: this.endpoints[0]!, delayMs: 0, poolIndex: 0 };
-      this.failures = 0;
+      this.selector.returningToPrimary();
       this.teardown(c, 'returning to the primary pool');
-    }, this.opts.returnToPrimaryMs ?? DEFAULTS.returnToPrimaryMs);
+    }, afterMs);
   }
 
   /** Ends a connection on our side; onClose does the bookkeeping. */
@@ -535,13 +528,7 @@ export class StratumClient {
     c.idleTimer = c.connectTimer = null;
     c.framer.reset();
     c.requests.closeAll();
-    // Submits still unanswered when their connection ends go again after the reconnect, as
-    // those in flight do: the pool answers them there, or they are counted stale.
-    for (const late of c.lateSubmits.values()) {
-      this.stats.unanswered--;
-      this.enqueue(late);
-    }
-    c.lateSubmits.clear();
+    this.outbox.connectionEnded();
   }
 
   private touch(c: Connection): void {
@@ -570,19 +557,13 @@ export class StratumClient {
     match(msg)
       .with({ kind: 'response' }, (m) => {
         if (c.requests.resolve(m.id, m.result, m.error)) return;
-        const late = c.lateSubmits.get(String(m.id));
-        if (late) {
-          c.lateSubmits.delete(String(m.id));
-          this.stats.unanswered--;
-          this.recordVerdict(late.share, submitVerdict(m.result, m.error));
-          return;
-        }
+        if (this.outbox.lateReply(m.id, m.result, m.error)) return;
         this.log('debug', `reply to unknown or finished request id ${String(m.id)}`);
       })
       .with({ kind: 'notify' }, (m) => {
-        const quirks = this.quirks[c.poolIndex]!;
-        if (m.extraParams > 0 && !quirks.extraNotifyParamsSeen) {
-          quirks.extraNotifyParamsSeen = true;
+        const memory = this.memory[c.poolIndex]!;
+        if (m.extraParams > 0 && !memory.extraNotifyParamsSeen) {
+          memory.extraNotifyParamsSeen = true;
           this.log('info', `pool sends ${m.extraParams} extra mining.notify param(s) after the nine defined ones; ignoring them`);
         }
         if (!c.subscribed) {
@@ -590,7 +571,7 @@ export class StratumClient {
           return;
         }
         if (!c.gotJob) {
-          for (const v of [quirks.configure.survivedWithout(), quirks.suggest.survivedWithout()]) if (v) this.log('info', v);
+          for (const v of [memory.configure.survivedWithout(), memory.suggest.survivedWithout()]) if (v) this.log('info', v);
         }
         c.gotJob = true;
         const active: ActiveJob = {
@@ -614,16 +595,16 @@ export class StratumClient {
         this.extranonce1 = m.extranonce1;
         this.extranonce1Hex = bytesToHex(m.extranonce1);
         this.extranonce2SizeValue = m.extranonce2Size;
-        this.quirks[c.poolIndex]!.lastExtranonce1 = this.extranonce1Hex;
+        this.memory[c.poolIndex]!.lastExtranonce1 = this.extranonce1Hex;
         this.log('info', `pool set extranonce1 ${this.extranonce1Hex} (extranonce2 ${m.extranonce2Size} bytes)`);
       })
       .with({ kind: 'reconnect' }, (m) => this.onReconnectRequest(c, m))
       .with({ kind: 'show_message' }, (m) => this.opts.onEvent({ type: 'message', text: m.text.slice(0, 512) }))
-      .with({ kind: 'get_version' }, (m) => this.reply(c, m.id, this.opts.userAgent ?? DEFAULTS.userAgent))
-      .with({ kind: 'ping' }, (m) => this.reply(c, m.id, 'pong'))
+      .with({ kind: 'get_version' }, (m) => this.write(c, resultReply(m.id, this.opts.userAgent ?? DEFAULTS.userAgent)))
+      .with({ kind: 'ping' }, (m) => this.write(c, resultReply(m.id, 'pong')))
       .with({ kind: 'unknown' }, (m) => {
         this.log('info', `ignoring unknown method ${m.method.slice(0, 64)}`);
-        if (m.id !== null) this.write(c, { id: m.id, result: null, error: [20, 'Method not found', null] });
+        if (m.id !== null) this.write(c, methodNotFoundReply(m.id));
       })
       .with({ kind: 'malformed' }, (m) => {
         this.stats.malformedMessages++;
@@ -656,89 +637,28 @@ export class StratumClient {
   // ── shares ─────────────────────────────────────────────────────────────────────────────
 
   private send(c: Connection, share: Share): void {
-    const pool = this.opts.pools[c.poolIndex]!;
-    const params: unknown[] = [pool.user, share.jobId, bytesToHex(share.extranonce2), u32ToHex(share.ntime), u32ToHex(share.nonce)];
-    if (share.versionBits !== undefined) params.push(u32ToHex(share.versionBits));
-    this.stats.sent++;
+    this.outbox.sent();
     const sentAt = this.opts.clock.now();
-    const id = this.request(c, 'mining.submit', params, (reply) => {
-      if (reply.kind === 'reply') this.stats.responseMs = this.opts.clock.now() - sentAt;
-      const verdict = match(reply)
-        .returnType<ShareVerdict | null>()
-        .with({ kind: 'reply' }, (r) => submitVerdict(r.result, r.error))
-        .with({ kind: 'timeout' }, () => {
-          c.lateSubmits.set(String(id), { share, extranonce1: this.extranonce1Hex });
-          if (c.lateSubmits.size > 64) {
-            // Over the bound the oldest stays unanswered for good: counted, never silent.
-            c.lateSubmits.delete(c.lateSubmits.keys().next().value as string);
-          }
-          return { kind: 'unanswered' };
+    const id = this.request(c, submitRequest(this.opts.pools[c.poolIndex]!.user, share), (reply) =>
+      match(reply)
+        .with({ kind: 'reply' }, (r) => {
+          this.stats.responseMs = this.opts.clock.now() - sentAt;
+          this.outbox.settle(share, submitVerdict(r.result, r.error));
         })
-        .with({ kind: 'closed' }, () => null)
-        .exhaustive();
-      if (verdict === null) {
+        .with({ kind: 'timeout' }, () => this.outbox.timedOut(id, { share, extranonce1: this.extranonce1Hex }))
         // The connection died with the share in flight: we cannot know whether the pool got
         // it, so it goes again after the reconnect (a duplicate reject beats a lost share).
-        this.enqueue({ share, extranonce1: this.extranonce1Hex });
-        return;
-      }
-      this.recordVerdict(share, verdict);
-    });
-  }
-
-  private recordVerdict(share: Share, verdict: ShareVerdict): void {
-    match(verdict)
-      .with({ kind: 'accepted' }, () => {
-        this.stats.accepted++;
-        this.stats.acceptedDifficulty += Math.min(share.difficulty, this.jobs.get(share.jobId)?.difficulty ?? this.difficultyValue);
-      })
-      .with({ kind: 'rejected' }, (v) => {
-        this.stats.rejected++;
-        this.stats.rejectReasons[v.reason] = (this.stats.rejectReasons[v.reason] ?? 0) + 1;
-      })
-      .with({ kind: 'stale' }, () => this.stats.stale++)
-      .with({ kind: 'unanswered' }, () => this.stats.unanswered++)
-      .exhaustive();
-    this.opts.onEvent({ type: 'share', share, verdict });
-  }
-
-  private enqueue(q: QueuedShare): void {
-    if (q.share.isBlockCandidate) this.queue.unshift(q);
-    else this.queue.push(q);
-    const max = this.opts.maxQueuedShares ?? DEFAULTS.maxQueuedShares;
-    while (this.queue.length > max) {
-      // Over the bound: the oldest ordinary share goes, counted, never silently.
-      let drop = this.queue.length - 1;
-      for (let i = 0; i < this.queue.length; i++) {
-        if (!this.queue[i]!.share.isBlockCandidate) {
-          drop = i;
-          break;
-        }
-      }
-      const [dropped] = this.queue.splice(drop, 1);
-      this.recordVerdict(dropped!.share, { kind: 'stale', reason: 'share queue full while disconnected' });
-    }
-  }
-
-  private flushQueue(c: Connection): void {
-    const pending = this.queue.splice(0, this.queue.length);
-    for (const q of pending) {
-      const stillValid = q.extranonce1 === this.extranonce1Hex && this.jobs.get(q.share.jobId) !== undefined;
-      if (stillValid) this.send(c, q.share);
-      else this.recordVerdict(q.share, { kind: 'stale', reason: 'job did not survive the reconnect' });
-    }
+        .with({ kind: 'closed' }, () => this.outbox.keep({ share, extranonce1: this.extranonce1Hex }))
+        .exhaustive(),
+    );
   }
 
   // ── wire ───────────────────────────────────────────────────────────────────────────────
 
-  private request(c: Connection, method: string, params: unknown[], settle: (reply: Reply) => void): number {
-    const id = c.requests.open(method, this.opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, settle);
-    this.write(c, { id, method, params });
+  private request(c: Connection, req: OutboundRequest, settle: (reply: Reply) => void): number {
+    const id = c.requests.open(req.method, this.opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, settle);
+    this.write(c, { id, method: req.method, params: req.params });
     return id;
-  }
-
-  private reply(c: Connection, id: number | string, result: unknown): void {
-    this.write(c, { id, result, error: null });
   }
 
   private write(c: Connection, msg: unknown): void {
@@ -753,15 +673,4 @@ export class StratumClient {
   private log(level: Parameters<Log>[0], text: string): void {
     this.opts.log?.(level, text);
   }
-}
-
-function submitVerdict(result: unknown, error: StratumError | null): ShareVerdict {
-  if (result === true && !error) return { kind: 'accepted' };
-  return { kind: 'rejected', reason: rejectReason(error), code: error?.code ?? null };
-}
-
-function rejectReason(error: StratumError | null): string {
-  if (!error) return 'rejected';
-  const m = error.message.trim().slice(0, 80);
-  return m.length > 0 ? m : error.code !== null ? `error ${error.code}` : 'rejected';
 }

@@ -19,6 +19,17 @@ export interface ActiveJob {
 
 export const MAX_JOBS = 4;
 
+/**
+ * The difficulty a share of `job` must reach while `current` is in force: both. Pools differ
+ * in which one they apply to a job sent before a mining.set_difficulty (the one the job came
+ * with, or the one in force when the share arrives), so a share that misses either is a likely
+ * reject and is not sent (docs/stratum.md). The one place this rule lives: the client's submit
+ * and the miner's share test both ask here.
+ */
+export function requiredShareDifficulty(job: ActiveJob, current: number): number {
+  return Math.max(job.difficulty, current);
+}
+
 export class JobBook {
   private readonly jobs = new Map<string, ActiveJob>();
   private newest: ActiveJob | null = null;

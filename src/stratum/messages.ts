@@ -1,10 +1,11 @@
 /**
  * Inbound Stratum messages, validated into a discriminated union. Anything that does not fit
  * becomes `malformed` (with the reason) or `unknown` (a method we do not implement): neither
- * ends the session. Outbound requests are built here too, so the wire format lives in one file.
+ * ends the session. Outbound requests and replies are built here too (the end of the file), so
+ * the wire format lives in one file.
  */
 import { match, P } from 'ts-pattern';
-import { describe, hexToBytes } from '../work/bytes.ts';
+import { bytesToHex, describe, hexToBytes, u32ToHex } from '../work/bytes.ts';
 import { InputError } from '../work/errors.ts';
 import type { MiningJob } from '../work/job.ts';
 import { MAX_EXTRANONCE2_SIZE } from '../work/extranonce2.ts';
@@ -169,4 +170,74 @@ function findSessionId(subs: unknown): string | null {
     if (Array.isArray(pair) && typeof pair[1] === 'string' && pair[1].length <= 64) return pair[1];
   }
   return null;
+}
+
+// ── outbound ─────────────────────────────────────────────────────────────────────────────
+
+/** A request before the client gives it an id. */
+export interface OutboundRequest {
+  method: string;
+  params: unknown[];
+}
+
+/** BIP310: ask to roll the bits of `mask`, at least `minBitCount` of them. */
+export function configureRequest(mask: number, minBitCount: number): OutboundRequest {
+  return {
+    method: 'mining.configure',
+    params: [['version-rolling'], { 'version-rolling.mask': u32ToHex(mask), 'version-rolling.min-bit-count': minBitCount }],
+  };
+}
+
+/** `sessionId`: the subscription id of the last session, to ask the pool to resume it. */
+export function subscribeRequest(userAgent: string, sessionId: string | null): OutboundRequest {
+  return { method: 'mining.subscribe', params: sessionId ? [userAgent, sessionId] : [userAgent] };
+}
+
+export function authorizeRequest(user: string, password: string): OutboundRequest {
+  return { method: 'mining.authorize', params: [user, password] };
+}
+
+export function suggestDifficultyRequest(difficulty: number): OutboundRequest {
+  return { method: 'mining.suggest_difficulty', params: [difficulty] };
+}
+
+export function extranonceSubscribeRequest(): OutboundRequest {
+  return { method: 'mining.extranonce.subscribe', params: [] };
+}
+
+/** What a share carries on the wire; the version field only when rolling. */
+export interface SubmitFields {
+  jobId: string;
+  extranonce2: Uint8Array;
+  ntime: number;
+  nonce: number;
+  versionBits?: number;
+}
+
+export function submitRequest(user: string, share: SubmitFields): OutboundRequest {
+  const params: unknown[] = [user, share.jobId, bytesToHex(share.extranonce2), u32ToHex(share.ntime), u32ToHex(share.nonce)];
+  if (share.versionBits !== undefined) params.push(u32ToHex(share.versionBits));
+  return { method: 'mining.submit', params };
+}
+
+/** Our answer to a pool's request (client.get_version, mining.ping). */
+export function resultReply(id: RequestId, result: unknown): { id: RequestId; result: unknown; error: null } {
+  return { id, result, error: null };
+}
+
+/** Our answer to a request for a method we do not implement (JSON-RPC's code 20 in Stratum). */
+export function methodNotFoundReply(id: RequestId): { id: RequestId; result: null; error: [number, string, null] } {
+  return { id, result: null, error: [20, 'Method not found', null] };
+}
+
+/** The pool's answer to mining.submit, read the way pools mean it. */
+export function submitVerdict(result: unknown, error: StratumError | null): { kind: 'accepted' } | { kind: 'rejected'; reason: string; code: number | null } {
+  if (result === true && !error) return { kind: 'accepted' };
+  return { kind: 'rejected', reason: rejectReason(error), code: error?.code ?? null };
+}
+
+function rejectReason(error: StratumError | null): string {
+  if (!error) return 'rejected';
+  const m = error.message.trim().slice(0, 80);
+  return m.length > 0 ? m : error.code !== null ? `error ${error.code}` : 'rejected';
 }

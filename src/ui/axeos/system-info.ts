@@ -9,7 +9,7 @@
  */
 import type { Settings } from '../../config/settings.ts';
 import type { MinerStatus } from '../../miner/status.ts';
-import { KILOHASH_VERSION } from '../../miner/status.ts';
+import { KILOHASH_VERSION } from '../../version.ts';
 import { parsePoolUrl } from '../../stratum/pool-url.ts';
 
 /** What the runtime can tell about the board; anything it cannot tell is left out. */
