@@ -28,10 +28,10 @@ module kh_counter64 (
       .OHOLDTOP(1'b0), .OHOLDBOT(1'b0), .CI(1'b0), .ACCUMCI(1'b0), .SIGNEXTIN(1'b0),
       .O(lo), .CO(carry), .ACCUMCO(), .SIGNEXTOUT());
 `else
-  reg [31:0] lo_r;
-  wire [32:0] next = {1'b0, lo_r} + {29'd0, inc};
-  always @(posedge clk) lo_r <= clr ? 32'd0 : next[31:0];
-  assign lo = lo_r;
+  reg [31:0] lo_acc;
+  wire [32:0] next = {1'b0, lo_acc} + {29'd0, inc};
+  always @(posedge clk) lo_acc <= clr ? 32'd0 : next[31:0];
+  assign lo = lo_acc;
   assign carry = next[32];
 `endif
   always @(posedge clk) hi <= clr ? 32'd0 : hi + {31'd0, carry};

@@ -45,7 +45,15 @@ module kh_engine #(
   localparam [31:0] K0 = 32'h428a2f98;
   localparam [31:0] K60 = 32'h90befffa;
   localparam [6:0]  K_IV0 = 7'd64, K_IV7_K0 = 7'd65, K_M0 = 7'd66, K_M7_K0 = 7'd67, K_K60_IV7 = 7'd68;
-  localparam [7:0] ZERO_WORD = 8'h05;   // hash 1's W5: padding, always zero
+  // The lanes' message memory (kh_lane has the map): three regions, a word j in each.
+  localparam [1:0] W1 = 2'd0,    // hash 1: W0-W63 of the header's second block
+                   W2 = 2'd1,    // hash 2: W0-W63 (W0-W7 hash 1's output)
+                   MID = 2'd2;   // the midstate M0-M7, for hash 1's feed-forward
+  function [7:0] waddr(input [1:0] region, input [5:0] j);
+    waddr = {region, j};
+  endfunction
+  localparam [7:0] ZERO_WORD = {W1, 6'd5};   // hash 1's W5: padding, always zero
+  localparam [7:0] NONCE_WORD = {W1, 6'd3};  // hash 1's W3: each lane's own nonce
 
   wire [31:0] m1 = ld_mid[159:128], m2 = ld_mid[127:96], m3 = ld_mid[95:64];
   wire [31:0] m5 = ld_mid[63:32],   m6 = ld_mid[31:0];
@@ -96,18 +104,20 @@ module kh_engine #(
   wire       w3_now = (phase == W3) || (in_r2 && t >= 6'd52 && t < 6'd52 + LANES[5:0]);
   wire [5:0] w3_lane = (phase == W3) ? t : t - 6'd52;
   reg        we_all;
-  reg  [7:0] waddr;
+  reg  [7:0] wa;
   always @* begin
     we_all = 1'b0;
-    waddr  = ZERO_WORD;
-    if (in_r1 && t >= 6'd14 && t <= 6'd61)      begin we_all = 1'b1; waddr = {2'b00, t2}; end
-    else if (tail1)                             begin we_all = 1'b1; waddr = (t == 6'd62) ? 8'h47 : 8'h46; end
-    else if (in_u && t <= 6'd5)                 begin we_all = 1'b1; waddr = 8'h45 - {2'b00, t}; end
-    else if (in_r2 && t >= 6'd14 && t <= 6'd51) begin we_all = 1'b1; waddr = {2'b01, t2}; end
-    else if (w3_now)                            waddr = 8'h03;
+    wa     = ZERO_WORD;
+    if (in_r1 && t >= 6'd14 && t <= 6'd61)      begin we_all = 1'b1; wa = waddr(W1, t2); end
+    // Hash 1's output H7, H6 .. H0 (the e-chain, then the d-chain) becomes hash 2's W7 .. W0.
+    else if (tail1)                             begin we_all = 1'b1; wa = waddr(W2, (t == 6'd62) ? 6'd7 : 6'd6); end
+    else if (in_u && t <= 6'd5)                 begin we_all = 1'b1; wa = waddr(W2, 6'd5 - t); end
+    else if (in_r2 && t >= 6'd14 && t <= 6'd51) begin we_all = 1'b1; wa = waddr(W2, t2); end
+    else if (w3_now)                            wa = NONCE_WORD;
     else if (phase == IDLE && load && load_idx <= 4'd10) begin
+      // Work words 0-7 are the midstate, 8-10 the tail (hash 1's W0-W2).
       we_all = 1'b1;
-      waddr  = load_idx[3] ? {6'd0, load_idx[1:0]} : {5'b10000, load_idx[2:0]};
+      wa     = load_idx[3] ? waddr(W1, {4'd0, load_idx[1:0]}) : waddr(MID, {3'd0, load_idx[2:0]});
     end
   end
   wire        wsel_init = w3_now || phase == IDLE;
@@ -117,57 +127,60 @@ module kh_engine #(
   // state that follows: near and far are the taps a cycle presents for the next one, k the
   // K-ROM word for the next h + K + W (K[t+2] in round t, the Z1/Z2 words around them; hash
   // 2's round 60 takes K60 + IV7, so e is then H7 itself and the share test needs no adder).
-  // Registered, no decode lies between the round counter and a dozen block RAMs.
+  // Registered, no decode lies between the round counter and a dozen block RAMs. Each arm
+  // sets the addresses for the cycle that follows the one it names; the far tap reads
+  // W[j-14] a cycle ahead (j = t + 4 in the cycle after next), the near one W[j-7].
   reg [7:0] raddr_near, raddr_far;
   reg [6:0] k_addr;
   always @(posedge clk) begin
-    raddr_near <= 8'h00;
+    raddr_near <= waddr(W1, 6'd0);
     raddr_far  <= ZERO_WORD;
     k_addr     <= {1'b0, t + 6'd3};
     case (phase)
-      IDLE: k_addr <= (LANES == 1) ? K_M0 : 7'd2;                                 // → W3 0
-      W3: if (t == LANES[5:0] - 6'd1) begin                                       // → A0
-            raddr_near <= 8'h01;
+      IDLE: k_addr <= (LANES == 1) ? K_M0 : 7'd2;
+      W3: if (t == LANES[5:0] - 6'd1) begin
+            raddr_near <= waddr(W1, 6'd1);
             k_addr     <= K_M7_K0;
-          end else if (t + 6'd1 == LANES[5:0] - 6'd1) k_addr <= K_M0;            // → the last W3 (Z0)
-      A0: begin                                                                   // → A1
-            raddr_near <= 8'h02;
+          end else if (t + 6'd1 == LANES[5:0] - 6'd1) k_addr <= K_M0;            // the last W3 is Z0
+      A0: begin
+            raddr_near <= waddr(W1, 6'd2);
             k_addr     <= 7'd1;
           end
-      A1: begin                                                                   // → R1 0
-            raddr_near <= 8'h03;
-            raddr_far  <= {2'b00, 6'd0 - 6'd11};
+      A1: begin
+            raddr_near <= waddr(W1, 6'd3);
+            raddr_far  <= waddr(W1, 6'd0 - 6'd11);
             k_addr     <= 7'd2;
           end
-      R1: if (t == 6'd63) begin                                                   // → U 0
-            raddr_near <= 8'h84;
+      R1: if (t == 6'd63) begin
+            raddr_near <= waddr(MID, 6'd4);
             k_addr     <= 7'd2;
-          end else begin                                                          // → R1 t+1
-            raddr_near <= (t <= 6'd11) ? {2'b00, t + 6'd4} : (t <= 6'd59) ? {2'b00, t - 6'd3} : 8'h87 - {2'b00, t - 6'd60};
-            if (t <= 6'd59) raddr_far <= {2'b00, t - 6'd10};
+          end else begin
+            raddr_near <= (t <= 6'd11) ? waddr(W1, t + 6'd4) : (t <= 6'd59) ? waddr(W1, t - 6'd3) : waddr(MID, 6'd7 - (t - 6'd60));
+            if (t <= 6'd59) raddr_far <= waddr(W1, t - 6'd10);
           end
-      U:  if (t == 6'd6) begin                                                    // → R2 0
-            raddr_near <= 8'h43;
-            raddr_far  <= {2'b01, 6'd0 - 6'd11};
+      U:  if (t == 6'd6) begin
+            raddr_near <= waddr(W2, 6'd3);
+            raddr_far  <= waddr(W2, 6'd0 - 6'd11);
             k_addr     <= 7'd2;
-          end else begin                                                          // → U t+1
-            raddr_near <= (t <= 6'd3) ? 8'h83 - {2'b00, t} : (t == 6'd4) ? 8'h41 : 8'h42;
+          end else begin
+            // The midstate's M3 .. M0 for the d-chain's feed-forward, then hash 2's W1, W2.
+            raddr_near <= (t <= 6'd3) ? waddr(MID, 6'd3 - t) : (t == 6'd4) ? waddr(W2, 6'd1) : waddr(W2, 6'd2);
             k_addr     <= (t == 6'd3) ? K_IV0 : (t == 6'd4) ? K_IV7_K0 : (t == 6'd5) ? 7'd1 : {1'b0, t + 6'd3};
           end
-      R2: if (t == 6'd60) begin                                                   // → A0 (or IDLE)
+      R2: if (t == 6'd60) begin                                                   // A0 next, or IDLE
             if (more) begin
-              raddr_near <= 8'h01;
+              raddr_near <= waddr(W1, 6'd1);
               k_addr     <= K_M7_K0;
             end
-          end else begin                                                          // → R2 t+1
-            raddr_near <= (t <= 6'd11) ? {2'b01, t + 6'd4} : (t <= 6'd58) ? {2'b01, t - 6'd3} : 8'h00;
-            raddr_far  <= {2'b01, t - 6'd10};
+          end else begin
+            raddr_near <= (t <= 6'd11) ? waddr(W2, t + 6'd4) : (t <= 6'd58) ? waddr(W2, t - 6'd3) : waddr(W1, 6'd0);
+            raddr_far  <= waddr(W2, t - 6'd10);
             k_addr     <= (t == 6'd59) ? K_M0 : (t == 6'd57) ? K_K60_IV7 : {1'b0, t + 6'd3};
           end
       default: ;
     endcase
     if (stop || rst) begin
-      raddr_near <= 8'h00;
+      raddr_near <= waddr(W1, 6'd0);
       raddr_far  <= ZERO_WORD;
     end
   end
@@ -185,7 +198,7 @@ module kh_engine #(
       kh_lane l (
           .clk(clk), .clr(z1), .clr_g(z0), .ld(z1 || z2), .ld_iv(in_u), .ld_words(ld_words), .hold_abcd(hold_abcd),
           .k(k_cur), .w1_mem(w1_mem), .s1_clr(s1_clr), .far_e(far_e), .far_d(far_d),
-          .we(we_all || (w3_now && w3_lane == gi)), .waddr(waddr), .wsel_init(wsel_init), .init_word(init_word),
+          .we(we_all || (w3_now && w3_lane == gi)), .waddr(wa), .wsel_init(wsel_init), .init_word(init_word),
           .raddr_far(raddr_far), .raddr_near(raddr_near), .mask(mask), .meets(meets[gi]));
     end
   endgenerate

@@ -51,7 +51,7 @@ module kh_lane (
   reg [31:0] a, b, c, d, e, f, g;  // h is never held: it only ever enters h + K + W, formed from g
   wire [31:0] hkw;              // h + K[t] + W[t] of the round about to run (registered)
   reg [31:0] w1;                // W[j-1] for the word j being formed
-  reg [31:0] w15;               // last cycle's far tap: W[j-16] when the far term is formed
+  reg [31:0] w16;               // last cycle's far tap: W[j-16] when the far term is formed
   reg [31:0] s1_term;           // σ1(W[j-2]), formed a cycle early from W[j-1]
   reg [31:0] far_term;          // σ0(W[j-15]) + W[j-16], formed a cycle early
 
@@ -107,8 +107,8 @@ module kh_lane (
   always @(posedge clk) begin
     w1  <= clr_g ? 32'd0 : w1_mem ? near_q : sched;
     s1_term  <= s1_clr ? 32'd0 : sg1;
-    w15      <= far_q;
-    far_term <= far_e ? e : far_d ? d : sg0 + w15;
+    w16      <= far_q;
+    far_term <= far_e ? e : far_d ? d : sg0 + w16;
   end
 
   assign meets = (e & mask) == 32'd0;

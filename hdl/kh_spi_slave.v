@@ -29,7 +29,7 @@ module kh_spi_slave (
   wire cs_rise  = cs_sync[2:1] == 2'b01;
   wire active   = !cs_sync[1];
 
-  reg [2:0] bit_reg;
+  reg [2:0] bit_count;
   reg [6:0] rx_shift;
   reg [7:0] tx_shift;
   reg [1:0] load_delay;   // counts down to loading the next tx byte
@@ -41,23 +41,23 @@ module kh_spi_slave (
     frame_partial <= 1'b0;
     rx_valid      <= 1'b0;
     if (rst) begin
-      bit_reg    <= 3'd0;
+      bit_count    <= 3'd0;
       tx_shift   <= 8'd0;
       load_delay <= 2'd0;
     end else if (cs_fall) begin
       frame_start <= 1'b1;
-      bit_reg     <= 3'd0;
+      bit_count     <= 3'd0;
       tx_shift    <= 8'd0;   // the first byte out is always 0x00
       load_delay  <= 2'd0;
     end else if (cs_rise) begin
       frame_end     <= 1'b1;
-      frame_partial <= bit_reg != 3'd0;
-      bit_reg       <= 3'd0;
+      frame_partial <= bit_count != 3'd0;
+      bit_count       <= 3'd0;
     end else if (active) begin
       if (sck_rise) begin
         rx_shift <= {rx_shift[5:0], mosi_sync[1]};
-        bit_reg  <= bit_reg + 3'd1;
-        if (bit_reg == 3'd7) begin
+        bit_count  <= bit_count + 3'd1;
+        if (bit_count == 3'd7) begin
           rx_valid   <= 1'b1;
           rx_byte    <= {rx_shift, mosi_sync[1]};
           load_delay <= 2'd3;

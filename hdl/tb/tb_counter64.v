@@ -28,7 +28,7 @@ module tb_counter64;
     dut.dsp.rQ = 16'hffff;
     dut.dsp.rS = 16'hfff0;
 `else
-    dut.lo_r = 32'hfffffff0;
+    dut.lo_acc = 32'hfffffff0;
 `endif
     #1 $display("VALUE %h", value);
     step(4'd15);   // ...ffff

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { buildSimulation, ENGINE_RTL, HDL_DIR, rtlCyclesPerNonce, runTestbench, simulatorAvailable, UP5K_DSP_SIM, type SimulationBuild, type Simulator } from '../../host/hdl/simulators.ts';
+import { buildSimulation, CORE_RTL, ENGINE_RTL, HDL_DIR, rtlCyclesPerNonce, runTestbench, simulatorAvailable, UP5K_DSP_SIM, type SimulationBuild, type Simulator } from '../../host/hdl/simulators.ts';
 import { hexToBytes, readU32LE, u32ToHex } from '../../src/work/bytes.ts';
 import { NonceHasher } from '../../src/work/nonce-hasher.ts';
 import { headerWork, wordsToHex } from '../../src/work/header-work.ts';
@@ -106,6 +106,12 @@ describe.skipIf(!sims.includes('icarus'))('kh_engine as the UP5K builds it (adde
 describe.skipIf(!sims.includes('verilator'))('RTL lint', () => {
   it('verilator --lint-only -Wall is clean for the engine', () => {
     const r = spawnSync('verilator', ['--lint-only', '-Wall', '--top-module', 'kh_engine', ...ENGINE_RTL], { cwd: HDL_DIR, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it.each([1, 3])('verilator --lint-only -Wall is clean for the whole kh_top with %i lane(s)', (lanes) => {
+    const r = spawnSync('verilator', ['--lint-only', '-Wall', '--top-module', 'kh_top', `-GENGINES=${lanes}`, ...CORE_RTL, 'kh_top.v'], { cwd: HDL_DIR, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
