@@ -13,7 +13,7 @@
  */
 import type { Settings } from '../config/settings.ts';
 import type { CoreLink } from '../core/link.ts';
-import { energyFromSettings, minerOptionsFromSettings, readBestDifficulty, saveBestDifficulty } from '../miner/from-settings.ts';
+import { energyFromSettings, minerOptionsFromSettings, readBestDifficulty, saveBestDifficulty } from './miner-options.ts';
 import { Miner, type MinerEvent, type MinerOptions } from '../miner/miner.ts';
 import { minerStatus, type MinerStatus } from '../miner/status.ts';
 import { describeEvent, eventLevel } from '../miner/event-text.ts';

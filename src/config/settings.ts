@@ -3,6 +3,7 @@
  * by field with a message that names the field. Secrets (pool and admin passwords) are stored
  * but never shown back. XS-portable: the firmware keeps the same object in NVS.
  */
+import { DEFAULT_ENERGY } from '../miner/economics.ts';
 import { parsePoolUrl } from '../stratum/pool-url.ts';
 
 export interface Settings {
@@ -49,10 +50,10 @@ export const DEFAULT_SETTINGS: Settings = {
   fallbackStratumUser: '',
   fallbackStratumPassword: '',
   suggestDifficulty: 0,
-  power: 2.5,
-  pricePerKwh: 0.3,
-  coinPrice: 90_000,
-  feesBtc: 0.02,
+  power: DEFAULT_ENERGY.watts,
+  pricePerKwh: DEFAULT_ENERGY.pricePerKwh,
+  coinPrice: DEFAULT_ENERGY.coinPrice,
+  feesBtc: DEFAULT_ENERGY.feesBtc,
   extranonceSubscribe: false,
   hostname: '',
   adminPassword: '',

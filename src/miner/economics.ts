@@ -48,6 +48,20 @@ export function coinbaseHeight(coinb1: Uint8Array): number | undefined {
   return h;
 }
 
+export interface EnergySettings {
+  /** Board power draw in watts. */
+  watts: number;
+  /** Electricity price per kWh, in the coin price's currency. */
+  pricePerKwh: number;
+  /** Price of one bitcoin. */
+  coinPrice: number;
+  /** Fees a block carries on top of the subsidy, in BTC. */
+  feesBtc: number;
+}
+
+/** The energy figures until the user gives theirs: a small board's draw, a typical tariff. The settings' defaults are these. */
+export const DEFAULT_ENERGY: EnergySettings = { watts: 2.5, pricePerKwh: 0.3, coinPrice: 90_000, feesBtc: 0.02 };
+
 export interface EconomicsInputs {
   hashRate: number;
   networkDifficulty: number;

@@ -56,7 +56,14 @@ export function eventLevel(e: MinerEvent): LogLevel {
       return e.verdict === 'accepted' ? 'info' : 'warn';
     case 'job-switch':
       return 'debug';
-    default:
+    case 'core-ready':
+    case 'connected':
+    case 'job':
+    case 'best':
+    case 'message':
       return 'info';
+    default:
+      // A new MinerEvent fails to compile here until it is given a level.
+      return e satisfies never;
   }
 }

@@ -15,22 +15,11 @@ import { StratumClient, type PoolConfig, type StratumClientOptions } from '../st
 import type { Share, StratumEvent } from '../stratum/events.ts';
 import { bytesToHex, toDisplayHex } from '../work/bytes.ts';
 import { difficultyToTarget, hashMeetsTarget, hashToDifficulty } from '../work/target.ts';
+import { DEFAULT_ENERGY, type EnergySettings } from './economics.ts';
 import { RateWindows } from './rate-window.ts';
 import { Scoreboard } from './scoreboard.ts';
 import { type WorkTag, WorkSource } from './work-source.ts';
 
-export interface EnergySettings {
-  /** Board power draw in watts. */
-  watts: number;
-  /** Electricity price per kWh, in the coin price's currency. */
-  pricePerKwh: number;
-  /** Price of one bitcoin. */
-  coinPrice: number;
-  /** Fees a block carries on top of the subsidy, in BTC. */
-  feesBtc: number;
-}
-
-export const DEFAULT_ENERGY: EnergySettings = { watts: 2.5, pricePerKwh: 0.3, coinPrice: 90_000, feesBtc: 0.02 };
 
 export type MinerEvent =
   | { type: 'core-ready'; identity: CoreIdentity; selfTest: SelfTestReport | null }

@@ -6,7 +6,8 @@
 import type { Settings } from '../config/settings.ts';
 import type { Storage } from '../platform/interfaces.ts';
 import type { PoolConfig } from '../stratum/client.ts';
-import type { EnergySettings, MinerOptions } from './miner.ts';
+import type { EnergySettings } from '../miner/economics.ts';
+import type { MinerOptions } from '../miner/miner.ts';
 
 const BEST_KEY = 'bestDiff';
 
