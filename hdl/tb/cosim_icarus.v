@@ -1,5 +1,5 @@
-// Icarus Verilog harness for the co-simulation bridge (host/cosim/bridge.ts): the same line
-// protocol as host/cosim/harness.cpp, read from stdin:
+// Icarus Verilog harness for the co-simulation bridge (host/rtl/cosim/bridge.ts): the same line
+// protocol as host/rtl/cosim/harness.cpp, read from stdin:
 //   T <hex bytes>  → R <hex bytes> <cycles> <ready>      C <n> → C <cycles> <ready>      Q
 `timescale 1ns/1ps
 `default_nettype none

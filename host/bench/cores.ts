@@ -6,11 +6,11 @@
 import { availableParallelism } from 'node:os';
 import { SELF_TEST } from '../../src/core/self-test.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
-import { CosimLink } from '../cosim/bridge.ts';
+import { CosimLink } from '../rtl/cosim/bridge.ts';
 import { openCore } from '../core/open-core.ts';
 import { scanRange } from '../core/scan.ts';
-import { simulatorAvailable, type Simulator } from '../hdl/simulators.ts';
-import { hostClock } from '../platform/node.ts';
+import { simulatorAvailable, type Simulator } from '../rtl/simulators.ts';
+import { keepAliveClock } from '../platform/node.ts';
 
 export interface ModelThreadsFigure {
   engines: number;
@@ -24,7 +24,7 @@ export async function modelRate(engines: number, seconds: number): Promise<Model
   const timer = setTimeout(() => { signal.aborted = true; }, seconds * 1000);
   try {
     const s = await scanRange({
-      link: core.link, clock: hostClock, header: hexToBytes(SELF_TEST.header), start: 0, count: 0xffffffff,
+      link: core.link, clock: keepAliveClock, header: hexToBytes(SELF_TEST.header), start: 0, count: 0xffffffff,
       workSize: core.workSize, signal, pollMs: 50,
     });
     return { engines, noncesPerSecond: s.rate };
@@ -53,11 +53,11 @@ export async function cosimRate(simulator: Simulator, seconds: number): Promise<
     const header = hexToBytes(SELF_TEST.header);
     const signal = { aborted: false };
     // The build (first run only) and start-up are not part of the measurement: a short scan first.
-    await scanRange({ link, clock: hostClock, header, start: 0, count: 16, workSize: 16, pollMs: 5 });
+    await scanRange({ link, clock: keepAliveClock, header, start: 0, count: 16, workSize: 16, pollMs: 5 });
     const c0 = link.cycles;
     const t0 = performance.now();
     const timer = setTimeout(() => { signal.aborted = true; }, seconds * 1000);
-    await scanRange({ link, clock: hostClock, header, start: 0, count: 0xffffffff, workSize: 1 << 16, signal, pollMs: 50 });
+    await scanRange({ link, clock: keepAliveClock, header, start: 0, count: 0xffffffff, workSize: 1 << 16, signal, pollMs: 50 });
     clearTimeout(timer);
     return { simulator, engines: 1, cyclesPerSecond: ((link.cycles - c0) * 1000) / (performance.now() - t0) };
   } finally {

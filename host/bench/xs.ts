@@ -4,7 +4,7 @@
  * metered in computrons (xsnap's deterministic count of XS work — the same on any machine).
  */
 import { DEMO_ADDRESS } from '../cli/commands/pool.ts';
-import { hostClock } from '../platform/node.ts';
+import { keepAliveClock } from '../platform/node.ts';
 import { LocalPool } from '../pool/server.ts';
 import { startXsMiner } from '../xs/xs-miner.ts';
 import { ModelLink } from '../../src/core/model/model-link.ts';
@@ -24,7 +24,7 @@ export interface XsFigure {
 export async function xsCost(seconds: number): Promise<XsFigure> {
   const pool = new LocalPool({ port: 0, address: DEMO_ADDRESS, difficulty: 0.0005, chain: { difficulty: 1000, targetBlockSeconds: 600, retargetWindow: 10 } });
   const port = await pool.start();
-  const link = new ModelLink({ clock: hostClock, defer: setImmediate });
+  const link = new ModelLink({ clock: keepAliveClock, defer: setImmediate });
   const miner = await startXsMiner({ poolUrl: `stratum+tcp://127.0.0.1:${port}`, user: `${DEMO_ADDRESS}.bench`, link });
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   try {

@@ -5,11 +5,11 @@
  */
 import type { CoreLink } from '../../src/core/link.ts';
 import { ModelLink } from '../../src/core/model/model-link.ts';
-import { CosimLink } from '../cosim/bridge.ts';
+import { CosimLink } from '../rtl/cosim/bridge.ts';
 import { EspruinoLink } from '../espruino/espruino-link.ts';
 import { parseConsolePort } from '../espruino/port.ts';
-import { ThreadedModelLink } from '../sim/threaded-model.ts';
-import { hostClock } from '../platform/node.ts';
+import { ThreadedModelLink } from '../model/threaded-model.ts';
+import { keepAliveClock } from '../platform/node.ts';
 
 export const CORE_KINDS = ['model', 'verilator', 'icarus'] as const;
 export type CoreKind = (typeof CORE_KINDS)[number];
@@ -55,8 +55,8 @@ export function openCore(o: OpenCoreOptions): OpenedCore {
   const engines = o.engines ?? 1;
   if (o.kind === 'model') {
     const link = engines === 1
-      ? new ModelLink({ clock: hostClock, defer: setImmediate })
-      : new ThreadedModelLink({ engines, clock: hostClock });
+      ? new ModelLink({ clock: keepAliveClock, defer: setImmediate })
+      : new ThreadedModelLink({ engines, clock: keepAliveClock });
     return {
       link,
       workSize: 1 << 20,

@@ -11,7 +11,7 @@ import { minerStatus, type MinerStatus } from '../../src/miner/status.ts';
 import type { Log, Storage, TransportFactory } from '../../src/platform/interfaces.ts';
 import type { StratumClientOptions } from '../../src/stratum/client.ts';
 import { type CoreSpec, openCore, type OpenedCore } from '../core/open-core.ts';
-import { hostClock, nodeTransport } from '../platform/node.ts';
+import { keepAliveClock, nodeTransport } from '../platform/node.ts';
 import { startApiServer, type ApiServer } from './http-server.ts';
 
 export interface SessionOptions {
@@ -47,7 +47,7 @@ export class MiningSession {
     this.core = core;
     this.app = new MinerApp({
       settings: o.settings,
-      clock: hostClock,
+      clock: keepAliveClock,
       transport: o.transport ?? nodeTransport,
       openCore: () => core.link,
       // The session owns the core: it is closed in stop(), not between bring-up attempts.
@@ -86,7 +86,7 @@ export class MiningSession {
   }
 
   status(): MinerStatus {
-    return minerStatus(this.miner, hostClock.now());
+    return minerStatus(this.miner, keepAliveClock.now());
   }
 
   /** Energy figures change at once; pool settings wait for restart(). */

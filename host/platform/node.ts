@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import type { Clock, Log, Transport, TransportFactory, TransportOptions } from '../../src/platform/interfaces.ts';
 
 /** Timers that never keep the process alive on their own (background work: keepalives, retries). */
-export const nodeClock: Clock = {
+export const backgroundClock: Clock = {
   now: () => performance.now(),
   setTimeout: (cb, ms) => {
     const t = setTimeout(cb, ms);
@@ -18,7 +18,7 @@ export const nodeClock: Clock = {
 };
 
 /** Timers that keep the process alive until they fire (a command awaiting them must finish). */
-export const hostClock: Clock = {
+export const keepAliveClock: Clock = {
   now: () => performance.now(),
   setTimeout: (cb, ms) => setTimeout(cb, ms),
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),

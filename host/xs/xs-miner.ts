@@ -18,7 +18,7 @@ import type { MinerOptions } from '../../src/miner/miner.ts';
 import type { MinerStatus } from '../../src/miner/status.ts';
 import type { Clock, Transport, TransportFactory } from '../../src/platform/interfaces.ts';
 import { bytesToHex, hexToBytes } from '../../src/work/bytes.ts';
-import { hostClock, nodeTransport } from '../platform/node.ts';
+import { keepAliveClock, nodeTransport } from '../platform/node.ts';
 
 const CONTROLLER = fileURLToPath(new URL('./controller.ts', import.meta.url));
 
@@ -73,7 +73,7 @@ export async function bundleController(): Promise<string> {
 
 export async function startXsMiner(o: XsMinerOptions): Promise<XsMiner> {
   const code = await bundleController();
-  const clock = o.clock ?? hostClock;
+  const clock = o.clock ?? keepAliveClock;
   const transport = o.transport ?? nodeTransport;
   const sockets = new Map<number, Transport>();
   const timers = new Map<number, unknown>();

@@ -1,7 +1,7 @@
 /**
  * The one thing the driver needs from the world: a way to exchange one SPI frame with the
  * core. Implemented by the device's SPI (src/platform/moddable), the behavioural model
- * (model-link.ts), the RTL co-simulation (host/cosim) and an Espruino board's SPI bridge
+ * (model-link.ts), the RTL co-simulation (host/rtl/cosim) and an Espruino board's SPI bridge
  * (host/espruino).
  */
 

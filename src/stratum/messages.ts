@@ -5,7 +5,7 @@
  * the wire format lives in one file.
  */
 import { match, P } from 'ts-pattern';
-import { bytesToHex, describe, hexToBytes, u32ToHex } from '../work/bytes.ts';
+import { bytesToHex, describeValue, hexToBytes, u32ToHex } from '../work/bytes.ts';
 import { InputError } from '../work/errors.ts';
 import type { MiningJob } from '../work/job.ts';
 import { MAX_EXTRANONCE2_SIZE } from '../work/extranonce2.ts';
@@ -66,10 +66,10 @@ export function parseInbound(line: string): Inbound {
   try {
     msg = JSON.parse(line);
   } catch {
-    return { kind: 'malformed', reason: `not JSON: ${describe(line)}` };
+    return { kind: 'malformed', reason: `not JSON: ${describeValue(line)}` };
   }
   if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
-    return { kind: 'malformed', reason: `not a JSON object: ${describe(msg)}` };
+    return { kind: 'malformed', reason: `not a JSON object: ${describeValue(msg)}` };
   }
   const m = msg as Record<string, unknown>;
   const id = isId(m.id) ? m.id : null;
@@ -89,7 +89,7 @@ export function parseInbound(line: string): Inbound {
 function parseNotification(method: string, params: unknown, id: RequestId | null): Inbound {
   const list = Array.isArray(params) ? params : null;
   const need = (): unknown[] => {
-    if (!list) throw new InputError('params', `must be an array, got ${describe(params)}`);
+    if (!list) throw new InputError('params', `must be an array, got ${describeValue(params)}`);
     return list;
   };
   return match(method)
@@ -121,25 +121,25 @@ function parseNotification(method: string, params: unknown, id: RequestId | null
 
 function positiveNumber(v: unknown, field: string): number {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (!Number.isFinite(n) || n <= 0) throw new InputError(field, `must be a number above 0, got ${describe(v)}`);
+  if (!Number.isFinite(n) || n <= 0) throw new InputError(field, `must be a number above 0, got ${describeValue(v)}`);
   return n;
 }
 
 export function parseMask(v: unknown): number {
-  if (typeof v !== 'string' || !/^[0-9a-fA-F]{1,8}$/.test(v)) throw new InputError('version mask', `expected up to 8 hex digits, got ${describe(v)}`);
+  if (typeof v !== 'string' || !/^[0-9a-fA-F]{1,8}$/.test(v)) throw new InputError('version mask', `expected up to 8 hex digits, got ${describeValue(v)}`);
   return Number.parseInt(v, 16) >>> 0;
 }
 
 export function extranonce2Size(v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_EXTRANONCE2_SIZE) {
-    throw new InputError('extranonce2_size', `must be an integer 0..${MAX_EXTRANONCE2_SIZE}, got ${describe(v)}`);
+    throw new InputError('extranonce2_size', `must be an integer 0..${MAX_EXTRANONCE2_SIZE}, got ${describeValue(v)}`);
   }
   return v;
 }
 
 function portNumber(v: unknown): number {
   const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InputError('port', `must be 1..65535, got ${describe(v)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InputError('port', `must be 1..65535, got ${describeValue(v)}`);
   return n;
 }
 
@@ -153,7 +153,7 @@ export interface SubscribeResult {
 
 export function parseSubscribeResult(result: unknown): SubscribeResult {
   if (!Array.isArray(result) || result.length < 3) {
-    throw new InputError('mining.subscribe result', `expected [subscriptions, extranonce1, extranonce2_size], got ${describe(result)}`);
+    throw new InputError('mining.subscribe result', `expected [subscriptions, extranonce1, extranonce2_size], got ${describeValue(result)}`);
   }
   const [subs, en1, size] = result as unknown[];
   return { extranonce1: hexToBytes(en1, 'extranonce1'), extranonce2Size: extranonce2Size(size), sessionId: findSessionId(subs) };

@@ -3,7 +3,7 @@
  * exact length, and an error names the field, because a pool's malformed job must be refused
  * with a message a user can act on — never half-used.
  */
-import { describe, hexToBytes, hexToU32 } from '../work/bytes.ts';
+import { describeValue, hexToBytes, hexToU32 } from '../work/bytes.ts';
 import { InputError } from '../work/errors.ts';
 import { stratumPrevHashToHeader, type MiningJob } from '../work/job.ts';
 
@@ -29,7 +29,7 @@ export const NOTIFY_PARAM_NAMES = [
  * does (some pools append their own); fewer, or a malformed one of the nine, is refused.
  */
 export function parseNotifyParams(params: unknown): MiningJob {
-  if (!Array.isArray(params)) throw new InputError('mining.notify', `params must be an array, got ${describe(params)}`);
+  if (!Array.isArray(params)) throw new InputError('mining.notify', `params must be an array, got ${describeValue(params)}`);
   if (params.length < NOTIFY_PARAM_NAMES.length) {
     throw new InputError(
       'mining.notify',
@@ -38,13 +38,13 @@ export function parseNotifyParams(params: unknown): MiningJob {
   }
   const [jobId, prevhash, coinb1, coinb2, branch, version, nbits, ntime, clean] = params as unknown[];
   if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > 128) {
-    throw new InputError('job_id', `must be a non-empty string of at most 128 characters, got ${describe(jobId)}`);
+    throw new InputError('job_id', `must be a non-empty string of at most 128 characters, got ${describeValue(jobId)}`);
   }
-  if (!Array.isArray(branch)) throw new InputError('merkle_branch', `must be an array, got ${describe(branch)}`);
+  if (!Array.isArray(branch)) throw new InputError('merkle_branch', `must be an array, got ${describeValue(branch)}`);
   if (branch.length > MAX_MERKLE_BRANCH) {
     throw new InputError('merkle_branch', `has ${branch.length} entries, at most ${MAX_MERKLE_BRANCH} are possible`);
   }
-  if (typeof clean !== 'boolean') throw new InputError('clean_jobs', `must be true or false, got ${describe(clean)}`);
+  if (typeof clean !== 'boolean') throw new InputError('clean_jobs', `must be true or false, got ${describeValue(clean)}`);
   return {
     jobId,
     prevHash: stratumPrevHashToHeader(hexToBytes(prevhash, 'prevhash', 32)),

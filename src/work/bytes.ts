@@ -21,7 +21,7 @@ function nibble(code: number): number {
  * `length`, when given, is the exact number of bytes required.
  */
 export function hexToBytes(hex: unknown, field = 'hex', length?: number): Uint8Array {
-  if (typeof hex !== 'string') throw new InputError(field, `expected a hex string, got ${describe(hex)}`);
+  if (typeof hex !== 'string') throw new InputError(field, `expected a hex string, got ${describeValue(hex)}`);
   if (hex.length % 2 !== 0) throw new InputError(field, `odd number of hex digits (${hex.length})`);
   const n = hex.length / 2;
   if (length !== undefined && n !== length) {
@@ -127,7 +127,8 @@ export function parseU32(text: string, field: string): number {
   return v;
 }
 
-export function describe(v: unknown): string {
+/** A value as an error message quotes it: short strings in quotes, anything else by its type. */
+export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '…' : v}'`;

@@ -12,7 +12,7 @@ import type { CoreLink } from '../../src/core/link.ts';
 import { ModelLink } from '../../src/core/model/model-link.ts';
 import type { Storage } from '../../src/platform/interfaces.ts';
 import { handleRequest } from '../../src/ui/api.ts';
-import { hostClock, nodeTransport } from '../../host/platform/node.ts';
+import { keepAliveClock, nodeTransport } from '../../host/platform/node.ts';
 import { LocalPool } from '../../host/pool/server.ts';
 import { DEMO_ADDRESS } from '../../host/cli/commands/pool.ts';
 
@@ -58,7 +58,7 @@ describe('first run', () => {
 
   function app(storage: Storage, base = DEFAULT_SETTINGS) {
     const store = new SettingsStore(storage, base);
-    return new MinerApp({ settings: store.read(), store, clock: hostClock, transport: nodeTransport, openCore: () => new ModelLink({ clock: hostClock }), hostname: 't', boardName: 'test' });
+    return new MinerApp({ settings: store.read(), store, clock: keepAliveClock, transport: nodeTransport, openCore: () => new ModelLink({ clock: keepAliveClock }), hostname: 't', boardName: 'test' });
   }
 
   it('takes the first settings without a password, then asks for the one it set', async () => {
@@ -99,7 +99,7 @@ describe('core bring-up', () => {
     const events: string[] = [];
     const a = new MinerApp({
       settings: { ...DEFAULT_SETTINGS, stratumUser: DEMO_ADDRESS, stratumURL: 'stratum+tcp://127.0.0.1:9' },
-      clock: hostClock,
+      clock: keepAliveClock,
       transport: nodeTransport,
       openCore: () => {
         opened.push(opened.length + 1);
@@ -128,8 +128,8 @@ describe('core bring-up', () => {
     const storage = memory();
     const a = new MinerApp({
       settings: { ...DEFAULT_SETTINGS, stratumUser: `${DEMO_ADDRESS}.app`, stratumURL: `stratum+tcp://127.0.0.1:${port}` },
-      clock: hostClock, transport: nodeTransport, storage,
-      openCore: () => new ModelLink({ clock: hostClock }),
+      clock: keepAliveClock, transport: nodeTransport, storage,
+      openCore: () => new ModelLink({ clock: keepAliveClock }),
       hostname: 't', boardName: 'test',
     });
     cleanups.push(() => a.close());

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { simulatorAvailable } from '../../host/hdl/simulators.ts';
+import { simulatorAvailable } from '../../host/rtl/simulators.ts';
 import { kilohash } from '../helpers/cli.ts';
 import blocks from '../fixtures/blocks.json' with { type: 'json' };
+import { hasSimulator } from '../helpers/simulators.ts';
 
 const genesis = blocks.blocks[0]!;
 
@@ -20,7 +21,7 @@ describe('kilohash scan', () => {
     expect(lines.at(-1)).toMatchObject({ summary: true, core: 'model', scanned: 10000, found: 1, hwErrors: 0, complete: true });
   });
 
-  it.skipIf(!simulatorAvailable('verilator'))('gives the same answer on the RTL under Verilator, with 2 engines and a lower threshold', () => {
+  it.skipIf(!hasSimulator('verilator'))('gives the same answer on the RTL under Verilator, with 2 engines and a lower threshold', () => {
     const args = ['scan', '--header', genesis.header, '--start', String(genesis.nonce - 1000), '--count', '2000', '--threshold-bits', '12', '--json'];
     const model = jsonLines(kilohash(args).stdout);
     const rtl = jsonLines(kilohash([...args, '--core', 'verilator', '--engines', '2'], 180_000).stdout);

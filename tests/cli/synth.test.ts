@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rtlCyclesPerNonce } from '../../host/hdl/simulators.ts';
+import { rtlCyclesPerNonce } from '../../host/rtl/simulators.ts';
 import { kilohash } from '../helpers/cli.ts';
 import { checkBitstream } from '../../src/platform/ice40/bitstream.ts';
 

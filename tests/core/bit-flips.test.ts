@@ -11,10 +11,11 @@ import type { CoreLink } from '../../src/core/link.ts';
 import { CoreModel } from '../../src/core/model/core-model.ts';
 import { REG } from '../../src/core/protocol.ts';
 import { NoisyLink } from '../../host/faults/spi-noise.ts';
-import { CosimLink } from '../../host/cosim/bridge.ts';
-import { simulatorAvailable } from '../../host/hdl/simulators.ts';
-import { hostClock } from '../../host/platform/node.ts';
+import { CosimLink } from '../../host/rtl/cosim/bridge.ts';
+import { simulatorAvailable } from '../../host/rtl/simulators.ts';
+import { keepAliveClock } from '../../host/platform/node.ts';
 import { randomHeader, referenceNonces } from '../helpers/reference-nonces.ts';
+import { hasSimulator } from '../helpers/simulators.ts';
 
 const BER = 1e-3;
 
@@ -41,7 +42,7 @@ async function scanThroughNoise(
   const delivered: number[] = [];
   const driver = new CoreDriver<null>({
     link: noisy,
-    clock: hostClock,
+    clock: keepAliveClock,
     // A frame is hit 1 time in 2 at this rate: allow many attempts before calling the link dead.
     attempts: 24,
     hangTimeoutMs: 60_000,
@@ -109,7 +110,7 @@ describe('bit flips on MOSI and MISO (1e-3 per bit)', () => {
     expect(r.delivered.every((n) => wantQuarter.includes(n))).toBe(true);
   }, 120_000);
 
-  it.skipIf(!simulatorAvailable('verilator'))('RTL under Verilator, ≥ 10^3 frames: every found nonce delivered exactly once', async () => {
+  it.skipIf(!hasSimulator('verilator'))('RTL under Verilator, ≥ 10^3 frames: every found nonce delivered exactly once', async () => {
     // Time passes only in frames and between polls (20 000 cycles ≈ 5 results), so the FIFO
     // never overflows however loaded the machine is.
     const link = CosimLink.start({ simulator: 'verilator', engines: 2, clockHz: 36_000_000, freeRun: false });

@@ -15,17 +15,18 @@ import { buildRead, buildWrite, parseRead } from '../../src/core/frames.ts';
 import type { CoreLink } from '../../src/core/link.ts';
 import { CoreModel } from '../../src/core/model/core-model.ts';
 import { CONTROL_RESET, ERR, PROTOCOL_VERSION, REG, WORK_WORDS, decodeStatus, emptyStatus, encodeWork, frameBytes } from '../../src/core/protocol.ts';
-import { CosimLink } from '../../host/cosim/bridge.ts';
-import { rtlCyclesPerNonce, simulatorAvailable } from '../../host/hdl/simulators.ts';
+import { CosimLink } from '../../host/rtl/cosim/bridge.ts';
+import { rtlCyclesPerNonce } from '../../host/rtl/simulators.ts';
 import { openCore, type CoreKind, type OpenedCore } from '../../host/core/open-core.ts';
 import { uploadBridge } from '../../host/espruino/upload.ts';
 import { EspruinoLinux, espruinoMissing } from '../helpers/espruino-linux.ts';
 import { scanRange } from '../../host/core/scan.ts';
-import { hostClock } from '../../host/platform/node.ts';
+import { keepAliveClock } from '../../host/platform/node.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
 import { headerWork } from '../../src/work/header-work.ts';
 import { randomHeader, referenceNonces } from '../helpers/reference-nonces.ts';
 import blocks from '../fixtures/blocks.json' with { type: 'json' };
+import { hasSimulator } from '../helpers/simulators.ts';
 
 const extra = Number(process.env.KILOHASH_CONFORMANCE_NONCES ?? 0);
 
@@ -51,7 +52,7 @@ const PROFILES: Profile[] = [
 function missing(kind: Profile['kind']): string | undefined {
   if (kind === 'model') return undefined;
   if (kind === 'espruino') return espruinoMissing();
-  return simulatorAvailable(kind) ? undefined : `${kind} is not installed`;
+  return hasSimulator(kind) ? undefined : `${kind} is not installed`;
 }
 
 /** The model behind the uploaded bridge on a fresh Espruino Linux interpreter. */
@@ -134,7 +135,7 @@ for (const p of PROFILES) {
 
     beforeAll(async () => {
       core = p.kind === 'espruino' ? await openThroughEspruino() : openCore({ kind: p.kind, engines: p.engines });
-      driver = new CoreDriver({ link: core.link, clock: hostClock, hangTimeoutMs: 60_000 });
+      driver = new CoreDriver({ link: core.link, clock: keepAliveClock, hangTimeoutMs: 60_000 });
     }, 300_000);
     afterAll(async () => core?.close());
 
@@ -161,7 +162,7 @@ for (const p of PROFILES) {
       for (const b of blocks.blocks) {
         const first = Math.max(0, b.nonce - p.window / 2);
         const s = await scanRange({
-          link: core.link, clock: hostClock, header: hexToBytes(b.header), start: first, count: p.window,
+          link: core.link, clock: keepAliveClock, header: hexToBytes(b.header), start: first, count: p.window,
           workSize: Math.max(16, p.window / 4), pollMs: 5,
         });
         expect(s.nonces.map((f) => f.nonce), b.name).toEqual(referenceNonces(hexToBytes(b.header), first, p.window, 32));
@@ -176,7 +177,7 @@ for (const p of PROFILES) {
       const header = randomHeader(0x5eed + p.threshold);
       const first = 0xfffff000 - p.nonces; // near the top of the nonce space
       const s = await scanRange({
-        link: core.link, clock: hostClock, header, start: first, count: p.nonces, thresholdBits: p.threshold,
+        link: core.link, clock: keepAliveClock, header, start: first, count: p.nonces, thresholdBits: p.threshold,
         workSize: Math.ceil(p.nonces / 5), pollMs: 5,
       });
       const want = referenceNonces(header, first, p.nonces, p.threshold);
@@ -250,11 +251,11 @@ for (const p of PROFILES) {
   });
 }
 
-describe.skipIf(!simulatorAvailable('verilator'))('queue refill without gaps (RTL, counted in cycles)', () => {
+describe.skipIf(!hasSimulator('verilator'))('queue refill without gaps (RTL, counted in cycles)', () => {
   it('three queued works run back to back: the core never waits between them', async () => {
     const link = CosimLink.start({ simulator: 'verilator', engines: 2, clockHz: 36_000_000, freeRun: false });
     try {
-      const d = new CoreDriver({ link, clock: hostClock });
+      const d = new CoreDriver({ link, clock: keepAliveClock });
       await d.probe();
       await d.reset();
       const header = hexToBytes(SELF_TEST.header);

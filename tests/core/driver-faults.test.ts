@@ -6,29 +6,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CoreDriver } from '../../src/core/driver.ts';
 import { CoreError } from '../../src/core/register-port.ts';
-import { leadingZeroBits } from '../../src/work/target.ts';
 import { parseRead } from '../../src/core/frames.ts';
 import type { CoreLink } from '../../src/core/link.ts';
 import { CoreModel } from '../../src/core/model/core-model.ts';
 import { CMD_READ, CMD_WRITE, CONTROL_RESET, REG, crc16 } from '../../src/core/protocol.ts';
 import { scanRange } from '../../host/core/scan.ts';
-import { hostClock } from '../../host/platform/node.ts';
+import { keepAliveClock } from '../../host/platform/node.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
-import { NonceHasher } from '../../src/work/nonce-hasher.ts';
+import { referenceNonces } from '../helpers/reference-nonces.ts';
 
 const HEADER = hexToBytes('0100000081cd02ab7e569e8bcd9317e2fe99f2de44d49ab2b8851ba4a308000000000000e320b6c2fffc8d750423db8b1eb942ae710e951ed797f7affc8892b0f1fc122bc7f5d74df2b9441a42a14695');
 const FIRST = 0x9546a142 - 60_000;
 const COUNT = 120_000;
 const THRESHOLD = 12;
 
-function reference(): number[] {
-  const h = new NonceHasher(HEADER);
-  const out = new Uint8Array(32);
-  const r: number[] = [];
-  for (let n = FIRST; n < FIRST + COUNT; n++) if (leadingZeroBits(h.hash(n, out)) >= THRESHOLD) r.push(n);
-  return r;
-}
-const WANT = reference();
+const WANT = referenceNonces(HEADER, FIRST, COUNT, THRESHOLD);
 
 /**
  * The model behind a link whose faults a test chooses. The model hashes on a timer unless
@@ -70,7 +62,7 @@ function faulty(): FaultyModel {
 afterEach(() => { for (const l of links.splice(0)) l.close(); });
 
 function scan(link: CoreLink, extra: { hangTimeoutMs?: number } = {}) {
-  return scanRange({ link, clock: hostClock, header: HEADER, start: FIRST, count: COUNT, thresholdBits: THRESHOLD, workSize: 8000, pollMs: 2, ...extra });
+  return scanRange({ link, clock: keepAliveClock, header: HEADER, start: FIRST, count: COUNT, thresholdBits: THRESHOLD, workSize: 8000, pollMs: 2, ...extra });
 }
 
 describe('core driver under faults', () => {
@@ -146,10 +138,10 @@ describe('core driver under faults', () => {
 
   it('says clearly when nothing answers on the link', async () => {
     const dead: CoreLink = { transfer: (f) => { f.fill(0xff); } };
-    const d = new CoreDriver({ link: dead, clock: hostClock });
+    const d = new CoreDriver({ link: dead, clock: keepAliveClock });
     await expect(d.probe()).rejects.toThrow(/reads of 0x0 failed their CRC/);
     const zeros: CoreLink = { transfer: (f) => { f.fill(0); } };
-    await expect(new CoreDriver({ link: zeros, clock: hostClock }).probe()).rejects.toThrow(CoreError);
-    await expect(new CoreDriver({ link: zeros, clock: hostClock }).probe()).rejects.toThrow(/no kilohash core: MAGIC reads 0x00000000/);
+    await expect(new CoreDriver({ link: zeros, clock: keepAliveClock }).probe()).rejects.toThrow(CoreError);
+    await expect(new CoreDriver({ link: zeros, clock: keepAliveClock }).probe()).rejects.toThrow(/no kilohash core: MAGIC reads 0x00000000/);
   });
 });

@@ -8,7 +8,7 @@ import { ModelLink } from '../../src/core/model/model-link.ts';
 import { SELF_TEST } from '../../src/core/self-test.ts';
 import { type CoreWork, WorkLedger } from '../../src/core/work-ledger.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
-import { hostClock } from '../../host/platform/node.ts';
+import { keepAliveClock } from '../../host/platform/node.ts';
 
 const HEADER = hexToBytes(SELF_TEST.header);
 const work = (tag: string, thresholdBits = 32): CoreWork<string> => ({ header: HEADER, first: SELF_TEST.first, last: SELF_TEST.last, thresholdBits, tag });
@@ -85,12 +85,12 @@ describe('work ledger', () => {
 
 describe('self-test', () => {
   it('passes on the model with its own sink: the caller sees neither its result nor a swapped callback', async () => {
-    const link = new ModelLink({ clock: hostClock });
+    const link = new ModelLink({ clock: keepAliveClock });
     const seen: number[] = [];
     // Frozen: a self-test that swapped the caller's callbacks would throw here.
     const options = Object.freeze({
       link,
-      clock: hostClock,
+      clock: keepAliveClock,
       onResult: (r: { nonce: number }) => seen.push(r.nonce),
       nextWork: () => undefined,
     });

@@ -16,7 +16,7 @@ import { EspruinoLink } from '../../host/espruino/espruino-link.ts';
 import { HOP_STATUS, OP, decodeReply, encodeRequest } from '../../host/espruino/hop.ts';
 import { parseConsolePort } from '../../host/espruino/port.ts';
 import { scanRange } from '../../host/core/scan.ts';
-import { hostClock } from '../../host/platform/node.ts';
+import { keepAliveClock } from '../../host/platform/node.ts';
 import { FakeEspruino, type FakeEspruinoOptions } from '../helpers/fake-espruino.ts';
 import { randomHeader, referenceNonces } from '../helpers/reference-nonces.ts';
 import { kilohashAsync } from '../helpers/cli.ts';
@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 async function board(o: Partial<FakeEspruinoOptions> = {}): Promise<FakeEspruino> {
-  const model = new ModelLink({ clock: hostClock, defer: setImmediate });
+  const model = new ModelLink({ clock: keepAliveClock, defer: setImmediate });
   const b = await FakeEspruino.start({ transfer: (f) => { model.transfer(f); return f; }, ...o });
   cleanup.push(() => model.close());
   cleanup.push(() => b.stop());
@@ -96,7 +96,7 @@ describe('host driver → bridge → core model', () => {
     const hello = await l.started();
     expect(hello).toMatchObject({ bridge: '1.0.0', board: 'FAKE', console: 'USB', spi: { bus: 'SPI1', cs: 'B6', baud: 1_000_000 } });
     expect(b.bridged).toBe(true);
-    const d = new CoreDriver({ link: l, clock: hostClock });
+    const d = new CoreDriver({ link: l, clock: keepAliveClock });
     expect((await d.probe()).version).toBe(PROTOCOL_VERSION);
     expect(await d.selfTest(30_000)).toMatchObject({ ok: true, found: [SELF_TEST.nonce] });
     await l.close();
@@ -108,7 +108,7 @@ describe('host driver → bridge → core model', () => {
     const l = link(b.port);
     const block = blocks.blocks[1]!;
     const first = block.nonce - 2000;
-    const s = await scanRange({ link: l, clock: hostClock, header: hexToBytes(block.header), start: first, count: 4000, workSize: 1000, pollMs: 2 });
+    const s = await scanRange({ link: l, clock: keepAliveClock, header: hexToBytes(block.header), start: first, count: 4000, workSize: 1000, pollMs: 2 });
     expect(s.nonces.map((f) => f.nonce)).toEqual(referenceNonces(hexToBytes(block.header), first, 4000, 32));
     expect(s.nonces.map((f) => f.nonce)).toContain(block.nonce);
   });
@@ -118,7 +118,7 @@ describe('host driver → bridge → core model', () => {
     const l = link(b.port, { replyTimeoutMs: 300, attempts: 8 });
     const header = randomHeader(0xe5);
     // ~2 hits per work, so two queued works never fill the 16-deep FIFO between slow polls.
-    const s = await scanRange({ link: l, clock: hostClock, header, start: 1000, count: 60_000, thresholdBits: 10, workSize: 2000, pollMs: 1 });
+    const s = await scanRange({ link: l, clock: keepAliveClock, header, start: 1000, count: 60_000, thresholdBits: 10, workSize: 2000, pollMs: 1 });
     expect(s.nonces.map((f) => f.nonce)).toEqual(referenceNonces(header, 1000, 60_000, 10));
     expect(s.hwErrors).toBe(0);
     expect(b.corrupted).toBeGreaterThan(5);
@@ -139,7 +139,7 @@ describe.skipIf(!python)(`over a serial device path${python ? '' : ' (skipped: p
     expect(path).toMatch(/^\/dev\/pts\/\d+$/);
     const l = link(`${path}@921600`);
     expect((await l.started()).console).toBe('USB');
-    const d = new CoreDriver({ link: l, clock: hostClock });
+    const d = new CoreDriver({ link: l, clock: keepAliveClock });
     expect(await d.selfTest(30_000)).toMatchObject({ ok: true, found: [SELF_TEST.nonce] });
   }, 60_000);
 });
@@ -164,7 +164,7 @@ describe('bad input: a clear message and no hang', () => {
     expect(b.bridged).toBe(true);
     const l2 = link(b.port);
     expect((await l2.started()).bridge).toBe('1.0.0');
-    const d = new CoreDriver({ link: l2, clock: hostClock });
+    const d = new CoreDriver({ link: l2, clock: keepAliveClock });
     expect((await d.probe()).version).toBe(PROTOCOL_VERSION);
   });
 

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTestbench, CORE_RTL, rtlCyclesPerNonce, runTestbench, simulatorAvailable, type Simulator } from '../../host/hdl/simulators.ts';
+import { buildTestbench, CORE_RTL, rtlCyclesPerNonce, runTestbench, type Simulator } from '../../host/rtl/simulators.ts';
 import { hexToBytes, readU32LE, u32ToHex } from '../../src/work/bytes.ts';
 import { headerWork, wordsToHex } from '../../src/work/header-work.ts';
 import blocks from '../fixtures/blocks.json' with { type: 'json' };
+import { simulatorsHere } from '../helpers/simulators.ts';
 
 /** The whole core behind its SPI frames: tb_core speaks docs/core-protocol.md byte for byte. */
 const SOURCES = ['tb/tb_core.v', ...CORE_RTL];
@@ -23,7 +24,7 @@ function run(sim: Simulator, headerHex: string) {
   return out;
 }
 
-const sims = (['icarus', 'verilator'] as const).filter((s) => simulatorAvailable(s) || (process.env.CI && (() => { throw new Error(`${s} missing on CI`); })()));
+const sims = simulatorsHere(['icarus', 'verilator'] as const);
 
 describe.each(sims)('kh_core over SPI under %s', (sim) => {
   // The build takes minutes on a loaded machine: it happens here, not in a test's time.

@@ -1,13 +1,14 @@
 /** kh_counter64 across the 2^32 boundary, as simulators see it and as the UP5K builds it (SB_MAC16). */
 import { describe, expect, it } from 'vitest';
-import { buildSimulation, runTestbench, simulatorAvailable, UP5K_DSP_SIM } from '../../host/hdl/simulators.ts';
+import { buildSimulation, runTestbench, UP5K_DSP_SIM } from '../../host/rtl/simulators.ts';
+import { hasSimulator } from '../helpers/simulators.ts';
 
 const BUILDS = {
   plain: {},
   'SB_MAC16 (UP5K)': UP5K_DSP_SIM,
 };
 
-describe.skipIf(!simulatorAvailable('icarus'))('kh_counter64 under icarus', () => {
+describe.skipIf(!hasSimulator('icarus'))('kh_counter64 under icarus', () => {
   it.each(Object.entries(BUILDS))('%s: counts, carries into the high half in the same clock, clears', (_name, build) => {
     const cmd = buildSimulation({ sim: 'icarus', top: 'tb_counter64', sources: ['tb/tb_counter64.v', 'kh_counter64.v'], ...build });
     const out = runTestbench(cmd, {});

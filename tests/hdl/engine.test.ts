@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { buildSimulation, CORE_RTL, ENGINE_RTL, HDL_DIR, rtlCyclesPerNonce, runTestbench, simulatorAvailable, UP5K_DSP_SIM, type SimulationBuild, type Simulator } from '../../host/hdl/simulators.ts';
+import { buildSimulation, CORE_RTL, ENGINE_RTL, HDL_DIR, rtlCyclesPerNonce, runTestbench, UP5K_DSP_SIM, type SimulationBuild, type Simulator } from '../../host/rtl/simulators.ts';
 import { hexToBytes, readU32LE, u32ToHex } from '../../src/work/bytes.ts';
-import { NonceHasher } from '../../src/work/nonce-hasher.ts';
 import { headerWork, wordsToHex } from '../../src/work/header-work.ts';
-import { leadingZeroBits } from '../../src/work/target.ts';
 import blocks from '../fixtures/blocks.json' with { type: 'json' };
+import { simulatorsHere } from '../helpers/simulators.ts';
+import { referenceNonces } from '../helpers/reference-nonces.ts';
 
 const SOURCES = ['tb/tb_engine.v', ...ENGINE_RTL];
 
@@ -22,9 +22,7 @@ function workFor(headerHex: string) {
 
 /** The nonces of `nonces` whose hash has at least `threshold` leading zero bits, found in software. */
 function meeting(w: ReturnType<typeof workFor>, nonces: number[], threshold: number): number[] {
-  const hasher = new NonceHasher(w.header);
-  const out = new Uint8Array(32);
-  return nonces.filter((n) => leadingZeroBits(hasher.hash(n, out)) >= threshold);
+  return nonces.filter((n) => referenceNonces(w.header, n, 1, threshold).length > 0);
 }
 
 /** Clock cycles the engine is busy for a range: a nonce word per lane, one pass per lanes, one to test the last. */
@@ -41,13 +39,7 @@ function scan(sim: Simulator, lanes: number, w: ReturnType<typeof workFor>, firs
   return { found, hashed: Number(done[1]), cycles: Number(done[2]) };
 }
 
-// CI installs both simulators; a developer machine without one skips that half with a notice.
-const sims = (['icarus', 'verilator'] as const).filter((s) => {
-  const ok = simulatorAvailable(s);
-  if (!ok && process.env.CI) throw new Error(`${s} is missing on CI`);
-  if (!ok) console.warn(`skipping ${s} RTL tests: not installed (apt-get install iverilog verilator)`);
-  return ok;
-});
+const sims = simulatorsHere(['icarus', 'verilator'] as const);
 
 describe.each(sims)('kh_engine under %s', (sim) => {
   // Builds take minutes on a loaded machine: they happen here, so no test's time includes one.

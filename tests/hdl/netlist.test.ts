@@ -6,33 +6,34 @@
  * About a minute of yosys and one of Verilator on a first run; both are cached in build/.
  */
 import { describe, expect, it } from 'vitest';
-import { CosimLink } from '../../host/cosim/bridge.ts';
+import { CosimLink } from '../../host/rtl/cosim/bridge.ts';
 import { scanRange } from '../../host/core/scan.ts';
-import { simulatorAvailable } from '../../host/hdl/simulators.ts';
-import { hostClock } from '../../host/platform/node.ts';
-import { synthesizedNetlist } from '../../host/synth/netlist.ts';
+import { simulatorAvailable } from '../../host/rtl/simulators.ts';
+import { keepAliveClock } from '../../host/platform/node.ts';
+import { synthesizedNetlist } from '../../host/rtl/synth/netlist.ts';
 import { CoreDriver } from '../../src/core/driver.ts';
 import { SELF_TEST } from '../../src/core/self-test.ts';
 import { PROTOCOL_VERSION } from '../../src/core/protocol.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
 import blocks from '../fixtures/blocks.json' with { type: 'json' };
 import { registerStimulus } from '../helpers/register-stimulus.ts';
+import { hasSimulator } from '../helpers/simulators.ts';
 
 const CLOCK_HZ = 36_000_000;
 
-describe.skipIf(!simulatorAvailable('verilator'))('the synthesised UP5K netlist (yosys synth_ice40, cell models, Verilator)', () => {
+describe.skipIf(!hasSimulator('verilator'))('the synthesised UP5K netlist (yosys synth_ice40, cell models, Verilator)', () => {
   let netlist: string;
 
   it('synthesises and answers as a kilohash core: identity, known answer, every fixture block', async () => {
     netlist = await synthesizedNetlist({ device: 'up5k', engines: 1, clockHz: CLOCK_HZ });
     const link = CosimLink.start({ simulator: 'verilator', netlist });
     try {
-      const driver = new CoreDriver({ link, clock: hostClock, hangTimeoutMs: 60_000 });
+      const driver = new CoreDriver({ link, clock: keepAliveClock, hangTimeoutMs: 60_000 });
       const id = await driver.probe();
       expect(id).toMatchObject({ version: PROTOCOL_VERSION, engines: 1, clockHz: CLOCK_HZ });
       expect(await driver.selfTest(120_000)).toMatchObject({ ok: true, found: [SELF_TEST.nonce] });
       for (const b of blocks.blocks) {
-        const s = await scanRange({ link, clock: hostClock, header: hexToBytes(b.header), start: b.nonce - 32, count: 64, workSize: 32, pollMs: 2 });
+        const s = await scanRange({ link, clock: keepAliveClock, header: hexToBytes(b.header), start: b.nonce - 32, count: 64, workSize: 32, pollMs: 2 });
         expect(s.nonces.map((f) => f.nonce), b.name).toEqual([b.nonce]);
         expect(s.nonces[0]!.hash, b.name).toBe(b.hash);
         expect(s.scanned, b.name).toBe(64);

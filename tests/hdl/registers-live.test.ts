@@ -9,11 +9,12 @@
  * ends, 64 clocks per byte, whatever the word's position in the frame.
  */
 import { describe, expect, it } from 'vitest';
-import { CosimLink } from '../../host/cosim/bridge.ts';
-import { simulatorAvailable, type Simulator } from '../../host/hdl/simulators.ts';
+import { CosimLink } from '../../host/rtl/cosim/bridge.ts';
+import { type Simulator } from '../../host/rtl/simulators.ts';
 import { type Reading, registerStimulus } from '../helpers/register-stimulus.ts';
+import { simulatorsHere } from '../helpers/simulators.ts';
 
-const sims = (['verilator', 'icarus'] as const).filter((s) => simulatorAvailable(s));
+const sims = simulatorsHere(['verilator', 'icarus'] as const);
 
 describe.skipIf(sims.length === 0)('registers are read live, not when the read address last changed', () => {
   const results = new Map<Simulator, Reading[]>();

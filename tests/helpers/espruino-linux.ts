@@ -14,7 +14,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ModelLink } from '../../src/core/model/model-link.ts';
-import { hostClock } from '../../host/platform/node.ts';
+import { keepAliveClock } from '../../host/platform/node.ts';
 
 const ESPRUINO = process.env.ESPRUINO;
 
@@ -61,7 +61,7 @@ export class EspruinoLinux {
     const consoleSock = path.join(dir, 'console.sock');
     const spiSock = path.join(dir, 'spi.sock');
 
-    const model = new ModelLink({ clock: hostClock, defer: setImmediate });
+    const model = new ModelLink({ clock: keepAliveClock, defer: setImmediate });
     const counted = { frames: 0 };
     const spiServer = net.createServer((c) => {
       let buf = Buffer.alloc(0);

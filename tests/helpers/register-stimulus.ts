@@ -4,7 +4,7 @@
  * registers live (tests/hdl/registers-live.test.ts, tests/hdl/netlist.test.ts).
  */
 import { expect } from 'vitest';
-import type { CosimLink } from '../../host/cosim/bridge.ts';
+import type { CosimLink } from '../../host/rtl/cosim/bridge.ts';
 import { buildRead, buildWrite, parseRead } from '../../src/core/frames.ts';
 import { REG, frameBytes } from '../../src/core/protocol.ts';
 

@@ -10,7 +10,7 @@ import { Extranonce2Counter } from '../../src/work/extranonce2.ts';
 import { buildHeader, jobWork } from '../../src/work/job.ts';
 import { NonceHasher } from '../../src/work/nonce-hasher.ts';
 import { hashMeetsTarget, hashToDifficulty, nbitsToTarget } from '../../src/work/target.ts';
-import { nodeClock, nodeTransport } from '../../host/platform/node.ts';
+import { backgroundClock, nodeTransport } from '../../host/platform/node.ts';
 
 /** Hashes in slices that yield to the event loop, so sockets and timers keep running. */
 export async function findShare(active: ActiveJob, extranonce2: Uint8Array, minDifficulty: number, startNonce = 0, maxNonces = 50_000_000): Promise<Share | null> {
@@ -65,7 +65,7 @@ export function startTestMiner(url: string, user: string, extra: Partial<Stratum
   const client = new StratumClient({
     pools: [{ url, user, password: 'x' }],
     transport: nodeTransport,
-    clock: nodeClock,
+    clock: backgroundClock,
     backoff: { initialMs: 20, maxMs: 200 },
     requestTimeoutMs: 10_000,
     ...extra,

@@ -8,10 +8,11 @@ import type { MinerEvent } from '../../src/miner/miner.ts';
 import { LocalPool, type PoolEvent } from '../../host/pool/server.ts';
 import { MiningSession } from '../../host/miner/session.ts';
 import { DEMO_ADDRESS } from '../../host/cli/commands/pool.ts';
-import { simulatorAvailable } from '../../host/hdl/simulators.ts';
+import { simulatorAvailable } from '../../host/rtl/simulators.ts';
 import { nodeTransport } from '../../host/platform/node.ts';
 import type { TransportFactory } from '../../src/platform/interfaces.ts';
 import type { VersionRule } from '../../src/work/version-rolling.ts';
+import { hasSimulator } from '../helpers/simulators.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
@@ -156,7 +157,7 @@ describe('miner end to end (local pool ⇄ miner ⇄ model core)', () => {
     expect(session.status().pool.error).toMatch(/address|unauthori/i);
   });
 
-  it.skipIf(!simulatorAvailable('verilator'))('mines on the RTL under Verilator as well', async () => {
+  it.skipIf(!hasSimulator('verilator'))('mines on the RTL under Verilator as well', async () => {
     const { url } = await startPool({ difficulty: 0.00002 });
     const { session, events } = await startMiner(url, {}, 'verilator');
     await until(() => events.some((e) => e.type === 'share' && e.verdict === 'accepted'), 60_000, 'an accepted share from the RTL');

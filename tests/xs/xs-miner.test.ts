@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADDRESS } from '../../host/cli/commands/pool.ts';
-import { hostClock } from '../../host/platform/node.ts';
+import { keepAliveClock } from '../../host/platform/node.ts';
 import { LocalPool, type PoolEvent } from '../../host/pool/server.ts';
 import { startXsMiner, type XsMiner } from '../../host/xs/xs-miner.ts';
 import { ModelLink } from '../../src/core/model/model-link.ts';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   pool = new LocalPool({ port: 0, address: DEMO_ADDRESS, difficulty: 0.0005, chain: { difficulty: 1000, targetBlockSeconds: 600, retargetWindow: 10 } });
   pool.on('event', (e: PoolEvent) => poolEvents.push(e));
   const port = await pool.start();
-  link = new ModelLink({ clock: hostClock, defer: setImmediate });
+  link = new ModelLink({ clock: keepAliveClock, defer: setImmediate });
   miner = await startXsMiner({
     poolUrl: `stratum+tcp://127.0.0.1:${port}`,
     user: `${DEMO_ADDRESS}.xs`,

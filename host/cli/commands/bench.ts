@@ -7,7 +7,7 @@ import { hexToBytes } from '../../../src/work/bytes.ts';
 import { measureSideBySide } from '../../bench/side-by-side.ts';
 import { modelScannerContender, nodeCryptoContender, workHasherContender } from '../../bench/sha256d.ts';
 import { type CosimFigure, type ModelThreadsFigure, cosimRate, cpuCount, modelRate } from '../../bench/cores.ts';
-import type { Simulator } from '../../hdl/simulators.ts';
+import type { Simulator } from '../../rtl/simulators.ts';
 import type { XsFigure } from '../../bench/xs.ts';
 import { firmwareMemory, type FirmwareMemoryFigure } from '../../bench/firmware-memory.ts';
 import { positiveNumberOption } from '../options.ts';

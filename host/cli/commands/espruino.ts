@@ -9,7 +9,7 @@ import { CoreDriver } from '../../../src/core/driver.ts';
 import { EspruinoLink, type BridgeSpi } from '../../espruino/espruino-link.ts';
 import { parseConsolePort } from '../../espruino/port.ts';
 import { BOARD_PINS, UploadError, uploadBridge } from '../../espruino/upload.ts';
-import { hostClock } from '../../platform/node.ts';
+import { keepAliveClock } from '../../platform/node.ts';
 import { UsageError } from '../errors.ts';
 import { intOption } from '../options.ts';
 
@@ -84,7 +84,7 @@ export function registerEspruino(program: Command, print: (s: string) => void): 
       const link = new EspruinoLink({ port: f.port });
       try {
         const hello = await link.started();
-        const driver = new CoreDriver({ link, clock: hostClock });
+        const driver = new CoreDriver({ link, clock: keepAliveClock });
         const id = await driver.probe();
         const t0 = performance.now();
         for (let i = 0; i < f.frames; i++) await driver.poll();

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { parseNotifyParams } from '../../../src/stratum/notify.ts';
 import {
   bytesToHex,
-  describe,
+  describeValue,
   hexToBytes,
   toDisplayHex,
   u32ToHex,
@@ -78,10 +78,10 @@ export function notifyParamsFromText(text: string): unknown {
     throw new InputError('notify', `not valid JSON (${err instanceof Error ? err.message : String(err)})`);
   }
   if (Array.isArray(msg)) return msg;
-  if (msg === null || typeof msg !== 'object') throw new InputError('notify', `expected a JSON object or array, got ${describe(msg)}`);
+  if (msg === null || typeof msg !== 'object') throw new InputError('notify', `expected a JSON object or array, got ${describeValue(msg)}`);
   const { method, params } = msg as { method?: unknown; params?: unknown };
   if (method !== 'mining.notify') {
-    throw new InputError('notify', `expected method 'mining.notify', got ${method === undefined ? 'no method' : describe(method)}`);
+    throw new InputError('notify', `expected method 'mining.notify', got ${method === undefined ? 'no method' : describeValue(method)}`);
   }
   if (params === undefined) throw new InputError('mining.notify', 'the message has no params');
   return params;

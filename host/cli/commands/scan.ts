@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { hexToBytes, readU32LE } from '../../../src/work/bytes.ts';
 import { CORE_SPEC_HELP, type CoreSpec, coreName, openCore } from '../../core/open-core.ts';
 import { type ScanSummary, scanRange } from '../../core/scan.ts';
-import { hostClock, stderrLog } from '../../platform/node.ts';
+import { keepAliveClock, stderrLog } from '../../platform/node.ts';
 import { UsageError } from '../errors.ts';
 import { coreOption, intOption, u32Option } from '../options.ts';
 
@@ -51,7 +51,7 @@ export function registerScan(program: Command, print: (s: string) => void): void
         if (!flags.json) print(`scanning ${count} nonces from ${start} (0x${start.toString(16)}) on the ${core.describe}`);
         summary = await scanRange({
           link: core.link,
-          clock: hostClock,
+          clock: keepAliveClock,
           header,
           start,
           count,

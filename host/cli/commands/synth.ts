@@ -6,9 +6,9 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { SynthReport } from '../../synth/synthesize.ts';
-import { DEFAULT_ENGINES, type Device } from '../../synth/devices.ts';
-import { MAX_LANES } from '../../hdl/simulators.ts';
+import type { SynthReport } from '../../rtl/synth/synthesize.ts';
+import { DEFAULT_ENGINES, type Device } from '../../rtl/synth/devices.ts';
+import { MAX_LANES } from '../../rtl/simulators.ts';
 import { UsageError } from '../errors.ts';
 import { intOption, positiveNumberOption } from '../options.ts';
 
@@ -53,7 +53,7 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
         return n;
       });
       // The toolchains are large WebAssembly bundles: load them only when synthesising.
-      const { synthesize } = await import('../../synth/synthesize.ts');
+      const { synthesize } = await import('../../rtl/synth/synthesize.ts');
       const engines = opts.engines ?? DEFAULT_ENGINES[opts.device];
       const outDir = resolve(opts.out);
       mkdirSync(outDir, { recursive: true });

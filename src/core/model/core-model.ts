@@ -5,7 +5,7 @@
  *
  * Time is explicit. `transfer()` is one SPI frame (CS low → bytes → CS high) and is handled
  * at once; `hash(budget)` lets the engines run for up to `budget` nonces. A runner decides when
- * to call it (model-link.ts on a timer; host/sim with worker threads).
+ * to call it (model-link.ts on a timer; host/model with worker threads).
  */
 import {
   CMD_READ,

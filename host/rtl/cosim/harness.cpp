@@ -1,4 +1,4 @@
-// Verilator harness for the co-simulation bridge (host/cosim/bridge.ts): drives kh_top's pins
+// Verilator harness for the co-simulation bridge (host/rtl/cosim/bridge.ts): drives kh_top's pins
 // cycle by cycle and speaks the bridge's line protocol on stdin/stdout (docs/core-driver.md):
 //   T <hex bytes>   one SPI frame (mode 0, SCK = clk / (2 * half))  → R <hex bytes> <cycles> <ready>
 //   C <n>           run n clock cycles                              → C <cycles> <ready>

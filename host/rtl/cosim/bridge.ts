@@ -8,9 +8,9 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { CoreLinkError, type CoreLink, type ReadyLine } from '../../src/core/link.ts';
-import { bytesToHex, hexToBytes } from '../../src/work/bytes.ts';
-import { buildSimulation, CORE_RTL, ICE40_CELLS_SIM, MAX_LANES, type Simulator, simulatorAvailable } from '../hdl/simulators.ts';
+import { CoreLinkError, type CoreLink, type ReadyLine } from '../../../src/core/link.ts';
+import { bytesToHex, hexToBytes } from '../../../src/work/bytes.ts';
+import { buildSimulation, CORE_RTL, ICE40_CELLS_SIM, MAX_LANES, type Simulator, simulatorAvailable } from '../simulators.ts';
 
 const RTL_SOURCES = [...CORE_RTL, 'kh_top.v'];
 
@@ -29,7 +29,7 @@ export interface CosimOptions {
    */
   freeRun?: boolean;
   /**
-   * Simulate this synthesised netlist of `kh_top` (host/synth/netlist.ts) on yosys' iCE40 cell
+   * Simulate this synthesised netlist of `kh_top` (host/rtl/synth/netlist.ts) on yosys' iCE40 cell
    * models instead of the RTL; its engines and CLOCK_HZ are what it was synthesised with.
    */
   netlist?: string;

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HDL_DIR, ICE40_DSP_DEFINE, rtlCyclesPerNonce } from '../hdl/simulators.ts';
+import { HDL_DIR, ICE40_DSP_DEFINE, rtlCyclesPerNonce } from '../simulators.ts';
 import type { Device } from './devices.ts';
 import { fileBytes, fileText, icepack, icepll, nextpnr, yosys, type Tree } from './toolchain.ts';
 
@@ -106,7 +106,7 @@ function count(stat: string, cell: RegExp): number {
 
 /**
  * The sources and the yosys script of a build: what `kilohash synth` synthesises, and what
- * the netlist test simulates (host/synth/netlist.ts), from one place. `top` defaults to the
+ * the netlist test simulates (host/rtl/synth/netlist.ts), from one place. `top` defaults to the
  * board's; `extra` are further script lines after synthesis.
  */
 export async function yosysInput(device: Device, engines: number, clockMhz: number, top = BOARDS[device].top, extra: string[] = []): Promise<Tree> {

@@ -14,7 +14,7 @@ import type { Device } from './devices.ts';
 import { yosysInput } from './synthesize.ts';
 import { fileText, yosys, type Tree } from './toolchain.ts';
 
-const CACHE = resolve(fileURLToPath(new URL('../../', import.meta.url)), 'build', 'netlist');
+const CACHE = resolve(fileURLToPath(new URL('../../../', import.meta.url)), 'build', 'netlist');
 
 export interface NetlistOptions {
   device: Device;
