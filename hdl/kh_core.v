@@ -41,14 +41,14 @@ module kh_core #(
                     .rx_valid(rx_valid), .rx_byte(rx_byte), .tx_byte(tx_byte));
 
   wire [5:0]  addr, rd_sel_next, err_set;
-  wire        rd_first, rd_next, word_we, write_ok, read_ok;
+  wire        rd_first, rd_next, rd_word0, word_we, write_ok, read_ok;
   wire [31:0] rd_data, word;
   wire [3:0]  word_idx;
   wire [23:0] wr_low;
   kh_frame_parser parser (
       .clk(clk), .rst(rst), .frame_start(frame_start), .frame_end(frame_end), .frame_partial(frame_partial),
       .rx_valid(rx_valid), .rx_byte(rx_byte), .tx_byte(tx_byte), .addr(addr),
-      .rd_sel_next(rd_sel_next), .rd_first(rd_first), .rd_next(rd_next), .rd_data(rd_data),
+      .rd_sel_next(rd_sel_next), .rd_first(rd_first), .rd_next(rd_next), .rd_word0(rd_word0), .rd_data(rd_data),
       .word_we(word_we), .word_idx(word_idx), .word(word), .write_ok(write_ok), .wr_low(wr_low),
       .read_ok(read_ok), .err_set(err_set));
 
@@ -62,7 +62,7 @@ module kh_core #(
   wire [KH_FIFO_DEPTH_LOG2:0] res_count;
   kh_regfile #(.ENGINES(ENGINES), .CLOCK_HZ(CLOCK_HZ), .CYCLES_PER_NONCE(CYCLES_PER_NONCE)) regs (
       .clk(clk), .rst(rst), .addr(addr), .rd_sel_next(rd_sel_next), .rd_first(rd_first), .rd_next(rd_next),
-      .rd_data(rd_data), .write_ok(write_ok), .wr_low(wr_low), .read_ok(read_ok), .err_set(err_set),
+      .rd_word0(rd_word0), .rd_data(rd_data), .write_ok(write_ok), .wr_low(wr_low), .read_ok(read_ok), .err_set(err_set),
       .nonces(nonces), .cycles(cycles), .accepted(accepted), .queued(queued), .queue_full(queue_full),
       .busy(busy), .active_id(active_id), .res_valid(res_valid), .res_seq(res_seq), .res_id(res_id),
       .res_nonce(res_nonce), .res_count(res_count), .queue_overflow(queue_overflow), .fifo_overflow(fifo_overflow),
@@ -79,7 +79,7 @@ module kh_core #(
   wire [159:0]       midstate_words;
   wire [5:0]         threshold;
   wire [ENGINES-1:0] found_lanes;
-  kh_work_queue queue (
+  kh_work_queue #(.DEPTH(KH_QUEUE_DEPTH)) queue (
       .clk(clk), .rst(core_rst), .word_we(word_we && addr == KH_A_WORK), .word_idx(word_idx), .word(word),
       .commit(commit_work), .abort(abort), .queued(queued), .queue_full(queue_full), .accepted(accepted),
       .overflow(queue_overflow), .busy(busy), .active_id(active_id), .engine_busy(engine_busy),

@@ -5,7 +5,7 @@
 //                  WORK words as they arrive, and keeps them only if the frame commits
 //   write_ok       a write frame ended well: `addr`, and its last word's low 24 bits (`wr_low`)
 //   read_ok        a read frame ended well (a RESULT read pops only then)
-//   err_set        error flags this cycle (CRC, CMD, ADDR, FRAME; at the KH_E_* positions)
+//   err_set        error flags raised this cycle (CRC, CMD, ADDR, FRAME; at the KH_E_* positions)
 // Reads ask the register file for words: `rd_sel_next` is the address of the next word to
 // send (registered there), `rd_first`/`rd_next` say when `rd_data` is captured.
 `default_nettype none
@@ -23,6 +23,7 @@ module kh_frame_parser (
     output wire [5:0]  rd_sel_next,
     output wire        rd_first,        // capture rd_data: the frame's first word
     output wire        rd_next,         // capture rd_data: the next word
+    output wire        rd_word0,        // a capture now is of the frame's first word
     input  wire [31:0] rd_data,
     // writes
     output wire        word_we,
@@ -31,7 +32,7 @@ module kh_frame_parser (
     output wire        write_ok,
     output wire [23:0] wr_low,
     output wire        read_ok,
-    output reg  [5:0]  err_set
+    output wire [5:0]  err_set
 );
   `include "kh_crc.vh"
   /* verilator lint_off UNUSEDPARAM */   // each module uses a few of the protocol's numbers
@@ -103,6 +104,7 @@ module kh_frame_parser (
   assign rd_first    = header_read;
   assign rd_next     = rx_valid && in_data && cmd == KH_CMD_READ && header_ok && !at_last_data && word_end;
   assign rd_sel_next = at_hcrc ? addr : next_addr;
+  assign rd_word0    = at_hcrc;
 
   assign word_we  = rx_valid && in_data && cmd == KH_CMD_WRITE && word_end;
   assign word_idx = data_pos[5:2];
@@ -110,11 +112,21 @@ module kh_frame_parser (
   assign wr_low   = wshift;
 
   wire ended_well = frame_end && header_ok && !frame_bad && !frame_partial && pos == frame_len;
+
+  // The error flags, decided in one place: the byte that raises one also marks the frame bad.
+  wire hcrc_bad  = rx_valid && at_hcrc && rx_byte != hcrc;
+  wire cmd_bad   = rx_valid && at_hcrc && rx_byte == hcrc && cmd != KH_CMD_READ && cmd != KH_CMD_WRITE;
+  wire addr_bad  = rx_valid && at_hcrc && rx_byte == hcrc && (cmd == KH_CMD_READ || cmd == KH_CMD_WRITE) && (frame_bad || !header_fits);
+  wire dcrc_bad  = rx_valid && cmd == KH_CMD_WRITE && header_ok &&
+                   ((at_dcrc_hi && rx_byte != dcrc[15:8]) || (at_dcrc_lo && !frame_bad && rx_byte != dcrc[7:0]));
+  wire past_end  = rx_valid && !at_header && !at_hcrc && !in_data && !at_dcrc_hi && !at_dcrc_lo;   // bytes past the frame's length
+  wire cut_short = frame_end && pos != 7'd0 && (frame_partial || (header_ok && pos < frame_len) || (pos < 7'd4));
+  assign err_set = ({5'd0, hcrc_bad || dcrc_bad} << KH_E_CRC) | ({5'd0, cmd_bad} << KH_E_CMD) |
+                   ({5'd0, addr_bad} << KH_E_ADDR) | ({5'd0, (past_end && !frame_bad) || cut_short} << KH_E_FRAME);
   assign write_ok = ended_well && cmd == KH_CMD_WRITE && data_crc_ok;
   assign read_ok  = ended_well && cmd == KH_CMD_READ;
 
   always @(posedge clk) begin
-    err_set <= 6'd0;
     if (rst) begin
       pos       <= 7'd0;
       header_ok <= 1'b0;
@@ -142,18 +154,8 @@ module kh_frame_parser (
           tx_byte <= 8'h00;
         end else if (at_hcrc) begin
           // HCRC: the header stands or falls here.
-          if (rx_byte != hcrc) begin
-            err_set[KH_E_CRC] <= 1'b1;
-            frame_bad <= 1'b1;
-          end else if (cmd != KH_CMD_READ && cmd != KH_CMD_WRITE) begin
-            err_set[KH_E_CMD] <= 1'b1;
-            frame_bad <= 1'b1;
-          end else if (frame_bad || !header_fits) begin
-            err_set[KH_E_ADDR] <= 1'b1;
-            frame_bad <= 1'b1;
-          end else begin
-            header_ok <= 1'b1;
-          end
+          if (hcrc_bad || cmd_bad || addr_bad) frame_bad <= 1'b1;
+          else header_ok <= 1'b1;
           if (header_read) begin
             rd_addr <= addr;
             tx_word <= rd_data;
@@ -184,24 +186,15 @@ module kh_frame_parser (
           end
         end else if (at_dcrc_hi) begin
           // DCRC's high byte: from the host (writes), or ours went out (reads: the low one next).
-          if (cmd == KH_CMD_WRITE && header_ok && rx_byte != dcrc[15:8]) begin
-            err_set[KH_E_CRC] <= 1'b1;
-            frame_bad <= 1'b1;
-          end
+          if (dcrc_bad) frame_bad <= 1'b1;
           tx_byte <= (cmd == KH_CMD_READ && header_ok) ? dcrc[7:0] : 8'h00;
         end else if (at_dcrc_lo) begin
           // DCRC's low byte.
-          if (cmd == KH_CMD_WRITE && header_ok && !frame_bad) begin
-            if (rx_byte == dcrc[7:0]) data_crc_ok <= 1'b1;
-            else begin
-              err_set[KH_E_CRC] <= 1'b1;
-              frame_bad <= 1'b1;
-            end
-          end
+          if (cmd == KH_CMD_WRITE && header_ok && !frame_bad && rx_byte == dcrc[7:0]) data_crc_ok <= 1'b1;
+          if (dcrc_bad) frame_bad <= 1'b1;
           tx_byte <= 8'h00;
         end else begin
           // Bytes past the frame's length.
-          if (!frame_bad) err_set[KH_E_FRAME] <= 1'b1;
           frame_bad <= 1'b1;
           tx_byte <= 8'h00;
         end
@@ -209,8 +202,6 @@ module kh_frame_parser (
         // mix of 0xff and 0x00 could carry a matching CRC.
         if (refused_read) tx_byte <= 8'hff;
       end
-      if (frame_end && pos != 7'd0 && (frame_partial || (header_ok && pos < frame_len) || (pos < 7'd4)))
-        err_set[KH_E_FRAME] <= 1'b1;
     end
   end
 endmodule

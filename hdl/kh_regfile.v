@@ -17,6 +17,7 @@ module kh_regfile #(
     input  wire [5:0]  rd_sel_next,
     input  wire        rd_first,
     input  wire        rd_next,
+    input  wire        rd_word0,
     output reg  [31:0] rd_data,
     input  wire        write_ok,
     input  wire [23:0] wr_low,
@@ -90,14 +91,15 @@ module kh_regfile #(
       default:        reg_word = 32'd0;
     endcase
     // A result read's second word is the nonce, if its first said there was a result.
-    if (is_result) rd_data = rd_next ? (res_latched ? res_nonce : 32'd0) : result_head;
+    if (is_result) rd_data = rd_word0 ? result_head : res_latched ? res_nonce : 32'd0;
     else           rd_data = reg_word;
   end
 
   always @(posedge clk) begin
     if (rd_first && is_result) res_latched <= res_valid;
-    if ((rd_first || rd_next) && !is_result && sel_nonces_lo) nonces_hi_latch <= nonces[63:32];
-    if ((rd_first || rd_next) && !is_result && sel_cycles_lo) cycles_hi_latch <= cycles[63:32];
+    // (A result read never selects a counter: its addresses are RESULT and RESULT + 1.)
+    if ((rd_first || rd_next) && sel_nonces_lo) nonces_hi_latch <= nonces[63:32];
+    if ((rd_first || rd_next) && sel_cycles_lo) cycles_hi_latch <= cycles[63:32];
   end
 
   // Writes act when their frame ended well; the flags are set the cycle they are raised.
@@ -105,8 +107,9 @@ module kh_regfile #(
   always @(posedge clk) begin
     soft_reset <= control && wr_low[KH_CTRL_RESET];
     abort      <= control && wr_low[KH_CTRL_ABORT];
-    res_pop    <= res_valid && ((read_ok && addr == KH_A_RESULT && res_latched) ||
-                                (write_ok && addr == KH_A_RESULT_ACK && wr_low[7:0] == res_seq));
+    // res_latched says the head was there when the read began; nothing else pops it meanwhile.
+    res_pop    <= (read_ok && addr == KH_A_RESULT && res_latched) ||
+                  (write_ok && addr == KH_A_RESULT_ACK && res_valid && wr_low[7:0] == res_seq);
     if (rst) errors <= 6'd0;
     else begin
       errors <= errors | err_set;

@@ -3,7 +3,9 @@
 // work into it word by word (docs/core-protocol.md §4 has the layout) and starts it. ABORT
 // empties the queue; the engine drops the running work itself.
 `default_nettype none
-module kh_work_queue (
+module kh_work_queue #(
+    parameter integer DEPTH = 2   // works queued beside the running one (CAPS.QUEUE_DEPTH; STATUS.QUEUED is 2 bits)
+) (
     input  wire         clk,
     input  wire         rst,
     // from the frame parser: a WORK frame's words, then its commit
@@ -34,7 +36,10 @@ module kh_work_queue (
 
   // The generated integers at the widths they are compared in.
   localparam [4:0] WORK_WORDS  = KH_WORK_WORDS[4:0];
-  localparam [1:0] QUEUE_DEPTH = KH_QUEUE_DEPTH[1:0];
+  localparam [1:0] QUEUE_DEPTH = DEPTH[1:0];
+  // One slot more than the depth, rounded up to a power of two: a refused frame's words land
+  // in the slot after the last queued work, never in one still waiting to be loaded.
+  localparam integer SLOT_BITS = $clog2(DEPTH + 1);
   localparam [3:0] W_MID1 = KH_W_MIDSTATE[3:0] + 4'd1, W_MID2 = KH_W_MIDSTATE[3:0] + 4'd2, W_MID3 = KH_W_MIDSTATE[3:0] + 4'd3,
                    W_MID5 = KH_W_MIDSTATE[3:0] + 4'd5, W_MID6 = KH_W_MIDSTATE[3:0] + 4'd6,
                    W_ID = KH_W_ID[3:0], W_THRESHOLD = KH_W_THRESHOLD[3:0];
@@ -44,11 +49,11 @@ module kh_work_queue (
                    LOAD_START   = 2'd2,   // the engine starts; the slot is free
                    LOAD_RUNNING = 2'd3;   // until the engine is idle again
 
-  // 4 slots × 16 words (the slot being written is `tail`; a frame's words are kept only if it
-  // commits).
-  reg  [31:0] slots [0:63];
-  reg  [1:0]  head, tail;
-  reg  [5:0]  raddr;
+  // 2^SLOT_BITS slots × 16 words (the slot being written is `tail`; a frame's words are kept
+  // only if it commits).
+  reg  [31:0] slots [0:(16 << SLOT_BITS) - 1];
+  reg  [SLOT_BITS-1:0]   head, tail;
+  reg  [SLOT_BITS+3:0]   raddr;
   reg  [31:0] rdata;
   always @(posedge clk) begin
     if (word_we) slots[{tail, word_idx}] <= word;
@@ -69,8 +74,8 @@ module kh_work_queue (
   always @(posedge clk) begin
     engine_start <= 1'b0;
     if (rst) begin
-      head      <= 2'd0;
-      tail      <= 2'd0;
+      head      <= {SLOT_BITS{1'b0}};
+      tail      <= {SLOT_BITS{1'b0}};
       queued    <= 2'd0;
       state     <= LOAD_IDLE;
       busy      <= 1'b0;
@@ -78,7 +83,7 @@ module kh_work_queue (
       accepted  <= 8'd0;
     end else begin
       if (take) begin
-        tail     <= tail + 2'd1;
+        tail     <= tail + 1'b1;
         accepted <= accepted + 8'd1;
       end
       case (state)
@@ -105,7 +110,7 @@ module kh_work_queue (
           if (idx == WORK_WORDS) state <= LOAD_START;
         end
         LOAD_START: begin
-          head         <= head + 2'd1;
+          head         <= head + 1'b1;
           engine_start <= 1'b1;
           busy         <= 1'b1;
           settle       <= 2'd2;
