@@ -63,7 +63,6 @@ module kh_frame_parser (
   wire [6:0] frame_len  = HDR_BYTES + data_bytes + DCRC_BYTES;
   wire [6:0] data_pos   = pos - HDR_BYTES;   // byte index within the data
   wire [5:0] next_addr  = rd_addr + 6'd1;
-  wire       is_result  = addr[5:1] == KH_A_RESULT[5:1];   // RESULT or RESULT_PEEK: they differ in bit 0 only
 
   // Byte-position decisions, registered: pos, count, addr and cmd change only when a byte
   // arrives, and the next byte is at least 64 clocks away (SCK <= clk/8), so every decision
@@ -175,7 +174,7 @@ module kh_frame_parser (
             if (at_last_data) begin
               tx_byte <= dcrc_sent[15:8];
             end else if (word_end) begin
-              if (!is_result) rd_addr <= next_addr;
+              rd_addr <= next_addr;   // (a result read's words ignore it)
               tx_word <= rd_data;
               tx_byte <= rd_data[31:24];
             end else begin

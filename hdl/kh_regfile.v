@@ -53,7 +53,11 @@ module kh_regfile #(
   reg  [5:0]  errors;
   reg  [31:0] nonces_hi_latch, cycles_hi_latch;
   reg         res_latched;    // RESULT/RESULT_PEEK read: its first word said a result was there
-  wire        is_result = addr[5:1] == KH_A_RESULT[5:1];   // RESULT or RESULT_PEEK: they differ in bit 0 only
+  // RESULT or RESULT_PEEK (they differ in bit 0 only), registered: the address is set by the
+  // frame's second byte, two bytes before any word is read, and the read path starts at a
+  // flip-flop instead of a comparator.
+  reg         is_result;
+  always @(posedge clk) is_result <= addr[5:1] == KH_A_RESULT[5:1];
 
   wire [31:0] status = ({24'd0, accepted} << KH_ST_ACCEPTED) | ({26'd0, errors} << KH_ST_ERRORS) |
                        ({27'd0, res_count} << KH_ST_RESULTS) | ({31'd0, res_valid} << KH_ST_RESULT_READY) |
