@@ -29,7 +29,9 @@ module kh_core #(
 
   localparam [31:0] CYCLES_PER_NONCE = 32'd134;
 
-  // CONTROL.RESET clears everything but the frame logic and the error flags' own reset.
+  // CONTROL.RESET (core_rst) resets the queue, the engine, the result FIFO and the counters;
+  // the frame parser and the register file run on the power-on reset only (the register file
+  // clears the error flags on CONTROL.RESET itself).
   wire soft_reset;
   wire core_rst = rst | soft_reset;
 

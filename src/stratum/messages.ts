@@ -8,6 +8,7 @@ import { match, P } from 'ts-pattern';
 import { bytesToHex, describeValue, hexToBytes, u32ToHex } from '../work/bytes.ts';
 import { InputError } from '../work/errors.ts';
 import type { MiningJob } from '../work/job.ts';
+import type { ShareVerdict } from './events.ts';
 import { MAX_EXTRANONCE2_SIZE } from '../work/extranonce2.ts';
 import { NOTIFY_PARAM_NAMES, parseNotifyParams } from './notify.ts';
 
@@ -231,7 +232,7 @@ export function methodNotFoundReply(id: RequestId): { id: RequestId; result: nul
 }
 
 /** The pool's answer to mining.submit, read the way pools mean it. */
-export function submitVerdict(result: unknown, error: StratumError | null): { kind: 'accepted' } | { kind: 'rejected'; reason: string; code: number | null } {
+export function submitVerdict(result: unknown, error: StratumError | null): Extract<ShareVerdict, { kind: 'accepted' | 'rejected' }> {
   if (result === true && !error) return { kind: 'accepted' };
   return { kind: 'rejected', reason: rejectReason(error), code: error?.code ?? null };
 }
