@@ -52,6 +52,8 @@ module kh_engine #(
   function [7:0] waddr(input [1:0] region, input [5:0] j);
     waddr = {region, j};
   endfunction
+  // Counting down within a region subtracts from the whole address, waddr(R, n) - t, not inside
+  // it, waddr(R, n - t): the same words, and yosys maps the first into fewer UP5K cells.
   localparam [7:0] ZERO_WORD = {W1, 6'd5};   // hash 1's W5: padding, always zero
   localparam [7:0] NONCE_WORD = {W1, 6'd3};  // hash 1's W3: each lane's own nonce
 
@@ -111,7 +113,7 @@ module kh_engine #(
     if (in_r1 && t >= 6'd14 && t <= 6'd61)      begin we_all = 1'b1; wa = waddr(W1, t2); end
     // Hash 1's output H7, H6 .. H0 (the e-chain, then the d-chain) becomes hash 2's W7 .. W0.
     else if (tail1)                             begin we_all = 1'b1; wa = waddr(W2, (t == 6'd62) ? 6'd7 : 6'd6); end
-    else if (in_u && t <= 6'd5)                 begin we_all = 1'b1; wa = waddr(W2, 6'd5 - t); end
+    else if (in_u && t <= 6'd5)                 begin we_all = 1'b1; wa = waddr(W2, 6'd5) - {2'b00, t}; end
     else if (in_r2 && t >= 6'd14 && t <= 6'd51) begin we_all = 1'b1; wa = waddr(W2, t2); end
     else if (w3_now)                            wa = NONCE_WORD;
     else if (phase == IDLE && load && load_idx <= 4'd10) begin
@@ -155,7 +157,7 @@ module kh_engine #(
             raddr_near <= waddr(MID, 6'd4);
             k_addr     <= 7'd2;
           end else begin
-            raddr_near <= (t <= 6'd11) ? waddr(W1, t + 6'd4) : (t <= 6'd59) ? waddr(W1, t - 6'd3) : waddr(MID, 6'd7 - (t - 6'd60));
+            raddr_near <= (t <= 6'd11) ? waddr(W1, t + 6'd4) : (t <= 6'd59) ? waddr(W1, t - 6'd3) : waddr(MID, 6'd7) - {2'b00, t - 6'd60};
             if (t <= 6'd59) raddr_far <= waddr(W1, t - 6'd10);
           end
       U:  if (t == 6'd6) begin
@@ -164,7 +166,7 @@ module kh_engine #(
             k_addr     <= 7'd2;
           end else begin
             // The midstate's M3 .. M0 for the d-chain's feed-forward, then hash 2's W1, W2.
-            raddr_near <= (t <= 6'd3) ? waddr(MID, 6'd3 - t) : (t == 6'd4) ? waddr(W2, 6'd1) : waddr(W2, 6'd2);
+            raddr_near <= (t <= 6'd3) ? waddr(MID, 6'd3) - {2'b00, t} : (t == 6'd4) ? waddr(W2, 6'd1) : waddr(W2, 6'd2);
             k_addr     <= (t == 6'd3) ? K_IV0 : (t == 6'd4) ? K_IV7_K0 : (t == 6'd5) ? 7'd1 : {1'b0, t + 6'd3};
           end
       R2: if (t == 6'd60) begin                                                   // A0 next, or IDLE
