@@ -41,6 +41,8 @@ export type OpenCoreOptions = CoreSpec & {
   engines?: number;
   /** RTL: what CLOCK_HZ reports (default 36 MHz, the UP5K build's PLL target). */
   clockHz?: number;
+  /** Model, one thread: hash at this many nonces per second, as a board of that speed would. */
+  hashesPerSecond?: number;
 };
 
 export interface OpenedCore {
@@ -54,13 +56,15 @@ export interface OpenedCore {
 export function openCore(o: OpenCoreOptions): OpenedCore {
   const engines = o.engines ?? 1;
   if (o.kind === 'model') {
+    if (o.hashesPerSecond !== undefined && engines !== 1) throw new Error('a paced model hashes on the main thread: ask for one engine');
     const link = engines === 1
-      ? new ModelLink({ clock: keepAliveClock, defer: setImmediate })
+      ? new ModelLink({ clock: keepAliveClock, defer: setImmediate, ...(o.hashesPerSecond !== undefined ? { hashesPerSecond: o.hashesPerSecond } : {}) })
       : new ThreadedModelLink({ engines, clock: keepAliveClock });
+    const paced = o.hashesPerSecond !== undefined ? `, paced to ${(o.hashesPerSecond / 1000).toFixed(0)} kH/s` : '';
     return {
       link,
       workSize: 1 << 20,
-      describe: `behavioural model, ${engines === 1 ? 'main thread' : `${engines} worker threads`}`,
+      describe: `behavioural model, ${engines === 1 ? 'main thread' : `${engines} worker threads`}${paced}`,
       close: async () => { await link.close(); },
     };
   }

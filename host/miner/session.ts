@@ -18,6 +18,8 @@ export interface SessionOptions {
   settings: Settings;
   core: CoreSpec;
   engines?: number;
+  /** Model core: hash at this rate (nonces per second), as a board of that speed would. */
+  hashesPerSecond?: number;
   /** Serve the API and dashboard on this port (0: any free port; undefined: no server). */
   httpPort?: number;
   httpBind?: string;
@@ -65,7 +67,7 @@ export class MiningSession {
   }
 
   static async start(o: SessionOptions): Promise<MiningSession> {
-    const s = new MiningSession(o, openCore({ ...o.core, engines: o.engines }));
+    const s = new MiningSession(o, openCore({ ...o.core, engines: o.engines, ...(o.hashesPerSecond !== undefined ? { hashesPerSecond: o.hashesPerSecond } : {}) }));
     try {
       await s.startMiner();
       if (o.httpPort !== undefined) s.api = await startApiServer(s.app.api, { port: o.httpPort, ...(o.httpBind ? { bind: o.httpBind } : {}), ...(o.www ? { www: o.www } : {}) });

@@ -16,7 +16,15 @@ export interface ModelLinkOptions extends CoreModelOptions {
   defer?: (fn: () => void) => void;
   /** How long one slice of hashing may hold the thread, in ms (default 8). */
   sliceMs?: number;
+  /**
+   * Hash no faster than this (nonces per second), as a board of that speed would: the
+   * classroom's simulated miners differ in speed on one computer. Default: as fast as it can.
+   */
+  hashesPerSecond?: number;
 }
+
+/** A paced model may run this far ahead of or behind its rate (ms), no further: no bursts after a stall. */
+const PACE_SLACK_MS = 250;
 
 export class ModelLink implements CoreLink {
   readonly model: CoreModel;
@@ -28,12 +36,17 @@ export class ModelLink implements CoreLink {
   private closed = false;
   /** Nonces per slice, tuned so a slice lasts about sliceMs. */
   private slice = 4096;
+  private readonly rate: number | undefined;
+  /** The paced model's account: nonces hashed since `since` (ms). */
+  private pace = { since: 0, hashed: 0 };
 
   constructor(options: ModelLinkOptions) {
     this.model = new CoreModel(options);
     this.clock = options.clock;
     this.defer = options.defer ?? ((fn) => void options.clock.setTimeout(fn, 0));
     this.sliceMs = options.sliceMs ?? 8;
+    if (options.hashesPerSecond !== undefined && !(options.hashesPerSecond > 0)) throw new RangeError('hashesPerSecond must be above 0');
+    this.rate = options.hashesPerSecond;
     this.ready = new ModelReadyLine(this.model);
   }
 
@@ -51,13 +64,40 @@ export class ModelLink implements CoreLink {
   private wake(): void {
     if (this.running || this.closed || !this.model.hasWork) return;
     this.running = true;
+    this.pace = { since: this.clock.now(), hashed: 0 };
     this.defer(this.step);
+  }
+
+  /** Nonces the paced model may hash now; 0 with the ms to wait for one slice's worth. */
+  private allowance(now: number): { nonces: number; waitMs: number } {
+    const rate = this.rate!;
+    let owed = (rate * (now - this.pace.since)) / 1000 - this.pace.hashed;
+    const slack = (rate * PACE_SLACK_MS) / 1000;
+    if (owed > slack) {
+      // Fell behind (a stalled loop): forgive the debt rather than burst to repay it.
+      this.pace.since += ((owed - slack) * 1000) / rate;
+      owed = slack;
+    }
+    // Chunks of at most half the slack: an on-time wake never owes past the slack, so nothing is forgiven but stalls.
+    const want = Math.min(this.slice, Math.max(256, slack / 2));
+    if (owed >= want) return { nonces: Math.floor(owed), waitMs: 0 };
+    return { nonces: 0, waitMs: Math.ceil(((want - owed) * 1000) / rate) };
   }
 
   private readonly step = (): void => {
     if (this.closed) { this.running = false; return; }
     const t0 = this.clock.now();
-    const hashed = this.model.hash(this.slice);
+    let budget = this.slice;
+    if (this.rate !== undefined) {
+      const a = this.allowance(t0);
+      if (a.nonces === 0) {
+        this.clock.setTimeout(this.step, a.waitMs);
+        return;
+      }
+      budget = Math.min(budget, a.nonces);
+    }
+    const hashed = this.model.hash(budget);
+    this.pace.hashed += hashed;
     const ms = this.clock.now() - t0;
     // Keep each slice near sliceMs whatever the machine's speed.
     if (hashed === this.slice) {
