@@ -29,6 +29,12 @@ export function positiveNumberOption(value: string): number {
   return n;
 }
 
+export function nonNegativeNumberOption(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number, 0 or more');
+  return n;
+}
+
 export function intOption(min: number, max: number): (value: string) => number {
   return (value: string) => {
     const n = Number(value);

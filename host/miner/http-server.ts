@@ -9,13 +9,13 @@
  *   (`kilohash demo --www <dist>`), with index.html for its client-side routes.
  */
 import { createReadStream, statSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { type ApiHost, handleRequest } from '../../src/ui/api.ts';
 import { LiveFeed, logSocketLine } from '../../src/ui/axeos/live.ts';
-import { MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, PasswordThrottle } from '../../src/ui/request-guard.ts';
+import { PasswordThrottle } from '../../src/ui/request-guard.ts';
+import { answer, boundedServer, close, listen, splitTarget } from '../http/node-adapter.ts';
 
 export interface ApiServer {
   port: number;
@@ -44,43 +44,11 @@ export async function startApiServer(host: ApiHost, portOrOptions: number | ApiS
   const o: ApiServerOptions = typeof portOrOptions === 'number' ? { port: portOrOptions, bind: bindArg } : portOrOptions;
   const bind = o.bind ?? '127.0.0.1';
   const throttle = new PasswordThrottle(() => Date.now());
-  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
-    const [target, query] = splitTarget(req.url ?? '/');
+  const server = boundedServer((req, res) => {
+    const [target] = splitTarget(req.url ?? '/');
     if (o.www && (req.method === 'GET' || req.method === 'HEAD') && !target.startsWith('/api/') && serveStatic(o.www, target, res)) return;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        if (!refused) {
-          refused = true;
-          res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `body over ${MAX_BODY_BYTES} bytes` }));
-        }
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (refused) return;
-      const headers: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
-      const r = handleRequest(
-        {
-          method: req.method ?? 'GET',
-          path: target,
-          ...(query !== undefined ? { query } : {}),
-          headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-          client: req.socket.remoteAddress ?? '',
-        },
-        host,
-        throttle,
-      );
-      res.writeHead(r.status, { ...r.headers, 'content-type': r.contentType, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : r.body);
-    });
+    answer(req, res, (r) => handleRequest(r, host, throttle));
   });
-  server.maxHeadersCount = MAX_HEADERS;
 
   // AxeOS's sockets: read-only feeds, so any page may open them, as any page may GET.
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 });
@@ -112,29 +80,18 @@ export async function startApiServer(host: ApiHost, portOrOptions: number | ApiS
   }, o.liveMs ?? 1000);
   tick.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, bind, () => resolve());
-  });
-  const actual = (server.address() as AddressInfo).port;
+  const actual = await listen(server, o.port, bind);
   return {
     port: actual,
     url: `http://${bind === '0.0.0.0' ? '127.0.0.1' : bind}:${actual}/`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(tick);
-        stopLogs?.();
-        for (const ws of [...live, ...logs]) ws.terminate();
-        sockets.close();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      clearInterval(tick);
+      stopLogs?.();
+      for (const ws of [...live, ...logs]) ws.terminate();
+      sockets.close();
+      return close(server);
+    },
   };
-}
-
-function splitTarget(url: string): [string, string | undefined] {
-  const q = url.indexOf('?');
-  return q < 0 ? [url, undefined] : [url.slice(0, q), url.slice(q + 1)];
 }
 
 /** Serves `target` from `root` (index.html for a path without a file); false: not ours to answer. */

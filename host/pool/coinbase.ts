@@ -70,8 +70,3 @@ export function buildCoinbaseParts(opts: {
   );
   return { coinb1, coinb2 };
 }
-
-export function subsidySats(height: number): bigint {
-  const halvings = Math.floor(height / 210_000);
-  return halvings >= 64 ? 0n : (50n * 100_000_000n) >> BigInt(halvings);
-}

@@ -15,10 +15,11 @@ import { rebuildVersion, type VersionRule } from '../../src/work/version-rolling
 import { LineFramer } from '../../src/stratum/line-framer.ts';
 import type { Clock, TimerHandle } from '../../src/platform/interfaces.ts';
 import { decodeAddress } from './address.ts';
-import { buildCoinbaseParts, subsidySats } from './coinbase.ts';
-import { SimulatedChain, type BlockRecord, type RetargetRecord } from './chain.ts';
+import { buildCoinbaseParts } from './coinbase.ts';
+import { SimulatedChain, type BlockRecord, type ChainOptions, type RetargetRecord } from './chain.ts';
 import { merkleBranchForCoinbase, randomTxids } from './template.ts';
 import { Vardiff, type VardiffOptions } from './vardiff.ts';
+import { parseWorkerPassword, type WorkerDeclaration } from './worker-password.ts';
 
 export type ErrorStyle = 'array' | 'pair' | 'string' | 'jsonrpc2' | 'reject-reason';
 
@@ -71,7 +72,7 @@ export interface PoolOptions {
   versionMask?: number;
   /** The block version every job carries (default 0x20000000; regtest signals 0x30000000). */
   jobVersion?: number;
-  chain: { difficulty: number; targetBlockSeconds: number; retargetWindow: number };
+  chain: Omit<ChainOptions, 'now' | 'startHeight'>;
   transactions?: number;
   jobIntervalSeconds?: number;
   ntimeWindowSeconds?: number;
@@ -110,11 +111,11 @@ export type PoolEvent =
   | { event: 'connect'; client: number; remote: string }
   | { event: 'disconnect'; client: number; reason: string }
   | { event: 'subscribe'; client: number; agent: string; extranonce1: string }
-  | { event: 'authorize'; client: number; worker: string; ok: boolean; reason?: string }
+  | ({ event: 'authorize'; client: number; worker: string; ok: boolean; reason?: string } & WorkerDeclaration)
   | { event: 'difficulty'; client: number; difficulty: number }
   | { event: 'job'; jobId: string; height: number; clean: boolean; networkDifficulty: number }
   | { event: 'share'; client: number; worker: string; jobId: string; accepted: boolean; reason?: string; difficulty: number; shareDifficulty: number }
-  | ({ event: 'block' } & BlockRecord)
+  | ({ event: 'block'; client: number } & BlockRecord)
   | ({ event: 'retarget' } & RetargetRecord)
   | { event: 'protocol-error'; client: number; reason: string };
 
@@ -147,7 +148,8 @@ const MAX_JOBS = 32;
 
 export class LocalPool extends EventEmitter {
   readonly opts: Required<Omit<PoolOptions, 'quirks' | 'vardiff' | 'clock'>> & { vardiff: VardiffOptions | false; quirks: PoolQuirks };
-  private readonly clock: Clock;
+  /** The pool's time and timers (ms since the epoch): the wall clock, or a test's. */
+  readonly clock: Clock;
   /** The share difficulty new connections start at (the option, until changeDifficulty). */
   private difficulty: number;
   readonly chain: SimulatedChain;
@@ -290,7 +292,7 @@ export class LocalPool extends EventEmitter {
       extranonceSize: this.opts.extranonce1Size + this.opts.extranonce2Size,
       tag: this.opts.tag,
       payoutScript: this.payoutScript,
-      valueSats: subsidySats(this.chain.height),
+      valueSats: this.chain.subsidySats,
     });
     const id = (this.nextJobId++).toString(16);
     const job: MiningJob = {
@@ -440,7 +442,7 @@ export class LocalPool extends EventEmitter {
     }
     c.workers.add(worker);
     if (this.opts.quirks.suggestDifficulty === 'silent' && !c.suggested) c.difficulty = this.opts.quirks.unsuggestedDifficulty;
-    this.emitEvent({ event: 'authorize', client: c.id, worker, ok: true });
+    this.emitEvent({ event: 'authorize', client: c.id, worker, ok: true, ...parseWorkerPassword(params[1]) });
     this.reply(c, id, true);
     if (!this.opts.quirks.jobsBeforeAuthorize) this.sendWork(c);
   }
@@ -548,15 +550,15 @@ export class LocalPool extends EventEmitter {
     c.accepted++;
     this.emitEvent({ event: 'share', client: c.id, worker, jobId: pj.id, accepted: true, difficulty: required, shareDifficulty });
     this.reply(c, id, true);
-    if (pj.height === this.chain.height && hashMeetsTarget(hash, this.chain.target)) this.foundBlock(hash, worker);
+    if (pj.height === this.chain.height && hashMeetsTarget(hash, this.chain.target)) this.foundBlock(hash, c, worker);
     const next = c.vardiff?.onShare(required, this.clock.now() / 1000);
     if (next) this.setDifficulty(c, next, true);
   }
 
-  private foundBlock(hash: Uint8Array, worker: string): void {
+  private foundBlock(hash: Uint8Array, c: Client, worker: string): void {
     const retarget = this.chain.addBlock(hash, toDisplayHex(hash), worker);
     const b = this.chain.blocks[this.chain.blocks.length - 1]!;
-    this.emitEvent({ event: 'block', ...b });
+    this.emitEvent({ event: 'block', client: c.id, ...b });
     if (retarget) this.emitEvent({ event: 'retarget', ...retarget });
     for (const c of this.clients.values()) c.seen.clear();
     this.newTemplate();

@@ -105,3 +105,21 @@ export function economics(i: EconomicsInputs): Economics {
     joulesPerTerahash: i.hashRate > 0 ? (i.watts / i.hashRate) * 1e12 : null,
   };
 }
+
+/** Energy a miner spends, on average, per block it finds: kWh (null at zero hash rate). */
+export function kwhPerBlock(watts: number, hashRate: number, difficulty: number): number | null {
+  const seconds = expectedSecondsToBlock(hashRate, difficulty);
+  return Number.isFinite(seconds) ? (watts * seconds) / 3_600_000 : null;
+}
+
+/**
+ * The electricity price per kWh at which a miner's expected reward just pays its energy: above
+ * it the miner mines at a loss (and, left to the market, is switched off). `blockValue` is a
+ * block's reward in the price's currency. Null when the miner hashes nothing; Infinity when it
+ * draws no power.
+ */
+export function breakEvenPricePerKwh(blockValue: number, watts: number, hashRate: number, difficulty: number): number | null {
+  const kwh = kwhPerBlock(watts, hashRate, difficulty);
+  if (kwh === null) return null;
+  return kwh > 0 ? blockValue / kwh : Infinity;
+}

@@ -295,9 +295,9 @@ function checkAccess(req: HttpRequest, host: ApiHost, settingsBody: string | nul
   if (s.apiAccess === 'local-network' && isLocalAddress(req.client)) {
     const touchesAccess = settingsBody !== null && changesAccess(settingsBody);
     if (!touchesAccess || s.adminPassword === '') return null;
-    return checkPassword(req, s, 'changes to the admin password or the access mode', throttle);
+    return checkPassword(req, s.adminPassword, 'changes to the admin password or the access mode', throttle);
   }
-  return checkPassword(req, s, 'settings changes', throttle);
+  return checkPassword(req, s.adminPassword, 'settings changes', throttle);
 }
 
 /** Refuses a write whose Origin, Host or Sec-Fetch-Site says a page elsewhere sent it. */
@@ -307,11 +307,11 @@ export function checkOrigin(req: Pick<HttpRequest, 'headers'>): HttpResponse | n
 }
 
 /**
- * The admin password check every write goes through; `what` names what it guards in the
- * refusal. With a throttle, a client that sent wrong passwords waits before any is checked.
+ * The password check every write goes through (the miner's admin password, the classroom
+ * pool's control password); `what` names what it guards in the refusal. With a throttle, a client that sent wrong passwords waits before any is checked.
  */
-export function checkPassword(req: Pick<HttpRequest, 'headers' | 'client'>, s: Settings, what = 'settings changes', throttle?: PasswordThrottle): HttpResponse | null {
-  if (s.adminPassword === '') return json(403, { error: `${what} are disabled: no admin password is set` });
+export function checkPassword(req: Pick<HttpRequest, 'headers' | 'client'>, password: string, what = 'settings changes', throttle?: PasswordThrottle): HttpResponse | null {
+  if (password === '') return json(403, { error: `${what} are disabled: no admin password is set` });
   const auth = req.headers['authorization'];
   const given = auth?.startsWith('Bearer ') ? auth.slice(7) : req.headers['x-password'];
   if (given === undefined) return json(401, { error: 'password required (Authorization: Bearer <password>)' });
@@ -321,7 +321,7 @@ export function checkPassword(req: Pick<HttpRequest, 'headers' | 'client'>, s: S
     const seconds = Math.ceil(wait / 1000);
     return { ...json(429, { error: `too many wrong passwords; try again in ${seconds} s`, retryAfterSeconds: seconds }), headers: { 'Retry-After': String(seconds) } };
   }
-  if (!sameText(given, s.adminPassword)) {
+  if (!sameText(given, password)) {
     throttle?.failed(client);
     return json(403, { error: 'wrong password; nothing was changed' });
   }

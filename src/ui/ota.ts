@@ -101,7 +101,7 @@ export class OtaUpload {
  */
 export function startOta(req: Omit<HttpRequest, 'body'>, settings: Settings, open: (byteLength: number) => OtaTarget, throttle?: PasswordThrottle): OtaUpload | HttpResponse {
   if (req.method.toUpperCase() !== 'POST') return json(405, { error: `${req.method} ${OTA_PATH} is not allowed; POST the image` });
-  const denied = checkOrigin(req) ?? checkPassword(req, settings, 'firmware updates', throttle);
+  const denied = checkOrigin(req) ?? checkPassword(req, settings.adminPassword, 'firmware updates', throttle);
   if (denied) return denied;
   const length = Number(req.headers['content-length']);
   if (!Number.isInteger(length) || length <= 0) return json(411, { error: 'Content-Length required: the image size' });

@@ -4,8 +4,8 @@ import { bytesToHex, concatBytes } from '../../src/work/bytes.ts';
 import { merkleRootFromBranch } from '../../src/work/job.ts';
 import { sha256d } from '../../src/work/sha256.ts';
 import { decodeAddress } from '../../host/pool/address.ts';
-import { buildCoinbaseParts, heightPush, subsidySats } from '../../host/pool/coinbase.ts';
-import { SimulatedChain } from '../../host/pool/chain.ts';
+import { buildCoinbaseParts, heightPush } from '../../host/pool/coinbase.ts';
+import { SimulatedChain, subsidySats } from '../../host/pool/chain.ts';
 import { merkleBranchForCoinbase, merkleRoot } from '../../host/pool/template.ts';
 import { Vardiff } from '../../host/pool/vardiff.ts';
 
