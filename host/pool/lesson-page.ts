@@ -61,6 +61,7 @@ const dur=(s)=>s==null?'—':s<120?s.toFixed(0)+' s':s<7200?(s/60).toFixed(1)+' 
 const clock=(t)=>new Date(t*1000).toLocaleTimeString();
 const money=(v)=>v==null?'—':v===0?'0':Math.abs(v)<0.01?v.toExponential(2):v.toFixed(2);
 const esc=(s)=>String(s).replace(/[&<>"]/g,(c)=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'})[c]);
+const who=(w)=>{const i=w.indexOf('.');return i<0?w:w.slice(i+1)||w};
 const COLORS=['#6cf','#fc6','#8e8','#f8c','#c9f','#fa6','#6fc','#ccc'];
 let chain=null,room=null,controls=null;
 function frame(c,x,y){const g=c.getContext('2d');g.clearRect(0,0,c.width,c.height);g.font='20px system-ui';g.lineWidth=2;
@@ -73,13 +74,13 @@ function hline(f,y,color,text){const{g,px,py,L,W}=f;g.strokeStyle=color;g.setLin
 function drawProb(){const live=room.miners.filter((m)=>m.connected||m.blocks>0);const c=$('c-prob');
 const f=frame(c,{min:0,max:Math.max(1,live.length),label:'miners (left: hash-rate share · right: block share)'},{min:0,max:1,label:'share',fmt:(v)=>(100*v).toFixed(0)+' %'});
 const{g,px,py}=f;live.forEach((m,i)=>{const x0=px(i)+10,w=(px(1)-px(0))/2-14;g.fillStyle=COLORS[i%8];g.fillRect(x0,py(m.hashShare),w,py(0)-py(m.hashShare));
-g.globalAlpha=0.5;g.fillRect(x0+w+4,py(m.blockShare),w,py(0)-py(m.blockShare));g.globalAlpha=1;g.fillStyle='#ccc';g.textAlign='center';g.fillText(m.worker.split('.').pop().slice(0,14),x0+w,py(0)+24)})}
+g.globalAlpha=0.5;g.fillRect(x0+w+4,py(m.blockShare),w,py(0)-py(m.blockShare));g.globalAlpha=1;g.fillStyle='#ccc';g.textAlign='center';g.fillText(who(m.worker).slice(0,14),x0+w,py(0)+24)})}
 function drawEnergy(){const live=room.miners.filter((m)=>m.connected&&m.breakEvenPricePerKwh!=null);const c=$('c-energy');const price=room.prices.pricePerKwh;
 const top=Math.max(price*1.5,...live.map((m)=>m.breakEvenPricePerKwh))||1;
 const f=frame(c,{min:0,max:Math.max(1,live.length),label:'miners (bar: break-even electricity price)'},{min:0,max:top*1.1,label:'price per kWh',fmt:money});
 const{g,px,py}=f;live.forEach((m,i)=>{const x0=px(i)+10,w=px(1)-px(0)-20;g.fillStyle=m.pruned?'#f66':'#6c6';g.fillRect(x0,py(m.breakEvenPricePerKwh),w,py(0)-py(m.breakEvenPricePerKwh));
-g.fillStyle='#ccc';g.textAlign='center';g.fillText(m.worker.split('.').pop().slice(0,14),x0+w/2,py(0)+24)});hline(f,price,'#fc6','price now '+money(price));
-const pr=live.filter((m)=>m.pruned).map((m)=>esc(m.worker));
+g.fillStyle='#ccc';g.textAlign='center';g.fillText(who(m.worker).slice(0,14),x0+w/2,py(0)+24)});hline(f,price,'#fc6','price now '+money(price));
+const pr=live.filter((m)=>m.pruned).map((m)=>esc(who(m.worker)));
 $('energynote').innerHTML='Break-even price = value of a block ÷ energy per expected block = '+money(room.blockValue)+' ÷ (watts × D·2³²/h ÷ 3.6·10⁶ kWh). Red: mining at a loss at '+money(price)+'/kWh'+(pr.length?' — would be switched off: '+pr.join(', '):' — nobody is pruned at this price')+'. Miners that declared no watts are not shown.'}
 function drawSupply(){const c=$('c-supply');const b=chain.blocks,i=chain.issuance,now=chain.time;const t0=i.scheduleFrom.time;const pts=b.filter((x)=>x.time>=t0);
 const hmax=Math.max(chain.height,i.scheduledHeight)+1,hmin=i.scheduleFrom.height;
@@ -98,15 +99,16 @@ g.fillStyle='#f8c';g.textAlign='left';g.fillText('difficulty (peak '+num(dmax/1.
 for(const r of chain.retargets)if(r.time>=t0){g.strokeStyle='#555';g.beginPath();g.moveTo(px(r.time),f.T);g.lineTo(px(r.time),f.T+f.H);g.stroke()}}
 const w=chain.window,D=chain.difficulty,tgt=w.targetSeconds,act=w.elapsedSeconds,used=Math.min(4*tgt,Math.max(tgt/4,act));const last=chain.retargets[chain.retargets.length-1];
 $('formula').innerHTML='Every '+chain.retargetWindow+' blocks: <code>new D = D × target time ÷ actual time</code>, the actual time clamped to [target ÷ 4, target × 4]. '+
-'This window: '+w.blocks+' of '+chain.retargetWindow+' blocks in '+act.toFixed(0)+' s; were it to end now: <code>'+num(D)+' × '+tgt.toFixed(0)+' s ÷ '+used.toFixed(0)+' s = '+num(D*tgt/used)+'</code>'+(used!==act?' (clamped)':'')+'. '+
+(w.blocks===0?'A new window has just begun. ':'This window: '+w.blocks+' of '+chain.retargetWindow+' blocks in '+act.toFixed(0)+' s (target '+tgt.toFixed(0)+' s); were it to end now: <code>'+num(D)+' × '+tgt.toFixed(0)+' s ÷ '+used.toFixed(0)+' s = '+num(D*tgt/used)+'</code>'+(used!==act?' (clamped)':'')+'. ')+
 (last?'Last retarget at height '+last.height+': '+last.actualSeconds.toFixed(0)+' s for '+last.targetSeconds.toFixed(0)+' s → '+num(last.from)+' → '+num(last.to)+'.':'No retarget yet.')}
-function tables(){const tb=$('miners').tBodies[0];tb.innerHTML=room.miners.map((m)=>'<tr class="'+(m.connected?m.pruned?'pruned':'':'gone')+'"><td>'+esc(m.worker||'#'+m.client)+(m.connected?'':' (gone)')+'</td><td>'+rate(m.hashRate)+'</td><td>'+pct(m.hashShare)+'</td><td>'+m.blocks+'</td><td>'+pct(m.blockShare)+'</td><td>'+num(m.bestDifficulty)+'</td><td>'+pct(m.odds.hour)+'</td><td>'+pct(m.odds.day)+'</td><td>'+(m.watts==null?'—':m.watts)+'</td><td>'+money(m.costPerBlock)+'</td><td>'+money(m.breakEvenPricePerKwh)+'</td><td>'+(m.connected&&controls&&controls.simulatedMiners?'<button data-stop="'+m.client+'">stop</button>':'')+'</td></tr>').join('');
+function tables(){const tb=$('miners').tBodies[0];tb.innerHTML=room.miners.map((m)=>'<tr class="'+(m.connected?m.pruned?'pruned':'':'gone')+'"><td title="'+esc(m.worker)+'">'+esc(m.worker?who(m.worker):'#'+m.client)+(m.connected?'':' (gone)')+(m.problem?'<div class="k">⚠ '+esc(m.problem)+'</div>':'')+'</td><td>'+rate(m.hashRate)+'</td><td>'+pct(m.hashShare)+'</td><td>'+m.blocks+'</td><td>'+pct(m.blockShare)+'</td><td>'+num(m.bestDifficulty)+'</td><td>'+pct(m.odds.hour)+'</td><td>'+pct(m.odds.day)+'</td><td>'+(m.watts==null?'—':m.watts)+'</td><td>'+money(m.costPerBlock)+'</td><td>'+money(m.breakEvenPricePerKwh)+'</td><td>'+(m.connected&&controls&&controls.simulatedMiners?'<button data-stop="'+m.client+'">stop</button>':'')+'</td></tr>').join('');
 $('roomnote').textContent='Hash rate is what the pool sees: accepted share difficulty × 2³² per second over the last two minutes. Room: '+rate(room.roomHashRate)+', '+num(room.roomWatts)+' W declared; a block is worth '+money(room.blockValue)+' at the coin price set below.';
-$('blocks').tBodies[0].innerHTML=chain.blocks.slice(-15).reverse().map((b,k,a)=>'<tr><td>'+b.height+'</td><td>'+clock(b.time)+'</td><td>'+(a[k+1]?dur(b.time-a[k+1].time):'')+'</td><td>'+num(b.difficulty)+'</td><td>'+num(b.subsidy)+'</td><td>'+esc(b.finder)+'</td><td><code>'+b.hash.slice(0,16)+'…</code></td></tr>').join('')}
+$('blocks').tBodies[0].innerHTML=chain.blocks.slice(-15).reverse().map((b,k,a)=>'<tr><td>'+b.height+'</td><td>'+clock(b.time)+'</td><td>'+(a[k+1]?dur(b.time-a[k+1].time):'')+'</td><td>'+num(b.difficulty)+'</td><td>'+num(b.subsidy)+'</td><td title="'+esc(b.finder)+'">'+esc(who(b.finder))+'</td><td><code>'+b.hash.slice(0,16)+'…</code></td></tr>').join('')}
 async function tick(){try{[chain,room]=await Promise.all([fetch('/api/chain').then((r)=>r.json()),fetch('/api/miners').then((r)=>r.json())]);
 $('height').textContent=chain.height;$('diff').textContent=num(chain.difficulty);$('roomrate').textContent=rate(room.roomHashRate);$('found').textContent=chain.blocksFound;$('subsidy').textContent=num(chain.subsidy);
-$('status').textContent='updated '+clock(chain.time);tables();drawProb();drawEnergy();drawSupply();drawRetarget()}catch(e){$('status').textContent='no answer from the pool: '+e.message}}
-async function loadControls(){controls=await (await fetch('/api/controls')).json();for(const[k,v]of Object.entries(controls.values)){const e=document.querySelector('[name='+k+']');if(e&&document.activeElement!==e)e.value=+(+v).toPrecision(6)}
+$('status').textContent='updated '+clock(chain.time);if(controls)showControls(await (await fetch('/api/controls')).json());tables();drawProb();drawEnergy();drawSupply();drawRetarget()}catch(e){$('status').textContent='no answer from the pool: '+e.message}}
+async function loadControls(){showControls(await (await fetch('/api/controls')).json())}
+function showControls(c){const old=controls;controls=c;for(const[k,v]of Object.entries(c.values)){const e=document.querySelector('[name='+k+']');if(e&&document.activeElement!==e&&(!old||e.value===''||+e.value===+(+old.values[k]).toPrecision(6)))e.value=+(+v).toPrecision(6)}
 $('add').style.display=controls.simulatedMiners?'':'none';if(controls.locked)$('msg').textContent='Controls are off: start the pool with --control-password.'}
 async function post(path,body){const pw=document.querySelector('[name=password]').value;const r=await fetch(path,{method:'POST',headers:{'content-type':'application/json',authorization:'Bearer '+pw},body:JSON.stringify(body)});
 const j=await r.json().catch(()=>({error:r.statusText}));$('msg').className=r.ok?'note':'note err';$('msg').textContent=r.ok?'done':j.error;if(r.ok){await loadControls();tick()}}

@@ -31,6 +31,8 @@ export interface MinerRow {
   hashRate: number;
   /** What it declared in its password (`watts=`), null when it said nothing. */
   watts: number | null;
+  /** The latest thing it got wrong (a line that was not Stratum, a rejected share), for the teacher to see. */
+  problem: string | null;
 }
 
 interface Miner {
@@ -56,7 +58,11 @@ export class Room {
         if (a.watts !== undefined) m.row.watts = a.watts;
       }))
       .with({ event: 'share' }, (s) => this.update(s.client, (m) => {
-        if (!s.accepted) { m.row.rejected++; return; }
+        if (!s.accepted) {
+          m.row.rejected++;
+          m.row.problem = `share rejected: ${s.reason ?? 'no reason given'}`.slice(0, 200);
+          return;
+        }
         m.row.accepted++;
         m.row.lastShareAt = this.now() / 1000;
         m.row.bestDifficulty = Math.max(m.row.bestDifficulty, s.shareDifficulty);
@@ -65,7 +71,8 @@ export class Room {
       }))
       .with({ event: 'block' }, (b) => this.update(b.client, (m) => { m.row.blocks++; }))
       .with({ event: 'disconnect' }, (d) => this.update(d.client, (m) => { m.row.connected = false; }))
-      .with({ event: 'listening' }, { event: 'difficulty' }, { event: 'job' }, { event: 'retarget' }, { event: 'protocol-error' }, () => undefined)
+      .with({ event: 'protocol-error' }, (p) => this.update(p.client, (m) => { m.row.problem = `sent something that is not Stratum: ${p.reason}`.slice(0, 200); }))
+      .with({ event: 'listening' }, { event: 'difficulty' }, { event: 'job' }, { event: 'retarget' }, () => undefined)
       .exhaustive();
   }
 
@@ -85,7 +92,7 @@ export class Room {
     const rate = new RateWindows();
     rate.sample(this.now(), 0);
     this.miners.set(client, {
-      row: { client, worker: '', agent: '', connected: true, connectedAt: this.now() / 1000, lastShareAt: null, accepted: 0, rejected: 0, blocks: 0, bestDifficulty: 0, watts: null },
+      row: { client, worker: '', agent: '', connected: true, connectedAt: this.now() / 1000, lastShareAt: null, accepted: 0, rejected: 0, blocks: 0, bestDifficulty: 0, watts: null, problem: null },
       work: 0,
       rate,
     });

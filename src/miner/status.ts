@@ -4,7 +4,8 @@
  * boards can read ours. Hash rates are given two ways on purpose: from the core's nonce counter
  * (exact) and from accepted shares × difficulty (what a pool sees: an estimate).
  */
-import { HASHES_PER_DIFFICULTY, coinbaseHeight, economics, type Economics } from './economics.ts';
+import { HASHES_PER_DIFFICULTY, breakEvenPricePerKwh, coinbaseHeight, economics, type Economics } from './economics.ts';
+import { payoutNetwork, NETWORK_LABELS, type NetworkKind } from './network.ts';
 import type { Miner, MinerState } from './miner.ts';
 import { nbitsToDifficulty } from '../work/target.ts';
 
@@ -25,9 +26,22 @@ export interface MinerStatus {
   hashRate: { counter: RateSet; shares: RateSet };
   shares: { found: number; accepted: number; rejected: number; rejectReasons: Record<string, number>; stale: number; unanswered: number; blockCandidates: number };
   bestDifficulty: { session: number; ever: number };
-  network: { difficulty: number; height: number | null; hashRate: number } | null;
+  /**
+   * The network the payout address is on, from its current job. `hashRate`: what the
+   * difficulty implies at Bitcoin's 600 s blocks; null on a local chain, whose block time the
+   * miner cannot know.
+   */
+  network: { kind: NetworkKind; label: string; difficulty: number; height: number | null; hashRate: number | null } | null;
   odds: { perDay: number; perYear: number; expectedSecondsToBlock: number | null } | null;
-  energy: { watts: number; pricePerKwh: number; coinPrice: number; costPerDay: number; expectedValuePerDay: number; joulesPerTerahash: number | null };
+  /**
+   * `expectedValuePerDay` and `breakEvenPricePerKwh` (the electricity price at which the
+   * expected reward just pays the energy): at the coin price on Bitcoin, 0 and null on a test
+   * network, null on a local chain (its coins are priced, if at all, by the pool).
+   */
+  energy: {
+    watts: number; pricePerKwh: number; coinPrice: number; costPerDay: number;
+    expectedValuePerDay: number | null; breakEvenPricePerKwh: number | null; joulesPerTerahash: number | null;
+  };
   jobSwitch: { lastMs: number | null; meanMs: number | null; count: number };
 }
 
@@ -44,15 +58,19 @@ export function minerStatus(m: Miner, now: number): MinerStatus {
   const job = m.client.currentJob?.job ?? null;
   const networkDifficulty = job ? nbitsToDifficulty(job.nbits) : 0;
   const height = job ? coinbaseHeight(job.coinb1) : undefined;
+  const kind = payoutNetwork(m.client.activePool.user);
+  const priced = kind === 'main' || kind === 'unknown';
+  const hashRate = counter.m10 || counter.m1;
   const e: Economics = economics({
-    hashRate: counter.m10 || counter.m1,
+    hashRate,
     networkDifficulty,
     height,
     feesBtc: m.energy.feesBtc,
     watts: m.energy.watts,
     pricePerKwh: m.energy.pricePerKwh,
-    coinPrice: m.energy.coinPrice,
+    coinPrice: priced ? m.energy.coinPrice : 0,
   });
+  const breakEven = priced && job ? breakEvenPricePerKwh(e.blockRewardBtc * m.energy.coinPrice, m.energy.watts, hashRate, networkDifficulty) : null;
   const s = m.client.stats;
   const d = m.driver.stats;
   return {
@@ -86,9 +104,14 @@ export function minerStatus(m: Miner, now: number): MinerStatus {
       blockCandidates: c.blockCandidates,
     },
     bestDifficulty: { session: c.bestSession, ever: c.bestEver },
-    network: job ? { difficulty: networkDifficulty, height: height ?? null, hashRate: e.networkHashRate } : null,
+    network: job ? { kind, label: NETWORK_LABELS[kind], difficulty: networkDifficulty, height: height ?? null, hashRate: kind === 'regtest' ? null : e.networkHashRate } : null,
     odds: job ? { perDay: e.oddsPerDay, perYear: e.oddsPerYear, expectedSecondsToBlock: e.expectedSecondsToBlock } : null,
-    energy: { ...m.energy, costPerDay: e.costPerDay, expectedValuePerDay: e.expectedValuePerDay, joulesPerTerahash: e.joulesPerTerahash },
+    energy: {
+      ...m.energy, costPerDay: e.costPerDay,
+      expectedValuePerDay: kind === 'regtest' || !job ? null : e.expectedValuePerDay,
+      breakEvenPricePerKwh: breakEven === Infinity ? null : breakEven,
+      joulesPerTerahash: e.joulesPerTerahash,
+    },
     jobSwitch: { lastMs: c.lastJobSwitchMs, meanMs: c.jobSwitches ? c.jobSwitchTotalMs / c.jobSwitches : null, count: c.jobSwitches },
   };
 }

@@ -14,7 +14,9 @@ describe('kilohash demo (what npm start runs)', () => {
     const r = await kilohashAsync(['demo', '--shares', '1', '--duration', '150', '--json', '--http', '0'], 180_000);
     expect(r.code, r.stderr).toBe(0);
     const ev = lines(r.stdout);
-    expect(ev.find((e) => e.event === 'demo')).toMatchObject({ event: 'demo', dashboard: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/) });
+    expect(ev.find((e) => e.event === 'demo')).toMatchObject({
+      event: 'demo', dashboard: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/), page: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/), miners: 3,
+    });
     expect(ev.some((e) => e.event === 'core-ready')).toBe(true);
     expect(ev.some((e) => e.event === 'share' && e.verdict === 'accepted')).toBe(true);
     const summary = ev.at(-1)!;
@@ -27,6 +29,7 @@ describe('kilohash demo (what npm start runs)', () => {
     const r = await kilohashAsync(['demo', '--duration', '3', '--http', '0'], 60_000);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/web dashboard: http:\/\/127\.0\.0\.1:\d+\//);
+    expect(r.stdout).toMatch(/pool page: +http:\/\/127\.0\.0\.1:\d+\/ \(controls off/);
     expect(r.stdout).toMatch(/demo stopped after \d+ s: \d+ shares accepted/); // any count: only the format is asserted
   }, 60_000);
 });

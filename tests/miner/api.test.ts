@@ -3,15 +3,14 @@
  * behind the password with secrets never echoed, and the page showing live numbers in a real
  * (headless) Chromium.
  */
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import { LocalPool } from '../../host/pool/server.ts';
 import { MiningSession } from '../../host/miner/session.ts';
 import { DEMO_ADDRESS } from '../../host/cli/commands/pool.ts';
+import { CHROMIUM, launchChromium, screenshotPath } from '../helpers/chromium.ts';
 
 const PASSWORD = 'correct horse battery';
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
 let pool: LocalPool;
 let session: MiningSession;
@@ -105,8 +104,7 @@ describe('status API', () => {
 
 describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
   it('loads and shows live numbers that change', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
@@ -122,6 +120,12 @@ describe.skipIf(!CHROMIUM)('dashboard in headless Chromium', () => {
       const before = await count();
       await page.waitForFunction(`Number(document.getElementById('shares').textContent.split(' / ')[0]) > ${before}`, undefined, { timeout: 60_000 });
       expect(await page.textContent('#netdiff')).not.toBe('—');
+      // Difficulties as miners read them (no 0.0011724092885877276), the network named.
+      expect(await page.textContent('#best')).toMatch(/^\d+(\.\d{1,2})?[kMGTP]? \/ \d+(\.\d{1,2})?[kMGTP]?$|^0\.\d+ \/ 0\.\d+$/);
+      expect((await page.textContent('#netdiff'))!.length).toBeLessThanOrEqual(8);
+      expect(await page.textContent('#netlabel')).toMatch(/local chain/);
+      expect(await page.textContent('#value')).toMatch(/the pool's \(local chain\)/);
+      await page.screenshot({ path: screenshotPath('dashboard.png'), fullPage: true });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

@@ -87,6 +87,9 @@ describe('miner end to end (local pool ⇄ miner ⇄ model core)', () => {
     expect(st.bestDifficulty.session).toBeGreaterThanOrEqual(0.0005);
     expect(st.network?.difficulty).toBeCloseTo(1000, 0);
     expect(st.odds!.perDay).toBeGreaterThan(0);
+    // A regtest payout address: a local chain, whose block time and coin value the miner cannot know.
+    expect(st.network).toMatchObject({ kind: 'regtest', label: expect.stringMatching(/local chain/), hashRate: null });
+    expect(st.energy).toMatchObject({ expectedValuePerDay: null, breakEvenPricePerKwh: null });
     // The pool agrees: every share it saw from us was accepted.
     const shares = poolEvents.filter((e) => e.event === 'share');
     expect(shares.length).toBeGreaterThanOrEqual(3);

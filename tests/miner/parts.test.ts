@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, applySettings, loadSettings, publicSettings } from '../../src/config/settings.ts';
-import { blockProbability, coinbaseHeight, economics, expectedSecondsToBlock, networkHashRate, subsidyBtc } from '../../src/miner/economics.ts';
+import { blockProbability, breakEvenPricePerKwh, coinbaseHeight, economics, expectedSecondsToBlock, kwhPerBlock, networkHashRate, subsidyBtc } from '../../src/miner/economics.ts';
+import { payoutNetwork } from '../../src/miner/network.ts';
+import { DASHBOARD_BUDGET_BYTES, DASHBOARD_HTML } from '../../src/ui/dashboard.ts';
 import { workSizeFor } from '../../src/miner/miner.ts';
 import { RateWindows } from '../../src/miner/rate-window.ts';
 import { formatDifficulty } from '../../src/miner/status.ts';
@@ -42,6 +44,38 @@ describe('economics', () => {
     expect(e.blockRewardBtc).toBeCloseTo(3.225, 9);
     expect(e.expectedValuePerDay).toBeCloseTo(((1e6 * 86400) / (1e14 * 2 ** 32)) * 3.225 * 100_000, 12);
     expect(e.joulesPerTerahash).toBeCloseTo(3e6, 3);
+  });
+
+  it('prices the break-even electricity: the energy of an expected block costs what the block is worth', () => {
+    // 1 MH/s at difficulty 1e6: a block every 2^32 s ≈ 136 years; 3 W over that time.
+    const kwh = kwhPerBlock(3, 1e6, 1e6)!;
+    expect(kwh).toBeCloseTo((3 * 2 ** 32) / 3.6e6, 6);
+    expect(breakEvenPricePerKwh(1000, 3, 1e6, 1e6)! * kwh).toBeCloseTo(1000, 9);
+    expect(breakEvenPricePerKwh(1000, 3, 0, 1e6)).toBeNull();
+    expect(breakEvenPricePerKwh(1000, 0, 1e6, 1e6)).toBe(Infinity);
+  });
+});
+
+describe('the network a payout address is on', () => {
+  it.each([
+    ['bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq.rig', 'main'],
+    ['1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2', 'main'],
+    ['3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy', 'main'],
+    ['tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx', 'test'],
+    ['mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn', 'test'],
+    ['2MzQwSSnBHWHqSAqtTVQ6v47XtaisrJa1Vc', 'test'],
+    ['bcrt1qqurswpc8qurswpc8qurswpc8qurswpc8dxm0gk.demo', 'regtest'],
+    ['BCRT1QQURSWPC8QURSWPC8QURSWPC8QURSWPC8DXM0GK', 'regtest'],
+    ['myaccount.worker1', 'unknown'],
+    ['', 'unknown'],
+  ])('%s is %s', (user, kind) => {
+    expect(payoutNetwork(user)).toBe(kind);
+  });
+});
+
+describe('the dashboard', () => {
+  it(`fits its flash budget (${DASHBOARD_BUDGET_BYTES} bytes)`, () => {
+    expect(new TextEncoder().encode(DASHBOARD_HTML).length).toBeLessThanOrEqual(DASHBOARD_BUDGET_BYTES);
   });
 });
 

@@ -3,7 +3,10 @@
  * lesson's figures, the controls and their HTTP answers, the worker's declared watts, and the
  * demo's coin price.
  */
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { LocalPool } from '../../host/pool/server.ts';
+import { startLessonServer } from '../../host/pool/lesson-server.ts';
 import { SimulatedChain } from '../../host/pool/chain.ts';
 import { applyControls, handleLessonRequest, handleMinersRequest, type LessonHost, type SimulatedMiners } from '../../host/pool/lesson-api.ts';
 import { parseControlChange } from '../../host/pool/lesson-controls.ts';
@@ -44,7 +47,9 @@ describe('the room', () => {
     expect(fast!.hashRate / HASHES_PER_DIFFICULTY).toBeCloseTo(1, 1);
     expect(slow!.hashRate / HASHES_PER_DIFFICULTY).toBeCloseTo(0.25, 1);
     expect(fast).toMatchObject({ worker: 'a.fast', agent: 'test/1', watts: 5, accepted: 60, rejected: 0, bestDifficulty: 3, connected: true });
-    expect(slow).toMatchObject({ watts: null, accepted: 15, rejected: 1 });
+    expect(slow).toMatchObject({ watts: null, accepted: 15, rejected: 1, problem: 'share rejected: Duplicate share' });
+    room.onEvent({ event: 'protocol-error', client: 2, reason: 'not JSON' });
+    expect(room.rows()[1]!.problem).toBe('sent something that is not Stratum: not JSON');
     room.onEvent({ event: 'block', client: 1, height: 1, hash: 'h', time: 0, difficulty: 1, subsidy: 50, finder: 'a.fast' });
     room.onEvent({ event: 'disconnect', client: 1, reason: 'gone' });
     const rows = room.rows();
@@ -86,9 +91,9 @@ describe("the lesson's figures", () => {
     for (let i = 0; i < 4; i++) chain.addBlock(new Uint8Array(32), String(i), 'w');
     const D = chain.difficulty;
     const rows = [
-      { client: 1, worker: 'a.big', agent: '', connected: true, connectedAt: 0, lastShareAt: null, accepted: 0, rejected: 0, blocks: 3, bestDifficulty: 0, hashRate: 3e6, watts: 10 },
-      { client: 2, worker: 'a.small', agent: '', connected: true, connectedAt: 0, lastShareAt: null, accepted: 0, rejected: 0, blocks: 1, bestDifficulty: 0, hashRate: 1e6, watts: 20 },
-      { client: 3, worker: 'a.quiet', agent: '', connected: true, connectedAt: 0, lastShareAt: null, accepted: 0, rejected: 0, blocks: 0, bestDifficulty: 0, hashRate: 0, watts: null },
+      { client: 1, worker: 'a.big', agent: '', connected: true, connectedAt: 0, lastShareAt: null, accepted: 0, rejected: 0, blocks: 3, bestDifficulty: 0, hashRate: 3e6, watts: 10, problem: null },
+      { client: 2, worker: 'a.small', agent: '', connected: true, connectedAt: 0, lastShareAt: null, accepted: 0, rejected: 0, blocks: 1, bestDifficulty: 0, hashRate: 1e6, watts: 20, problem: null },
+      { client: 3, worker: 'a.quiet', agent: '', connected: true, connectedAt: 0, lastShareAt: null, accepted: 0, rejected: 0, blocks: 0, bestDifficulty: 0, hashRate: 0, watts: null, problem: null },
     ];
     const coinPrice = 0.001;
     const blockValue = 50 * coinPrice;
@@ -234,5 +239,26 @@ describe("the demo's coin price", () => {
     expect(breakEven[1]).toBeCloseTo(1.5 * price, 9);
     expect(breakEven[0]).toBeLessThan(price); // someone mines at a loss
     expect(breakEven[3]).toBeGreaterThan(price);
+  });
+});
+
+describe('a miner sending nonsense', () => {
+  it('gets a clear note on the page; the pool and its page keep serving', async () => {
+    const pool = new LocalPool({ port: 0, address: 'bcrt1qqurswpc8qurswpc8qurswpc8qurswpc8dxm0gk', difficulty: 1, chain: { difficulty: 1, targetBlockSeconds: 20, retargetWindow: 8 } });
+    const page = await startLessonServer(pool, { port: 0, prices: { pricePerKwh: 0.3, coinPrice: 1 } });
+    const port = await pool.start();
+    try {
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.write('{"id":1,"method":"mining.subscribe","params":[]}\nthis is not json\n');
+      const miners = async () => ((await (await fetch(`${page.url}api/miners`)).json()) as { miners: Array<{ problem: string | null; connected: boolean }> }).miners;
+      for (let i = 0; i < 200 && (await miners())[0]?.problem == null; i++) await new Promise((r) => setTimeout(r, 25));
+      expect((await miners())[0]).toMatchObject({ connected: true, problem: 'sent something that is not Stratum: not JSON' });
+      expect((await fetch(page.url)).status).toBe(200);
+      socket.destroy();
+    } finally {
+      await page.close();
+      await pool.stop();
+    }
   });
 });

@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADDRESS } from '../../host/cli/commands/pool.ts';
 import { waitFor } from '../../host/firmware/moddable-sim.ts';
 import { LocalPool, type PoolEvent } from '../../host/pool/server.ts';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.ts';
 
 const DIST = process.env['AXEOS_DIST'];
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const BIN = fileURLToPath(new URL('../../bin/kilohash.js', import.meta.url));
 const ready = DIST !== undefined && existsSync(join(DIST, 'index.html')) && CHROMIUM !== undefined;
 const why = DIST === undefined ? 'AXEOS_DIST is not set (build AxeOS as docs/miner.md says)' : !existsSync(join(DIST, 'index.html')) ? `no index.html in AXEOS_DIST=${DIST}` : 'no Chromium';
@@ -41,8 +41,7 @@ describe.skipIf(!ready)('the AxeOS web UI against kilohash demo', () => {
     let out = '';
     demo.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
     base = await waitFor('the demo to serve', 60_000, async () => /"dashboard":"(http:[^"]+)"/.exec(out)?.[1]);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });

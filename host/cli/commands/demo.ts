@@ -189,7 +189,7 @@ async function runDemo(f: DemoFlags, defaultPagePort: boolean, print: (s: string
     await stopAll();
     if (!f.json) {
       if (live) process.stdout.write('\x1b[H\x1b[2J');
-      print(`demo stopped after ${formatDuration(st.uptimeSeconds)}: ${st.shares.accepted} shares accepted, ${chain.ours} block(s) found, best difficulty ${formatDifficulty(st.bestDifficulty.session)}, ${formatHashRate(st.hashRate.counter.m10)}`);
+      print(`demo stopped after ${formatDuration(st.uptimeSeconds)}: ${st.shares.accepted} shares accepted, ${chain.blocks} block(s) found in the room (${chain.ours} by this miner), best difficulty ${formatDifficulty(st.bestDifficulty.session)}, ${formatHashRate(st.hashRate.counter.m10)}`);
     } else {
       print(jsonLine({ ...st, type: 'summary', chain: { ...chain } }));
     }
@@ -215,10 +215,10 @@ function screen(s: MinerStatus, chain: ChainView, url: string, pageUrl: string, 
     row('hardware errors', `${s.core.hardwareErrors}`) +
     '\n' +
     row('chain height', `${chain.height} · blocks found ${chain.blocks}, by this miner ${chain.ours}`) +
-    row('network difficulty', `${formatDifficulty(chain.difficulty)} → implies ${formatHashRate(s.network?.hashRate ?? 0)}`) +
+    row('network difficulty', `${formatDifficulty(chain.difficulty)} (the simulated chain: see the pool page)`) +
     row('difficulty over time', `${sparkline(hist.map((h) => h.difficulty))}  (${hist.length} retarget${hist.length === 1 ? '' : 's'})`) +
     row('odds of a block', s.odds ? `${formatOdds(s.odds.perDay)} per day · expected every ${formatDuration(s.odds.expectedSecondsToBlock)}` : '—') +
-    row('energy', `${s.energy.watts} W · ${s.energy.costPerDay.toFixed(3)}/day at ${s.energy.pricePerKwh}/kWh · expected value ${s.energy.expectedValuePerDay.toFixed(4)}/day`) +
+    row('energy', `${s.energy.watts} W · ${s.energy.costPerDay.toFixed(3)}/day at ${s.energy.pricePerKwh}/kWh (the chain's coin value: see the pool page)`) +
     row('job switch', s.jobSwitch.lastMs === null ? '—' : `${s.jobSwitch.lastMs.toFixed(0)} ms last · ${s.jobSwitch.meanMs!.toFixed(0)} ms mean`) +
     '\n' + log.map((l) => `  ${l}\n`).join('') +
     '\n  Ctrl-C stops.\n'
