@@ -60,7 +60,8 @@ export class Room {
       .with({ event: 'share' }, (s) => this.update(s.client, (m) => {
         if (!s.accepted) {
           m.row.rejected++;
-          m.row.problem = `share rejected: ${s.reason ?? 'no reason given'}`.slice(0, 200);
+          // A stale share is the race every miner loses when a block lands, not a fault of its own.
+          if (s.reason !== 'Stale') m.row.problem = `share rejected: ${s.reason ?? 'no reason given'}`.slice(0, 200);
           return;
         }
         m.row.accepted++;

@@ -73,7 +73,8 @@ describe.skipIf(!CHROMIUM)('the classroom pool page in headless Chromium', () =>
     expect(height).toBeGreaterThanOrEqual(4);
     await page.waitForFunction(`Number(document.getElementById('height').textContent) > ${height}`, undefined, { timeout: 120_000 });
     const rows = await page.$$eval('#miners tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
-    expect(rows.map((r) => r[0])).toEqual(specs.map((s) => s.name)); // the worker, without the payout address
+    const names = await page.$$eval('#miners tbody tr .w', (spans) => spans.map((w) => w.textContent));
+    expect(names).toEqual(specs.map((s) => s.name)); // the worker, without the payout address
     expect(rows.map((r) => r[8])).toEqual(specs.map((s) => String(s.watts))); // declared in the password
     for (const r of rows) expect(r[10]).toMatch(/^\d/); // a break-even price for each
     expect(await page.textContent('#formula')).toMatch(/new D = D × target time ÷ actual time/);

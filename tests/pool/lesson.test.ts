@@ -43,11 +43,12 @@ describe('the room', () => {
       if (s % 4 === 0) share(2, 1);
     }
     room.onEvent({ event: 'share', client: 2, worker: 'w', jobId: '1', accepted: false, reason: 'Duplicate share', difficulty: 1, shareDifficulty: 1 });
+    room.onEvent({ event: 'share', client: 2, worker: 'w', jobId: '1', accepted: false, reason: 'Stale', difficulty: 1, shareDifficulty: 1 });
     const [fast, slow] = room.rows();
     expect(fast!.hashRate / HASHES_PER_DIFFICULTY).toBeCloseTo(1, 1);
     expect(slow!.hashRate / HASHES_PER_DIFFICULTY).toBeCloseTo(0.25, 1);
     expect(fast).toMatchObject({ worker: 'a.fast', agent: 'test/1', watts: 5, accepted: 60, rejected: 0, bestDifficulty: 3, connected: true });
-    expect(slow).toMatchObject({ watts: null, accepted: 15, rejected: 1, problem: 'share rejected: Duplicate share' });
+    expect(slow).toMatchObject({ watts: null, accepted: 15, rejected: 2, problem: 'share rejected: Duplicate share' }); // a stale share is no problem
     room.onEvent({ event: 'protocol-error', client: 2, reason: 'not JSON' });
     expect(room.rows()[1]!.problem).toBe('sent something that is not Stratum: not JSON');
     room.onEvent({ event: 'block', client: 1, height: 1, hash: 'h', time: 0, difficulty: 1, subsidy: 50, finder: 'a.fast' });
