@@ -12,6 +12,7 @@ import { registerDemo } from './commands/demo.ts';
 import { registerFirmware } from './commands/firmware.ts';
 import { registerSynth } from './commands/synth.ts';
 import { registerEspruino } from './commands/espruino.ts';
+import { registerSerial } from './commands/serial.ts';
 import { exitCodeFor } from './errors.ts';
 import { KILOHASH_VERSION } from '../../src/version.ts';
 
@@ -30,6 +31,7 @@ export function buildProgram(print: (s: string) => void = (s) => process.stdout.
   registerSynth(program, print);
   registerFirmware(program, print);
   registerEspruino(program, print);
+  registerSerial(program, print);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
