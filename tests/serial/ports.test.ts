@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MockBinding } from '@serialport/binding-mock';
+import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describePort, listPorts, sysfsPorts } from '../../host/serial/ports.ts';
 import { describeRow } from '../../host/cli/commands/serial.ts';
@@ -16,7 +16,7 @@ const info = (path: string, vendorId?: string, productId?: string, serialNumber?
   ({ path, vendorId, productId, serialNumber, manufacturer: undefined, pnpId: undefined, locationId: undefined });
 
 describe('serial ports', () => {
-  afterEach(() => MockBinding.reset());
+  afterEach(() => SerialPortMock.binding.reset());
 
   it('names the USB chips a kilohash user meets, and says nothing it does not know', () => {
     expect(describePort(info('/dev/ttyACM0', '303A', '1001', 'F4:12:FA:00:11:22'))).toEqual({
@@ -29,9 +29,9 @@ describe('serial ports', () => {
   });
 
   it("lists through serialport's binding, USB ports first", async () => {
-    MockBinding.createPort('/dev/ttyS0', {});
-    MockBinding.createPort('/dev/ttyUSB1', { vendorId: '0403', productId: '6015', manufacturer: 'FTDI' });
-    const rows = await listPorts(() => MockBinding.list());
+    SerialPortMock.binding.createPort('/dev/ttyS0', {});
+    SerialPortMock.binding.createPort('/dev/ttyUSB1', { vendorId: '0403', productId: '6015', manufacturer: 'FTDI' });
+    const rows = await listPorts(() => SerialPortMock.list());
     expect(rows.map((r) => [r.path, r.usb])).toEqual([['/dev/ttyUSB1', '0403:6015'], ['/dev/ttyS0', null]]);
     expect(rows[0]!.probably).toMatch(/ULX3S/);
   });
