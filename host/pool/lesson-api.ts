@@ -4,7 +4,7 @@
  * on, and the lesson's controls, which change only with the control password.
  *
  *   GET  /               the pool's page
- *   GET  /api/chain      blocks, retargets, the window under way, issuance (lesson.ts)
+ *   GET  /api/chain      blocks, retargets, the window under way, issuance (lesson.ts); ?blocks=N: the newest N blocks only
  *   GET  /api/miners     the room: every miner, with its odds and energy figures
  *   GET  /api/controls   the controls' values and bounds
  *   POST /api/controls   {"targetBlockSeconds": 30, …}: applied whole or refused whole
@@ -69,8 +69,11 @@ export function handleLessonRequest(req: HttpRequest, host: LessonHost, throttle
     case '/':
     case '/index.html':
       return get ? { status: 200, contentType: 'text/html; charset=utf-8', body: LESSON_PAGE_HTML } : notAllowed(req);
-    case '/api/chain':
-      return get ? json(200, chainView(host.chain, now)) : notAllowed(req);
+    case '/api/chain': {
+      if (!get) return notAllowed(req);
+      const n = /(?:^|&)blocks=(\d{1,4})(?:&|$)/.exec(req.query ?? '');
+      return json(200, chainView(host.chain, now, n ? Number(n[1]) : undefined));
+    }
     case '/api/miners':
       return get ? json(200, minersView(host.room.rows(), host.chain, host.prices, now)) : notAllowed(req);
     case '/api/controls':

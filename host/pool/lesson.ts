@@ -17,7 +17,7 @@ import {
   HASHES_PER_DIFFICULTY,
   kwhPerBlock,
 } from '../../src/miner/economics.ts';
-import type { SimulatedChain } from './chain.ts';
+import { KEPT_BLOCKS, type SimulatedChain } from './chain.ts';
 import type { MinerRow } from './room.ts';
 
 export interface LessonPrices {
@@ -27,8 +27,8 @@ export interface LessonPrices {
   coinPrice: number;
 }
 
-/** `now`: unix seconds. */
-export function chainView(chain: SimulatedChain, now: number) {
+/** `now`: unix seconds; `lastBlocks`: how many of the newest blocks to include (the page asks for fewer than are kept). */
+export function chainView(chain: SimulatedChain, now: number, lastBlocks = KEPT_BLOCKS) {
   const subsidy = Number(chain.subsidySats) / 1e8;
   const schedule = chain.scheduledHeight(now);
   const windowSeconds = now - chain.windowStartTime;
@@ -43,7 +43,7 @@ export function chainView(chain: SimulatedChain, now: number) {
     halvingInterval: chain.halvingInterval,
     subsidy,
     blocksFound: chain.blocksFound,
-    blocks: chain.blocks,
+    blocks: lastBlocks >= chain.blocks.length ? chain.blocks : chain.blocks.slice(chain.blocks.length - lastBlocks),
     retargets: chain.retargets,
     /** The window under way, and the retarget it is heading for if it ended now. */
     window: {

@@ -170,6 +170,10 @@ describe("the pool page's HTTP answers", () => {
     expect(page).toMatchObject({ status: 200, contentType: expect.stringMatching(/text\/html/) });
     expect(page.body).toMatch(/Hash rate ↔ probability/);
     expect(JSON.parse(handleLessonRequest(req('GET', '/api/chain'), h).body)).toMatchObject({ height: 1, targetBlockSeconds: 20 });
+    for (let i = 0; i < 5; i++) h.chain.addBlock(new Uint8Array(32), String(i), 'w');
+    const last2 = JSON.parse(handleLessonRequest({ ...req('GET', '/api/chain'), query: 'blocks=2' }, h).body);
+    expect(last2.blocks.map((b: { hash: string }) => b.hash)).toEqual(['3', '4']);
+    expect(last2.blocksFound).toBe(5);
     expect(JSON.parse(handleLessonRequest(req('GET', '/api/miners'), h).body)).toMatchObject({ miners: [], prices: { pricePerKwh: 0.3 } });
     expect(JSON.parse(handleLessonRequest(req('GET', '/api/controls'), h).body)).toMatchObject({ locked: false, values: { retargetWindow: 8 } });
     expect(handleLessonRequest(req('GET', '/api/nothing'), h).status).toBe(404);
