@@ -20,6 +20,8 @@ export interface SessionOptions {
   engines?: number;
   /** Model core: hash at this rate (nonces per second), as a board of that speed would. */
   hashesPerSecond?: number;
+  /** Log the status as a console line this often, as the device does (console-line.ts). */
+  consoleStatusSeconds?: number;
   /** Serve the API and dashboard on this port (0: any free port; undefined: no server). */
   httpPort?: number;
   httpBind?: string;
@@ -63,6 +65,7 @@ export class MiningSession {
       identify: () => o.log?.('info', 'identify: this host has no LED; the request is logged'),
       tuning: { ...(o.selfTest !== undefined ? { selfTest: o.selfTest } : {}), ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}), ...(o.stratum ? { stratum: o.stratum } : {}) },
       onEvent: (e) => o.onEvent?.(e),
+      ...(o.consoleStatusSeconds !== undefined ? { consoleStatusSeconds: o.consoleStatusSeconds } : {}),
     });
   }
 

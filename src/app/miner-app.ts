@@ -16,6 +16,7 @@ import type { CoreLink } from '../core/link.ts';
 import { energyFromSettings, minerOptionsFromSettings, readBestDifficulty, saveBestDifficulty } from './miner-options.ts';
 import { Miner, type MinerEvent, type MinerOptions } from '../miner/miner.ts';
 import { minerStatus, type MinerStatus } from '../miner/status.ts';
+import { statusText } from './console-line.ts';
 import { describeEvent, eventLevel } from '../miner/event-text.ts';
 import type { Clock, Log, Storage, TransportFactory } from '../platform/interfaces.ts';
 import type { ApiHost, AxeosHost, Theme } from '../ui/api.ts';
@@ -62,7 +63,7 @@ export interface AppPlatform {
  * What a board keeps for the status pages: an hour of chart samples (a minute apart, 2.9 KB)
  * and 2 KB of log lines, so the ESP32-C3's small JS heap holds them; the host keeps more.
  */
-export const DEVICE_HISTORY = { statsLimit: 60, statsFrequencySeconds: 60, logBytes: 2048 } as const;
+export const DEVICE_HISTORY = { statsLimit: 60, statsFrequencySeconds: 60, logBytes: 2048, consoleStatusSeconds: 60 } as const;
 
 /** XS memory as Moddable's instrumentation reports it, in bytes. */
 export interface DeviceMemory {
@@ -84,6 +85,11 @@ export interface AppOptions extends AppPlatform {
   onEvent?(e: MinerEvent): void;
   /** Miner tuning the hosts' tests use (self-test, poll interval, Stratum timings). */
   tuning?: Pick<MinerOptions, 'selfTest' | 'pollMs' | 'stratum'>;
+  /**
+   * Log the status as one line this often while mining (console-line.ts), for `kilohash serial
+   * monitor` to show what a board on USB is doing. Off when absent.
+   */
+  consoleStatusSeconds?: number;
 }
 
 export type AppState =
@@ -108,6 +114,7 @@ export class MinerApp {
   readonly logs: LogRing;
   readonly stats: StatsHistory;
   #statsTimer: unknown = null;
+  #consoleTimer: unknown = null;
   #paused = false;
   #blocks = { found: 0, showNew: false };
   #theme: Theme | undefined;
@@ -227,6 +234,15 @@ export class MinerApp {
     if (this.state.kind !== 'stopped') this.#statsTimer = this.#o.clock.setTimeout(this.#sampleStats, this.stats.frequencySeconds * 1000);
   };
 
+  /** The status on the console, every consoleStatusSeconds while mining. */
+  #logStatus = (): void => {
+    this.#consoleTimer = null;
+    const m = this.miner;
+    if (m) this.#log('info', statusText(minerStatus(m, this.#o.clock.now())));
+    const every = this.#o.consoleStatusSeconds;
+    if (every !== undefined && this.state.kind === 'running') this.#consoleTimer = this.#o.clock.setTimeout(this.#logStatus, every * 1000);
+  };
+
   /** The running Miner, if any. */
   get miner(): Miner | undefined {
     return this.state.kind === 'running' ? this.state.miner : undefined;
@@ -251,6 +267,8 @@ export class MinerApp {
         this.state = { kind: 'running', miner };
         if (this.#paused) await miner.pause();
         if (this.#statsTimer === null) this.#sampleStats();
+        const every = this.#o.consoleStatusSeconds;
+        if (every !== undefined && this.#consoleTimer === null) this.#consoleTimer = this.#o.clock.setTimeout(this.#logStatus, every * 1000);
         return;
       }
       this.#log('error', `core bring-up failed (attempt ${attempt} of 2): ${reason}`);
@@ -266,6 +284,8 @@ export class MinerApp {
     this.state = { kind: 'stopped' };
     if (this.#statsTimer !== null) this.#o.clock.clearTimeout(this.#statsTimer);
     this.#statsTimer = null;
+    if (this.#consoleTimer !== null) this.#o.clock.clearTimeout(this.#consoleTimer);
+    this.#consoleTimer = null;
     await m?.stop();
   }
 

@@ -6,6 +6,7 @@
  */
 import { buildSettings } from '../../app/build-settings.ts';
 import { DEVICE_HISTORY, MinerApp, type DeviceMemory } from '../../app/miner-app.ts';
+import { consoleLine } from '../../app/console-line.ts';
 import { SettingsStore } from '../../app/settings-store.ts';
 import type { CoreLink } from '../../core/link.ts';
 import type { Clock, Log, Storage, TransportFactory } from '../interfaces.ts';
@@ -45,7 +46,7 @@ export interface Board {
   wifiNetworks?(): Array<{ ssid: string; rssi: number; authmode: number }>;
 }
 
-const log: Log = (level, text) => trace(`kilohash ${level}: ${text}\n`);
+const log: Log = (level, text) => trace(consoleLine(level, text));
 
 export async function boot(board: Board): Promise<MinerApp> {
   board.led('boot');
