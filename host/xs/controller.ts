@@ -86,7 +86,7 @@ function report(e: MinerEvent): void {
 (globalThis as unknown as { handleCommand(m: ArrayBuffer): ArrayBuffer }).handleCommand = (message) => {
   const m = JSON.parse(decodeUtf8(new Uint8Array(message))) as {
     ev: string; now: number; id?: number; data?: string; reason?: string;
-    settings?: unknown; tuning?: Pick<MinerOptions, 'selfTest' | 'pollMs' | 'stratum'>;
+    settings?: unknown; tuning?: Pick<MinerOptions, 'selfTest' | 'pollMs' | 'stratum'>; consoleStatusSeconds?: number;
   };
   now = m.now;
   switch (m.ev) {
@@ -107,6 +107,7 @@ function report(e: MinerEvent): void {
         runtime: 'XS (xsnap)',
         // The board's sizes, so the heap measured here is the board's.
         ...DEVICE_HISTORY,
+        ...(m.consoleStatusSeconds !== undefined ? { consoleStatusSeconds: m.consoleStatusSeconds } : {}),
         ...(m.tuning ? { tuning: m.tuning } : {}),
         onEvent: report,
       });

@@ -32,6 +32,8 @@ export interface XsMinerOptions {
   settings?: Record<string, unknown>;
   /** Miner tuning on top of the defaults below (poll interval, Stratum timings). */
   tuning?: Pick<MinerOptions, 'pollMs' | 'stratum'>;
+  /** The console's status line this often instead of the board's minute (a test's patience). */
+  consoleStatusSeconds?: number;
   /**
    * The time and timers the firmware sees (default: the host's), and its connections (default:
    * TCP). A soak passes a fake clock and an in-memory network: XS then runs a simulated day
@@ -182,6 +184,7 @@ export async function startXsMiner(o: XsMinerOptions): Promise<XsMiner> {
     ev: 'start',
     settings: { stratumURL: o.poolUrl, stratumUser: o.user, stratumPassword: 'x', ...o.settings },
     tuning: { selfTest: o.selfTest ?? true, stratum: { backoff: { initialMs: 50, maxMs: 1000 } }, ...o.tuning },
+    ...(o.consoleStatusSeconds !== undefined ? { consoleStatusSeconds: o.consoleStatusSeconds } : {}),
   });
 
   return {

@@ -9,6 +9,8 @@ import { keepAliveClock } from '../../host/platform/node.ts';
 import { LocalPool, type PoolEvent } from '../../host/pool/server.ts';
 import { startXsMiner, type XsMiner } from '../../host/xs/xs-miner.ts';
 import { ModelLink } from '../../src/core/model/model-link.ts';
+import { consoleLine, parseConsoleLine } from '../../src/app/console-line.ts';
+import { showLine } from '../../host/cli/commands/serial.ts';
 
 let pool: LocalPool;
 let link: ModelLink;
@@ -36,6 +38,7 @@ beforeAll(async () => {
     link,
     onEvent: (e) => events.push(e),
     onLog: (level, text) => logs.push(`${level}: ${text}`),
+    consoleStatusSeconds: 2,
   });
 }, 300_000);
 
@@ -56,6 +59,13 @@ describe('the miner on real XS (xsnap)', () => {
     expect(st.hashRate.counter.m1).toBeGreaterThan(0);
     expect(poolEvents.filter((e) => e.event === 'share').every((e) => e.event === 'share' && e.accepted)).toBe(true);
   }, 300_000);
+
+  it('writes its status on the console as `kilohash serial monitor` reads it', async () => {
+    // The lines as boot.ts writes them to the console, read back as the monitor reads them.
+    const statusLines = () => logs.filter((l) => l.startsWith('info: ')).map((l) => parseConsoleLine(consoleLine('info', l.slice('info: '.length)).trimEnd())).filter((l) => l.kind === 'status');
+    await until(() => statusLines().length > 0, 60_000, 'a status line');
+    expect(showLine(statusLines()[0]!)).toMatch(/^mining · [\d.]+ [kM]?H\/s/);
+  }, 120_000);
 
   it('switches to a clean job and reports what it cost XS', async () => {
     const before = miner.cost.cleanJobComputrons.length;
