@@ -238,7 +238,8 @@ export class MinerApp {
   #logStatus = (): void => {
     this.#consoleTimer = null;
     const m = this.miner;
-    if (m) this.#log('info', statusText(minerStatus(m, this.#o.clock.now())));
+    // To the console only, not the log ring: a kilobyte a minute would push the device's 2 KB of real log lines out.
+    if (m) this.#o.log?.('info', statusText(minerStatus(m, this.#o.clock.now())));
     const every = this.#o.consoleStatusSeconds;
     if (every !== undefined && this.state.kind === 'running') this.#consoleTimer = this.#o.clock.setTimeout(this.#logStatus, every * 1000);
   };

@@ -100,6 +100,8 @@ describe('kilohash serial monitor on a pseudo-terminal', () => {
     relay = await plugIn();
     await next((e) => e.event === 'open' && e.again === true, 'the port back');
     await next((e) => e.event === 'line' && e.kind === 'status', 'a status line after the replug');
+    // The status goes to the console only: the log the status pages show keeps its room for real lines.
+    expect(session.app.logs.text()).not.toMatch(/status \{/);
     // Shown as `kilohash mine` shows its status.
     const status = seen.filter((e) => e.kind === 'status').at(-1)!.status as Record<string, unknown>;
     expect(showLine({ kind: 'status', status })).toMatch(/^mining · [\d.]+ [kM]?H\/s .* · shares \d+\/\d+\/\d+ acc\/rej\/stale/);
