@@ -9,6 +9,8 @@
  */
 import type { CoreLink } from '../../src/core/link.ts';
 import { DEVICE_HISTORY, MinerApp } from '../../src/app/miner-app.ts';
+import { ConsoleCommands } from '../../src/app/console-commands.ts';
+import { PasswordThrottle } from '../../src/ui/request-guard.ts';
 import { applySettings, DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import type { MinerEvent, MinerOptions } from '../../src/miner/miner.ts';
 import type { Clock, TransportFactory, TransportOptions } from '../../src/platform/interfaces.ts';
@@ -30,6 +32,7 @@ function call(message: Record<string, unknown>): Record<string, unknown> {
 let now = 0;
 let nextId = 1;
 const timers = new Map<number, () => void>();
+let consoleCommands: ConsoleCommands | undefined;
 const sockets = new Map<number, TransportOptions>();
 const risers = new Set<() => void>();
 let readyLevel = false;
@@ -138,6 +141,10 @@ function report(e: MinerEvent): void {
       break;
     case 'status':
       return toBuffer(JSON.stringify(app ? app.status() : null));
+    case 'console':
+      // The console's set-up commands, on the same MinerApp (boot.ts's board feeds them its console lines).
+      consoleCommands ??= app ? new ConsoleCommands(app.api, new PasswordThrottle(() => now)) : undefined;
+      return toBuffer(JSON.stringify(consoleCommands?.handle(m.data ?? '') ?? null));
     case 'gc':
       // xsnap's own collector, so the heap count after this delivery is what is live.
       (globalThis as unknown as { gc?(): void }).gc?.();

@@ -58,6 +58,8 @@ export interface XsCost {
 
 export interface XsMiner {
   status(): Promise<MinerStatus | null>;
+  /** One line typed on the firmware's console (console-commands.ts); its reply, or null when the line is no command. */
+  console(line: string): Promise<Record<string, unknown> | null>;
   /** Resolves once every delivery queued so far has run (a fake-clock soak steps with it). */
   idle(): Promise<void>;
   /** Runs XS's garbage collector; resolves with the heap slots still live after it. */
@@ -193,6 +195,9 @@ export async function startXsMiner(o: XsMinerOptions): Promise<XsMiner> {
     async status() {
       const reply = await deliver({ ev: 'status' });
       return JSON.parse(reply) as MinerStatus | null;
+    },
+    async console(line: string) {
+      return JSON.parse(await deliver({ ev: 'console', data: line })) as Record<string, unknown> | null;
     },
     async liveHeap() {
       await deliver({ ev: 'gc' });

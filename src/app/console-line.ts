@@ -16,7 +16,13 @@ export function statusText(status: object): string {
   return STATUS_TEXT_PREFIX + JSON.stringify(status);
 }
 
+/** The answer to a console command (console-commands.ts), as one line. */
+export function replyLine(reply: object): string {
+  return `kilohash reply: ${JSON.stringify(reply)}\n`;
+}
+
 export type ConsoleLine =
+  | { kind: 'reply'; reply: Record<string, unknown> }
   | { kind: 'status'; status: Record<string, unknown> }
   | { kind: 'log'; level: LogLevel; text: string }
   /** Anything else the port carried: the ROM's boot messages, a crash dump. */
@@ -25,6 +31,14 @@ export type ConsoleLine =
 /** One line as read (without its end of line). */
 export function parseConsoleLine(line: string): ConsoleLine {
   const m = /^kilohash (\w+): (.*)$/.exec(line.replace(/\r$/, ''));
+  if (m?.[1] === 'reply') {
+    try {
+      const reply: unknown = JSON.parse(m[2]!);
+      if (reply !== null && typeof reply === 'object' && !Array.isArray(reply)) return { kind: 'reply', reply: reply as Record<string, unknown> };
+    } catch {
+      // not a whole reply: shown as it came
+    }
+  }
   const level = LEVELS.find((l) => l === m?.[1]);
   if (!m || !level) return { kind: 'other', text: line.replace(/\r$/, '') };
   const text = m[2]!;

@@ -29,7 +29,7 @@
  */
 import { applySettings, publicSettings, type Settings } from '../config/settings.ts';
 import type { LogLevel } from '../platform/interfaces.ts';
-import { MAX_BODY_BYTES, MAX_PATH_BYTES, type PasswordThrottle, isLocalAddress, writeOriginProblem } from './request-guard.ts';
+import { MAX_BODY_BYTES, MAX_PATH_BYTES, type PasswordThrottle, isLocalAddress, writeOriginProblem, sameSecret } from './request-guard.ts';
 import { DASHBOARD_HTML } from './dashboard.ts';
 import { SETTINGS_HTML } from './settings-page.ts';
 import { fromAxeosPatch, looksLikeAxeos } from './axeos/settings-patch.ts';
@@ -321,17 +321,10 @@ export function checkPassword(req: Pick<HttpRequest, 'headers' | 'client'>, pass
     const seconds = Math.ceil(wait / 1000);
     return { ...json(429, { error: `too many wrong passwords; try again in ${seconds} s`, retryAfterSeconds: seconds }), headers: { 'Retry-After': String(seconds) } };
   }
-  if (!sameText(given, password)) {
+  if (!sameSecret(given, password)) {
     throttle?.failed(client);
     return json(403, { error: 'wrong password; nothing was changed' });
   }
   throttle?.succeeded(client);
   return null;
-}
-
-/** Compares without returning early on the first difference. */
-function sameText(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  return diff === 0;
 }

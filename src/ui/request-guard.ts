@@ -131,3 +131,10 @@ export function isLocalAddress(address: string | undefined): boolean {
   const first = parseInt(a.split(':')[0] || '0', 16);
   return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80;
 }
+
+/** Compares a given password with the secret without returning early on the first difference. */
+export function sameSecret(given: string, secret: string): boolean {
+  let diff = given.length ^ secret.length;
+  for (let i = 0; i < Math.max(given.length, secret.length); i++) diff |= (given.charCodeAt(i) || 0) ^ (secret.charCodeAt(i) || 0);
+  return diff === 0;
+}

@@ -80,4 +80,12 @@ describe('the miner on real XS (xsnap)', () => {
     const faults = poolEvents.filter((e) => e.event === 'share' && !e.accepted && e.reason !== 'Stale');
     expect(faults).toEqual([]);
   }, 300_000);
+
+  it('takes settings over its console commands, with the settings rules', async () => {
+    expect(await miner.console('not a command')).toBeNull();
+    expect(await miner.console('kh set power lots')).toMatchObject({ ok: false, fields: { power: expect.stringMatching(/^power /) } });
+    expect(await miner.console('kh set feesBtc 0.05')).toEqual({ ok: true, staged: 'feesBtc' });
+    expect(await miner.console('kh save')).toMatchObject({ ok: true, settings: { feesBtc: 0.05 } });
+    expect(await miner.console('kh show')).toMatchObject({ ok: true, settings: { feesBtc: 0.05, stratumPassword: true } });
+  }, 60_000);
 });

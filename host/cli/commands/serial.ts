@@ -1,13 +1,16 @@
 /**
  * `kilohash serial` — the board from the desk, over a serial port. `list`: the ports and what
  * each probably is. `monitor`: the board's console, live, its status lines in the one-line view
- * `kilohash mine` prints, followed through resets and unplugging.
+ * `kilohash mine` prints, followed through resets and unplugging. `setup`: settings over the
+ * console (src/app/console-commands.ts), each field's verdict from the board.
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ConsoleLine } from '../../../src/app/console-line.ts';
 import type { MinerStatus } from '../../../src/miner/status.ts';
 import { parseConsolePort } from '../../espruino/port.ts';
 import { followPort, type MonitorEvent } from '../../serial/monitor.ts';
+import { ConsoleSession } from '../../serial/setup.ts';
+import { openConsolePort } from '../../espruino/port.ts';
 import { listPorts, type PortRow } from '../../serial/ports.ts';
 import { UsageError } from '../errors.ts';
 import { positiveNumberOption } from '../options.ts';
@@ -37,6 +40,8 @@ export function showLine(l: ConsoleLine): string {
       } catch {
         return `status (not one this monitor reads): ${JSON.stringify(l.status).slice(0, 300)}`;
       }
+    case 'reply':
+      return `reply: ${JSON.stringify(l.reply)}`;
     case 'log':
       return `${l.level}: ${l.text}`;
     case 'other':
@@ -60,6 +65,34 @@ async function guessConsole(): Promise<string> {
   if (consoles.length === 1) return consoles[0]!.path;
   const known = rows.length ? `; ports here: ${rows.map((r) => r.path).join(', ')}` : '; no serial ports found';
   throw new UsageError(`${consoles.length ? 'more than one board console' : 'no board console'} found: give --port${known}`);
+}
+
+/** `--set field=value`, repeatable. */
+function collectSet(value: string, previous: Array<[string, string]>): Array<[string, string]> {
+  const eq = value.indexOf('=');
+  if (eq < 1) throw new InvalidArgumentError(`expected field=value, got '${value}'`);
+  return [...previous, [value.slice(0, eq), value.slice(eq + 1)]];
+}
+
+interface SetupFlags {
+  port?: string;
+  wifiSsid?: string;
+  wifiPassword?: string;
+  pool?: string;
+  user?: string;
+  poolPassword?: string;
+  set: Array<[string, string]>;
+  adminPassword?: string;
+  restart?: boolean;
+  json?: boolean;
+}
+
+/** The settings a setup run changes, in the order they are sent; secrets are never echoed. */
+function setupFields(f: SetupFlags): Array<[string, string]> {
+  const named: Array<[string, string | undefined]> = [
+    ['wifiSSID', f.wifiSsid], ['wifiPassword', f.wifiPassword], ['stratumURL', f.pool], ['stratumUser', f.user], ['stratumPassword', f.poolPassword],
+  ];
+  return [...named.filter((n): n is [string, string] => n[1] !== undefined), ...f.set];
 }
 
 export function registerSerial(program: Command, print: (s: string) => void): void {
@@ -95,5 +128,52 @@ export function registerSerial(program: Command, print: (s: string) => void): vo
         until.dispose();
         await follower.stop();
       }
+    });
+  serial
+    .command('setup')
+    .description("configures a board over its console: each field's verdict from the board, then save (and restart)")
+    .option('--port <port>', 'serial path with optional @baud, or tcp://host:port; default: the one board console `serial list` finds', portOption)
+    .option('--wifi-ssid <ssid>', 'Wi-Fi network to join')
+    .option('--wifi-password <pw>', 'Wi-Fi password')
+    .option('--pool <url>', 'pool URL, stratum+tcp://host:port')
+    .option('--user <user>', 'pool user: your address, .worker after it')
+    .option('--pool-password <pw>', "pool password (e.g. x, or x,watts=2.5 for a classroom pool)")
+    .option('--set <field=value>', 'any other setting by its name (repeatable)', collectSet, [] as Array<[string, string]>)
+    .option('--admin-password <pw>', "the board's admin password, once one is set; also KILOHASH_ADMIN_PASSWORD")
+    .option('--restart', 'reconnect with the new settings once saved')
+    .option('--json', 'one JSON object: each field\'s verdict and the save')
+    .action(async (f: SetupFlags) => {
+      const fields = setupFields(f);
+      if (fields.length === 0) throw new UsageError('nothing to set: give --wifi-ssid, --pool, --user, … or --set field=value');
+      for (const [name, value] of fields) if (/[\r\n]/.test(value)) throw new UsageError(`--${name}: a value is one line`);
+      const port = parseConsolePort(f.port ?? (await guessConsole()));
+      const stream = await openConsolePort(port);
+      const session = new ConsoleSession(stream, port.text);
+      const out: { fields: Record<string, { ok: boolean; error?: string }>; saved: boolean; error?: string; restarted?: boolean } = { fields: {}, saved: false };
+      try {
+        const admin = f.adminPassword ?? process.env.KILOHASH_ADMIN_PASSWORD;
+        if (admin !== undefined) {
+          const a = await session.send(`kh auth ${admin}`);
+          if (a.ok !== true) throw new Error(`${port.text}: the board refused the admin password: ${String(a.error)}`);
+        }
+        for (const [name, value] of fields) {
+          const r = await session.send(`kh set ${name} ${value}`);
+          out.fields[name] = r.ok === true ? { ok: true } : { ok: false, error: String(r.error) };
+          if (!f.json) print(r.ok === true ? `${name}: ok` : `${name}: refused: ${String(r.error)}`);
+        }
+        if (Object.values(out.fields).some((v) => !v.ok)) {
+          out.error = 'a field was refused; nothing was saved';
+        } else {
+          const saved = await session.send('kh save');
+          out.saved = saved.ok === true;
+          if (!out.saved) out.error = `the board refused the save: ${String(saved.error)}`;
+          else if (f.restart) out.restarted = (await session.send('kh restart')).ok === true;
+        }
+      } finally {
+        stream.destroy();
+      }
+      if (f.json) print(JSON.stringify(out));
+      if (!out.saved) throw new Error(`${port.text}: nothing was changed: ${out.error}`);
+      if (!f.json) print(`saved${out.restarted ? '; the board is reconnecting with the new settings' : ' (kilohash serial setup --restart, or restart the board, to use them)'}`);
     });
 }
