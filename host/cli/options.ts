@@ -9,6 +9,7 @@ import { parseU32 } from '../../src/work/bytes.ts';
 import { InputError } from '../../src/work/errors.ts';
 import { VERSION_RULES, type VersionRule } from '../../src/work/version-rolling.ts';
 import { type CoreSpec, parseCoreSpec } from '../core/open-core.ts';
+import { parseConsolePort } from '../serial/console-port.ts';
 
 function rethrow<T>(fn: () => T): T {
   try {
@@ -87,6 +88,16 @@ export const API_ACCESS_HELP = "who may change settings over the API: 'password'
 export function coreOption(value: string): CoreSpec {
   try {
     return parseCoreSpec(value.trim());
+  } catch (err) {
+    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** A console port as `parseConsolePort` takes it: a serial path with optional @baud, or tcp://host:port. */
+export function consolePortOption(value: string): string {
+  try {
+    parseConsolePort(value);
+    return value.trim();
   } catch (err) {
     throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
   }

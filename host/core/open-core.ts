@@ -7,7 +7,7 @@ import type { CoreLink } from '../../src/core/link.ts';
 import { ModelLink } from '../../src/core/model/model-link.ts';
 import { CosimLink } from '../rtl/cosim/bridge.ts';
 import { EspruinoLink } from '../espruino/espruino-link.ts';
-import { parseConsolePort } from '../espruino/port.ts';
+import { parseConsolePort } from '../serial/console-port.ts';
 import { ThreadedModelLink } from '../model/threaded-model.ts';
 import { keepAliveClock } from '../platform/node.ts';
 

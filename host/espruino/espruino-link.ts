@@ -9,7 +9,7 @@
 import type { Duplex } from 'node:stream';
 import { CoreLinkError, type CoreLink } from '../../src/core/link.ts';
 import { HOP_STATUS, OP, decodeReply, encodeRequest, statusText, type HopReply } from './hop.ts';
-import { openConsolePort, parseConsolePort, type ConsolePort } from './port.ts';
+import { openConsolePort, parseConsolePort, type ConsolePort } from '../serial/console-port.ts';
 
 export interface BridgeSpi {
   sck?: string;

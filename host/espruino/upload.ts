@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { BridgeSpi } from './espruino-link.ts';
-import { openConsolePort, parseConsolePort } from './port.ts';
+import { openConsolePort, parseConsolePort } from '../serial/console-port.ts';
 
 const BRIDGE_PATH = new URL('./kh-bridge.js', import.meta.url);
 

@@ -8,7 +8,7 @@
 import type { Duplex } from 'node:stream';
 import { parseConsoleLine, type ConsoleLine } from '../../src/app/console-line.ts';
 import { LineFramer } from '../../src/stratum/line-framer.ts';
-import { openConsolePort, type ConsolePort } from '../espruino/port.ts';
+import { openConsolePort, type ConsolePort } from './console-port.ts';
 
 export type MonitorEvent =
   | { type: 'open'; port: string; again: boolean }

@@ -14,7 +14,7 @@ import { PROTOCOL_VERSION } from '../../src/core/protocol.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
 import { EspruinoLink } from '../../host/espruino/espruino-link.ts';
 import { HOP_STATUS, OP, decodeReply, encodeRequest } from '../../host/espruino/hop.ts';
-import { parseConsolePort } from '../../host/espruino/port.ts';
+import { parseConsolePort } from '../../host/serial/console-port.ts';
 import { scanRange } from '../../host/core/scan.ts';
 import { keepAliveClock } from '../../host/platform/node.ts';
 import { FakeEspruino, type FakeEspruinoOptions } from '../helpers/fake-espruino.ts';

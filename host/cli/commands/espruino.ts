@@ -7,20 +7,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { CoreDriver } from '../../../src/core/driver.ts';
 import { EspruinoLink, type BridgeSpi } from '../../espruino/espruino-link.ts';
-import { parseConsolePort } from '../../espruino/port.ts';
 import { BOARD_PINS, UploadError, uploadBridge } from '../../espruino/upload.ts';
 import { keepAliveClock } from '../../platform/node.ts';
 import { UsageError } from '../errors.ts';
-import { intOption } from '../options.ts';
+import { consolePortOption, intOption } from '../options.ts';
 
-function portOption(value: string): string {
-  try {
-    parseConsolePort(value);
-    return value.trim();
-  } catch (err) {
-    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
-  }
-}
 
 function pinOption(value: string): string {
   if (!/^[A-Za-z][A-Za-z0-9_]{0,11}$/.test(value)) throw new InvalidArgumentError(`'${value}' is not a pin name (Espruino names pins like B3 or D18)`);
@@ -51,7 +42,7 @@ export function registerEspruino(program: Command, print: (s: string) => void): 
   cmd
     .command('upload')
     .description('upload the kilohash bridge to an Espruino board with EspruinoTools and save it to its flash')
-    .requiredOption('--port <port>', 'the board: a serial path (/dev/ttyACM0) or tcp://host:port (Telnet console)', portOption)
+    .requiredOption('--port <port>', 'the board: a serial path (/dev/ttyACM0) or tcp://host:port (Telnet console)', consolePortOption)
     .option('--board <name>', `SPI pins of a known board: ${Object.entries(BOARD_PINS).map(([b, p]) => `${b} (sck ${p.sck}, mosi ${p.mosi}, miso ${p.miso}, cs ${p.cs})`).join('; ')}`, boardOption)
     .option('--sck <pin>', 'SPI clock pin', pinOption)
     .option('--mosi <pin>', 'SPI data to the FPGA', pinOption)
@@ -77,7 +68,7 @@ export function registerEspruino(program: Command, print: (s: string) => void): 
   cmd
     .command('check')
     .description('start the bridge on a board, read the core\'s identity through it and time the frames')
-    .requiredOption('--port <port>', 'the board: a serial path or tcp://host:port', portOption)
+    .requiredOption('--port <port>', 'the board: a serial path or tcp://host:port', consolePortOption)
     .option('--frames <n>', 'STATUS reads to time', intOption(1, 100_000), 200)
     .option('--json', 'print the result as one JSON object')
     .action(async (f: { port: string; frames: number; json?: boolean }) => {

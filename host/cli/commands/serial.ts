@@ -7,13 +7,12 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ConsoleLine } from '../../../src/app/console-line.ts';
 import type { MinerStatus } from '../../../src/miner/status.ts';
-import { parseConsolePort } from '../../espruino/port.ts';
 import { followPort, type MonitorEvent } from '../../serial/monitor.ts';
 import { ConsoleSession } from '../../serial/setup.ts';
-import { openConsolePort } from '../../espruino/port.ts';
+import { openConsolePort, parseConsolePort } from '../../serial/console-port.ts';
 import { listPorts, type PortRow } from '../../serial/ports.ts';
 import { UsageError } from '../errors.ts';
-import { positiveNumberOption } from '../options.ts';
+import { consolePortOption, positiveNumberOption } from '../options.ts';
 import { jsonLine, runUntilStopped } from '../run-until.ts';
 import { statusLine } from './miner-format.ts';
 
@@ -22,14 +21,6 @@ export function describeRow(r: PortRow): string {
   return `${r.path}  (${facts})${r.probably ? `\n    probably ${r.probably}` : ''}`;
 }
 
-function portOption(value: string): string {
-  try {
-    parseConsolePort(value);
-    return value.trim();
-  } catch (err) {
-    throw new InvalidArgumentError(err instanceof Error ? err.message : String(err));
-  }
-}
 
 /** A console line as a person reads it; a status the monitor cannot read is shown as it came. */
 export function showLine(l: ConsoleLine): string {
@@ -110,7 +101,7 @@ export function registerSerial(program: Command, print: (s: string) => void): vo
   serial
     .command('monitor')
     .description("the board's console, live: log lines, status lines as `kilohash mine` shows them; follows the board through resets and unplugging")
-    .option('--port <port>', 'serial path with optional @baud (default 115200), or tcp://host:port; default: the one board console `serial list` finds', portOption)
+    .option('--port <port>', 'serial path with optional @baud (default 115200), or tcp://host:port; default: the one board console `serial list` finds', consolePortOption)
     .option('--duration <s>', 'stop after this many seconds', positiveNumberOption)
     .option('--json', 'one JSON object per line and event')
     .action(async (o: { port?: string; duration?: number; json?: boolean }) => {
@@ -132,7 +123,7 @@ export function registerSerial(program: Command, print: (s: string) => void): vo
   serial
     .command('setup')
     .description("configures a board over its console: each field's verdict from the board, then save (and restart)")
-    .option('--port <port>', 'serial path with optional @baud, or tcp://host:port; default: the one board console `serial list` finds', portOption)
+    .option('--port <port>', 'serial path with optional @baud, or tcp://host:port; default: the one board console `serial list` finds', consolePortOption)
     .option('--wifi-ssid <ssid>', 'Wi-Fi network to join')
     .option('--wifi-password <pw>', 'Wi-Fi password')
     .option('--pool <url>', 'pool URL, stratum+tcp://host:port')

@@ -1,7 +1,8 @@
 /**
- * An Espruino board's console as a byte stream: a serial port (USB CDC or a UART adapter) or
+ * A board's console as a byte stream: a serial port (USB CDC or a UART adapter) or
  * `tcp://host:port` (Espruino's Telnet console: the Linux build with --telnet, or a board on
- * Wi-Fi). Both give a Node Duplex; what runs over it is the caller's business.
+ * Wi-Fi). Both give a Node Duplex; what runs over it is the caller's business (the Espruino
+ * bridge, `kilohash serial monitor` and `setup`).
  */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
