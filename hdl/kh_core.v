@@ -1,9 +1,11 @@
-// kilohash mining core: SPI frames → registers → work queue → engine → result FIFO.
+// kilohash mining core: frames → registers → work queue → engine → result FIFO.
 // The contract is docs/core-protocol.md (register map, frame format, work layout, errors);
 // its numbers (addresses, bit positions, the work layout, depths) come from kh_protocol.vh,
-// generated from src/core/protocol.ts. One module per job, joined here:
+// generated from src/core/protocol.ts. The core sees a frame as bytes between a start and an
+// end; the link that carries them is outside it (kh_core_spi: SPI, kh_core_uart: a UART).
+// For each byte received, `tx_byte` is the byte the link sends during the next one (the
+// first byte of a frame is answered with 0x00). One module per job, joined here:
 //
-//   kh_spi_slave       SCK/MOSI/MISO/CS → bytes, frame start and end
 //   kh_frame_parser    bytes → header, CRCs, the words of a read or write, error flags
 //   kh_regfile         what reads see (identity, STATUS, counters, results) and what
 //                      CONTROL and RESULT_ACK do; the error flags
@@ -17,11 +19,15 @@ module kh_core #(
 ) (
     input  wire clk,
     input  wire rst,
-    input  wire spi_sck,
-    input  wire spi_mosi,
-    input  wire spi_cs_n,
-    output wire spi_miso,
-    output wire ready        // result FIFO not empty
+    // the link: one frame's bytes
+    input  wire       frame_start,   // pulse: a frame begins
+    input  wire       frame_end,     // pulse: it ends
+    input  wire       frame_partial, // with frame_end: it ended inside a byte, or damaged
+    input  wire       rx_valid,      // pulse: rx_byte is the frame's next byte
+    input  wire [7:0] rx_byte,
+    output wire [7:0] tx_byte,       // the answer to send next; settled 2 cycles after rx_valid
+    output wire       ready,         // result FIFO not empty
+    output wire       hashing        // a work is being hashed
 );
   /* verilator lint_off UNUSEDPARAM */   // each module uses a few of the protocol's numbers
   `include "kh_protocol.vh"
@@ -36,12 +42,6 @@ module kh_core #(
   wire core_rst = rst | soft_reset;
 
   // ── frames ──────────────────────────────────────────────────────────────────────────────
-  wire       frame_start, frame_end, frame_partial, rx_valid;
-  wire [7:0] rx_byte, tx_byte;
-  kh_spi_slave spi (.clk(clk), .rst(rst), .sck(spi_sck), .mosi(spi_mosi), .cs_n(spi_cs_n), .miso(spi_miso),
-                    .frame_start(frame_start), .frame_end(frame_end), .frame_partial(frame_partial),
-                    .rx_valid(rx_valid), .rx_byte(rx_byte), .tx_byte(tx_byte));
-
   wire [5:0]  addr, rd_sel_next, err_set;
   wire        rd_first, rd_next, rd_word0, word_we, write_ok, read_ok;
   wire [31:0] rd_data, word;
@@ -101,6 +101,7 @@ module kh_core #(
       .work_id(active_id), .pop(res_pop), .valid(res_valid), .seq(res_seq), .id(res_id), .nonce(res_nonce),
       .count(res_count), .overflow(fifo_overflow));
   assign ready = res_valid;
+  assign hashing = busy;
 
   kh_counter64 nonce_counter (.clk(clk), .clr(core_rst), .inc(hashed ? hashed_count : 4'd0), .value(nonces));
   kh_counter64 cycle_counter (.clk(clk), .clr(core_rst), .inc(4'd1), .value(cycles));

@@ -72,6 +72,12 @@ localparam integer KH_W_LAST = 12;
 localparam integer KH_W_ID = 13;
 localparam integer KH_W_THRESHOLD = 14;
 
+// UART link framing bytes
+localparam [7:0] KH_UART_END = 8'hc0;
+localparam [7:0] KH_UART_ESC = 8'hdb;
+localparam [7:0] KH_UART_ESC_END = 8'hdc;
+localparam [7:0] KH_UART_ESC_ESC = 8'hdd;
+
 // Depths
 localparam integer KH_QUEUE_DEPTH = 2;
 localparam integer KH_FIFO_DEPTH = 16;

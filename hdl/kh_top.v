@@ -15,8 +15,10 @@ module kh_top #(
   // Hold reset for 16 cycles after configuration (flip-flops start at zero on iCE40).
   reg [4:0] por = 5'd0;
   always @(posedge clk) if (!por[4]) por <= por + 5'd1;
-  kh_core #(.ENGINES(ENGINES), .CLOCK_HZ(CLOCK_HZ)) core (
+  /* verilator lint_off PINCONNECTEMPTY */
+  kh_core_spi #(.ENGINES(ENGINES), .CLOCK_HZ(CLOCK_HZ)) core (
       .clk(clk), .rst(!por[4]), .spi_sck(spi_sck), .spi_mosi(spi_mosi), .spi_cs_n(spi_cs_n),
-      .spi_miso(spi_miso), .ready(ready));
+      .spi_miso(spi_miso), .ready(ready), .hashing());
+  /* verilator lint_on PINCONNECTEMPTY */
 endmodule
 `default_nettype wire

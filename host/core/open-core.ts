@@ -1,13 +1,16 @@
 /**
  * Opens a mining core on the host by name: the behavioural model (one stream, or one worker
- * thread per engine), the RTL under Verilator or Icarus, or a real core behind an Espruino
- * board's SPI bridge. Everything above this — driver, scan, miner — sees only a CoreLink.
+ * thread per engine), the RTL under Verilator or Icarus, a real core behind an Espruino
+ * board's SPI bridge, or the UART core on a serial line (a USB FPGA board, the virtual board).
+ * Everything above this — driver, scan, miner — sees only a CoreLink.
  */
 import type { CoreLink } from '../../src/core/link.ts';
 import { ModelLink } from '../../src/core/model/model-link.ts';
 import { CosimLink } from '../rtl/cosim/bridge.ts';
 import { EspruinoLink } from '../espruino/espruino-link.ts';
 import { parseConsolePort } from '../serial/console-port.ts';
+import { SerialCoreLink } from '../serial/serial-link.ts';
+import { UART_DEFAULT_BAUD } from '../../src/core/protocol.ts';
 import { ThreadedModelLink } from '../model/threaded-model.ts';
 import { keepAliveClock } from '../platform/node.ts';
 
@@ -15,25 +18,26 @@ export const CORE_KINDS = ['model', 'verilator', 'icarus'] as const;
 export type CoreKind = (typeof CORE_KINDS)[number];
 
 /** Which core: a simulated one by name, or a board reached through a port. */
-export type CoreSpec = { kind: CoreKind } | { kind: 'espruino'; port: string };
+export type CoreSpec = { kind: CoreKind } | { kind: 'espruino' | 'serial'; port: string };
 
-export const CORE_SPEC_HELP = "which core hashes: model, verilator, icarus, or espruino:<port> (a board's core behind an Espruino SPI bridge; port = serial path or tcp://host:port)";
+export const CORE_SPEC_HELP = "which core hashes: model, verilator, icarus, espruino:<port> (a board's core behind an Espruino SPI bridge; port = serial path or tcp://host:port), or serial:<path>[@baud] (the UART core on a USB FPGA board or `kilohash serial virtual-board`; default 3000000 baud)";
 
-/** `model`, `verilator`, `icarus` or `espruino:<port>`; throws with what is accepted. */
+/** `model`, `verilator`, `icarus`, `espruino:<port>` or `serial:<port>`; throws with what is accepted. */
 export function parseCoreSpec(value: string): CoreSpec {
   const kind = CORE_KINDS.find((k) => k === value);
   if (kind) return { kind };
-  if (value.startsWith('espruino:')) {
-    const port = value.slice('espruino:'.length);
-    parseConsolePort(port);
-    return { kind: 'espruino', port };
+  for (const prefix of ['espruino', 'serial'] as const) {
+    if (!value.startsWith(`${prefix}:`)) continue;
+    const port = value.slice(prefix.length + 1);
+    parseConsolePort(port, prefix === 'serial' ? UART_DEFAULT_BAUD : undefined);
+    return { kind: prefix, port };
   }
-  throw new Error(`expected ${CORE_KINDS.join(', ')} or espruino:<port>, not '${value}'`);
+  throw new Error(`expected ${CORE_KINDS.join(', ')}, espruino:<port> or serial:<port>, not '${value}'`);
 }
 
 /** The spec as the user writes it. */
 export function coreName(spec: CoreSpec): string {
-  return spec.kind === 'espruino' ? `espruino:${spec.port}` : spec.kind;
+  return spec.kind === 'espruino' || spec.kind === 'serial' ? `${spec.kind}:${spec.port}` : spec.kind;
 }
 
 export type OpenCoreOptions = CoreSpec & {
@@ -75,6 +79,15 @@ export function openCore(o: OpenCoreOptions): OpenedCore {
       // A board's core: as long as the UP5K's 0.68 MH/s takes about a second and a half.
       workSize: 1 << 20,
       describe: `core behind the Espruino bridge on ${link.port.text}`,
+      close: () => link.close(),
+    };
+  }
+  if (o.kind === 'serial') {
+    const link = new SerialCoreLink({ port: o.port });
+    return {
+      link,
+      workSize: 1 << 20,
+      describe: `UART core on ${link.port.kind === 'serial' ? `${link.port.path} at ${link.port.baud} baud` : link.port.text}`,
       close: () => link.close(),
     };
   }

@@ -13,8 +13,8 @@ export type ConsolePort =
   | { kind: 'tcp'; host: string; port: number; text: string }
   | { kind: 'serial'; path: string; baud: number; text: string };
 
-/** `tcp://host:port`, or a serial path with an optional `@baud` (default 115200). */
-export function parseConsolePort(value: string): ConsolePort {
+/** `tcp://host:port`, or a serial path with an optional `@baud` (default 115200, a console's). */
+export function parseConsolePort(value: string, defaultBaud = 115200): ConsolePort {
   const text = value.trim();
   const tcp = /^tcp:\/\/(\[[^\]]+\]|[^:/]+):(\d{1,5})$/.exec(text);
   if (tcp) {
@@ -25,7 +25,7 @@ export function parseConsolePort(value: string): ConsolePort {
   if (text.startsWith('tcp:')) throw new Error(`'${value}': write a TCP console as tcp://host:port`);
   const at = text.lastIndexOf('@');
   const path = at > 0 ? text.slice(0, at) : text;
-  const baudText = at > 0 ? text.slice(at + 1) : '115200';
+  const baudText = at > 0 ? text.slice(at + 1) : String(defaultBaud);
   if (!/^\d+$/.test(baudText) || Number(baudText) < 300 || Number(baudText) > 4_000_000) {
     throw new Error(`'${value}': the baud rate after @ must be a number from 300 to 4000000`);
   }

@@ -25,6 +25,7 @@ import {
   RESULT_BIT,
   RESULT_WORDS,
   STATUS_BIT,
+  UART,
   WORK_WORD,
   WORK_WORDS,
 } from '../../src/core/protocol.ts';
@@ -63,6 +64,7 @@ export function generate(): string {
     group('CAPS fields (lowest bit of each)', integers('KH_CAPS_', CAPS_BIT)),
     group('RESULT word 0 fields (lowest bit of each)', integers('KH_R_', RESULT_BIT)),
     group('WORK write: first word of each field', integers('KH_W_', WORK_WORD)),
+    group('UART link framing bytes', Object.entries(UART).map(([name, v]) => `localparam [7:0] KH_UART_${name} = ${hex(8, v)};`)),
     group('Depths', integers('KH_', { QUEUE_DEPTH, FIFO_DEPTH, FIFO_DEPTH_LOG2: Math.log2(FIFO_DEPTH) })),
   ].join('\n');
 }

@@ -8,3 +8,4 @@ export * from './protocol.ts';
 export * from './model/core-model.ts';
 export * from './model/model-link.ts';
 export * from './model/nonce-scanner.ts';
+export * from './uart-framing.ts';

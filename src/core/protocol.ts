@@ -303,3 +303,16 @@ export function clampThreshold(bits: number): number {
   const t = bits & 0x3f;
   return t === 0 ? 1 : t > 32 ? 32 : t;
 }
+
+/**
+ * The UART link (docs/core-protocol.md §9): the same frames, SLIP-framed on an 8N1 line. END
+ * closes a frame (and, sent first, discards whatever noise came before); ESC escapes an END or
+ * ESC byte inside one. The core answers each frame's n bytes with n bytes and an END.
+ */
+export const UART = { END: 0xc0, ESC: 0xdb, ESC_END: 0xdc, ESC_ESC: 0xdd } as const;
+/** The baud rate a UART core is built for unless told otherwise (FT2232H's fastest). */
+export const UART_DEFAULT_BAUD = 3_000_000;
+/** Core clock cycles per bit a UART core needs at least: it samples each bit mid-way. */
+export const UART_MIN_CYCLES_PER_BIT = 8;
+/** Most a UART core's bit time may be off its baud rate (rounding of clock / baud). */
+export const UART_MAX_BAUD_ERROR = 0.02;

@@ -1,7 +1,9 @@
 /**
- * One conformance suite, four cores: the behavioural model, the RTL under Verilator and the
- * RTL under Icarus, and the model behind the Espruino SPI bridge running on Espruino's real
- * Linux interpreter (host driver → Espruino → model; needs ESPRUINO). Every core must give the
+ * One conformance suite, five cores: the behavioural model, the RTL under Verilator and the
+ * RTL under Icarus, the UART core's RTL under Verilator behind a real pseudo-terminal opened
+ * with the real serialport package (the virtual board: an iCEBreaker without the board), and
+ * the model behind the Espruino SPI bridge running on Espruino's real Linux interpreter (host
+ * driver → Espruino → model; needs ESPRUINO). Every core must give the
  * same answers through the same driver; where a question has an exact answer (which nonces
  * meet a threshold, what a refused frame returns) the cores are compared with each other and
  * with the reference hasher.
@@ -20,6 +22,8 @@ import { rtlCyclesPerNonce } from '../../host/rtl/simulators.ts';
 import { openCore, type CoreKind, type OpenedCore } from '../../host/core/open-core.ts';
 import { uploadBridge } from '../../host/espruino/upload.ts';
 import { EspruinoLinux, espruinoMissing } from '../helpers/espruino-linux.ts';
+import { startVirtualBoard } from '../../host/serial/virtual-board.ts';
+import { ptyMissing } from '../../host/serial/pty.ts';
 import { scanRange } from '../../host/core/scan.ts';
 import { keepAliveClock } from '../../host/platform/node.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
@@ -31,7 +35,7 @@ import { hasSimulator } from '../helpers/simulators.ts';
 const extra = Number(process.env.KILOHASH_CONFORMANCE_NONCES ?? 0);
 
 interface Profile {
-  kind: CoreKind | 'espruino';
+  kind: CoreKind | 'espruino' | 'serial';
   engines: number;
   /** Window scanned around each real block's nonce. */
   window: number;
@@ -44,6 +48,8 @@ const PROFILES: Profile[] = [
   { kind: 'model', engines: 1, window: 4096, nonces: Math.max(extra, 1_000_000), threshold: 14 },
   { kind: 'verilator', engines: 2, window: 1024, nonces: Math.max(extra, 10_000), threshold: 8 },
   { kind: 'icarus', engines: 2, window: 48, nonces: Math.max(extra / 100, 400), threshold: 5 },
+  // Every frame crosses the pty and the simulated 3 Mbaud line both ways.
+  { kind: 'serial', engines: 2, window: 1024, nonces: Math.max(extra, 10_000), threshold: 8 },
   // Every frame crosses the interpreter (a few hundred frames a second): smaller scans.
   { kind: 'espruino', engines: 1, window: 2048, nonces: Math.max(extra / 50, 20_000), threshold: 10 },
 ];
@@ -52,6 +58,7 @@ const PROFILES: Profile[] = [
 function missing(kind: Profile['kind']): string | undefined {
   if (kind === 'model') return undefined;
   if (kind === 'espruino') return espruinoMissing();
+  if (kind === 'serial') return ptyMissing() ?? (hasSimulator('verilator') ? undefined : 'verilator is not installed');
   return hasSimulator(kind) ? undefined : `${kind} is not installed`;
 }
 
@@ -69,6 +76,12 @@ async function openThroughEspruino(): Promise<OpenedCore> {
   }
 }
 
+/** The UART core's RTL on a pseudo-terminal, reached through the real serialport package. */
+async function openThroughSerial(engines: number): Promise<OpenedCore> {
+  const board = await startVirtualBoard({ core: 'verilator', engines, clockHz: 36_000_000 });
+  const core = openCore({ kind: 'serial', port: board.path });
+  return { ...core, close: async () => { await core.close(); await board.close(); } };
+}
 
 async function xfer(link: CoreLink, frame: Uint8Array): Promise<Uint8Array> {
   await link.transfer(frame);
@@ -134,7 +147,9 @@ for (const p of PROFILES) {
     let driver: CoreDriver;
 
     beforeAll(async () => {
-      core = p.kind === 'espruino' ? await openThroughEspruino() : openCore({ kind: p.kind, engines: p.engines });
+      core = p.kind === 'espruino' ? await openThroughEspruino()
+        : p.kind === 'serial' ? await openThroughSerial(p.engines)
+        : openCore({ kind: p.kind, engines: p.engines });
       driver = new CoreDriver({ link: core.link, clock: keepAliveClock, hangTimeoutMs: 60_000 });
     }, 300_000);
     afterAll(async () => core?.close());

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { buildSimulation, CORE_RTL, ENGINE_RTL, HDL_DIR, rtlCyclesPerNonce, runTestbench, UP5K_DSP_SIM, type SimulationBuild, type Simulator } from '../../host/rtl/simulators.ts';
+import { buildSimulation, CORE_RTL, UART_CORE_RTL, ENGINE_RTL, HDL_DIR, rtlCyclesPerNonce, runTestbench, UP5K_DSP_SIM, type SimulationBuild, type Simulator } from '../../host/rtl/simulators.ts';
 import { hexToBytes, readU32LE, u32ToHex } from '../../src/work/bytes.ts';
 import { headerWork, wordsToHex } from '../../src/work/header-work.ts';
 import blocks from '../fixtures/blocks.json' with { type: 'json' };
@@ -99,6 +99,13 @@ describe.skipIf(!sims.includes('verilator'))('RTL lint', () => {
 
   it.each([1, 3])('verilator --lint-only -Wall is clean for the whole kh_top with %i lane(s)', (lanes) => {
     const r = spawnSync('verilator', ['--lint-only', '-Wall', '--top-module', 'kh_top', `-GENGINES=${lanes}`, ...CORE_RTL, 'kh_top.v'], { cwd: HDL_DIR, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  // The iCEBreaker's build (24 MHz, 3 Mbaud: 8 cycles a bit) and a slow console rate (17 bits of count).
+  it.each([[3, 24_000_000, 3_000_000], [1, 36_000_000, 115_200]])('verilator --lint-only -Wall is clean for kh_top_uart: %i lane(s), %i Hz, %i baud', (lanes, clock, baud) => {
+    const r = spawnSync('verilator', ['--lint-only', '-Wall', '--top-module', 'kh_top_uart', `-GENGINES=${lanes}`, `-GCLOCK_HZ=${clock}`, `-GBAUD=${baud}`, ...UART_CORE_RTL, 'kh_top_uart.v'], { cwd: HDL_DIR, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });

@@ -30,9 +30,9 @@ module kh_top_icev #(
   reg [4:0] por = 5'd0;
   always @(posedge clk) if (!locked) por <= 5'd0; else if (!por[4]) por <= por + 5'd1;
   /* verilator lint_off PINCONNECTEMPTY */
-  kh_core #(.ENGINES(ENGINES), .CLOCK_HZ(CLOCK_HZ)) core (
+  kh_core_spi #(.ENGINES(ENGINES), .CLOCK_HZ(CLOCK_HZ)) core (
       .clk(clk), .rst(!por[4]), .spi_sck(spi_sck), .spi_mosi(spi_mosi), .spi_cs_n(spi_cs_n),
-      .spi_miso(spi_miso), .ready());
+      .spi_miso(spi_miso), .ready(), .hashing());
   /* verilator lint_on PINCONNECTEMPTY */
 endmodule
 `default_nettype wire

@@ -136,8 +136,12 @@ export class CoreModel {
 
   // ── the SPI side ─────────────────────────────────────────────────────────────────────
 
-  /** One whole frame, full duplex and in place: `frame` holds MOSI bytes, gets MISO bytes. */
-  transfer(frame: Uint8Array): void {
+  /**
+   * One whole frame, full duplex and in place: `frame` holds MOSI bytes, gets MISO bytes.
+   * `endedMidByte`: the frame ended inside a byte (SPI), or arrived damaged (the UART link's
+   * bad escape or framing error): its bytes are answered, then it counts as cut short.
+   */
+  transfer(frame: Uint8Array, endedMidByte = false): void {
     const len = frame.length;
     if (len === 0) return;
     let cmd = 0, addr = 0, count = 0, hcrc = 0;
@@ -226,6 +230,10 @@ export class CoreModel {
       if (refusedRead) tx = 0xff;
     }
     // CS_N rises.
+    if (endedMidByte) {
+      this.errors |= ERR.FRAME;
+      return;
+    }
     const frameLen = 4 + count * 4 + crcBytes;
     if (pos < 4 || (headerOk && pos < frameLen)) this.errors |= ERR.FRAME;
     const clean = headerOk && !bad && pos === frameLen;

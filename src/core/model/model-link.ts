@@ -50,9 +50,10 @@ export class ModelLink implements CoreLink {
     this.ready = new ModelReadyLine(this.model);
   }
 
-  transfer(frame: Uint8Array): void {
+  /** `endedMidByte`: the frame arrived damaged and counts as cut short (CoreModel.transfer). */
+  transfer(frame: Uint8Array, endedMidByte = false): void {
     if (this.closed) throw new Error('model core link is closed');
-    this.model.transfer(frame);
+    this.model.transfer(frame, endedMidByte);
     this.ready.update(); // a popped result may have lowered it
     this.wake();
   }

@@ -1,0 +1,107 @@
+/**
+ * The UART link's byte framing (docs/core-protocol.md §9), both ways: SLIP escaping of a frame
+ * and a decoder that cuts a byte stream back into frames. Pure and XS-safe: the host's serial
+ * link uses it, and so does the model's virtual board; the RTL (kh_uart_link.v) implements the
+ * same rules from the same constants (kh_protocol.vh).
+ */
+import { UART, UART_MAX_BAUD_ERROR, UART_MIN_CYCLES_PER_BIT } from './protocol.ts';
+
+/**
+ * END, the frame's bytes escaped, END: what the host puts on the line for one frame. Without
+ * `leadingEnd`, what the core sends back for one (its answer bytes, END).
+ */
+export function encodeUartFrame(frame: Uint8Array, leadingEnd = true): Uint8Array {
+  let n = leadingEnd ? 2 : 1;
+  for (const b of frame) n += b === UART.END || b === UART.ESC ? 2 : 1;
+  const out = new Uint8Array(n);
+  let i = 0;
+  if (leadingEnd) out[i++] = UART.END;
+  for (const b of frame) {
+    if (b === UART.END) { out[i++] = UART.ESC; out[i++] = UART.ESC_END; }
+    else if (b === UART.ESC) { out[i++] = UART.ESC; out[i++] = UART.ESC_ESC; }
+    else out[i++] = b;
+  }
+  out[i] = UART.END;
+  return out;
+}
+
+/** One frame cut from the stream: its bytes, and whether it arrived whole. */
+export interface UartFrame {
+  bytes: Uint8Array;
+  /** An escape that was not ESC_END / ESC_ESC, or more bytes than the decoder keeps. */
+  damaged: boolean;
+}
+
+/**
+ * Cuts a byte stream into frames at END. Empty frames (END END) are skipped, as the core
+ * skips them. Bounded: a frame longer than `maxBytes` is kept to that length and marked
+ * damaged, so noise without an END cannot grow memory.
+ */
+export class UartFrameDecoder {
+  private readonly buf: Uint8Array;
+  private n = 0;
+  private escaped = false;
+  private damaged = false;
+
+  constructor(readonly maxBytes = 256) {
+    this.buf = new Uint8Array(maxBytes);
+  }
+
+  /** Bytes since the last END that are not yet a frame. */
+  get pending(): number {
+    return this.n;
+  }
+
+  /** Feeds bytes; calls `onFrame` for each frame an END closes. */
+  push(data: Uint8Array, onFrame: (f: UartFrame) => void): void {
+    for (const b of data) {
+      if (b === UART.END) {
+        if (this.n > 0 || this.damaged || this.escaped) {
+          onFrame({ bytes: this.buf.slice(0, this.n), damaged: this.damaged || this.escaped });
+        }
+        this.n = 0;
+        this.escaped = false;
+        this.damaged = false;
+        continue;
+      }
+      let byte = b;
+      if (this.escaped) {
+        this.escaped = false;
+        if (b === UART.ESC_END) byte = UART.END;
+        else if (b === UART.ESC_ESC) byte = UART.ESC;
+        else { this.damaged = true; continue; }
+      } else if (b === UART.ESC) {
+        this.escaped = true;
+        continue;
+      }
+      if (this.n < this.maxBytes) this.buf[this.n++] = byte;
+      else this.damaged = true;
+    }
+  }
+
+  /** Forgets a partial frame (after the host gave up on a reply). */
+  reset(): void {
+    this.n = 0;
+    this.escaped = false;
+    this.damaged = false;
+  }
+}
+
+/** Clock cycles per bit a UART core built for `clockHz` uses at `baud`: rounded, as the RTL does. */
+export function uartCyclesPerBit(clockHz: number, baud: number): number {
+  return Math.floor((clockHz + Math.floor(baud / 2)) / baud);
+}
+
+/** Why a UART core clocked at `clockHz` cannot run at `baud`, or undefined when it can. */
+export function uartBaudProblem(clockHz: number, baud: number): string | undefined {
+  if (!(Number.isInteger(baud) && baud > 0)) return `${baud} is not a baud rate`;
+  const cycles = uartCyclesPerBit(clockHz, baud);
+  if (cycles < UART_MIN_CYCLES_PER_BIT) {
+    return `${baud} baud needs at least ${UART_MIN_CYCLES_PER_BIT} clock cycles a bit: a ${clockHz / 1e6} MHz core runs at most ${Math.floor(clockHz / UART_MIN_CYCLES_PER_BIT)} baud`;
+  }
+  const error = Math.abs((clockHz / cycles - baud) / baud);
+  if (error > UART_MAX_BAUD_ERROR) {
+    return `${baud} baud is ${(100 * error).toFixed(1)} % off at ${clockHz / 1e6} MHz (${cycles} cycles a bit); pick a clock that is a multiple of it`;
+  }
+  return undefined;
+}
