@@ -10,7 +10,7 @@ module kh_uart_rx #(
     input  wire       rst,
     input  wire       rx,
     output reg        valid,        // pulse: data and frame_error hold a byte
-    output reg  [7:0] data,
+    output wire [7:0] data,         // stays until the next byte's first data bit (1.5 bits on)
     output reg        frame_error
 );
   localparam integer CW = $clog2(CLKS_PER_BIT);
@@ -32,6 +32,7 @@ module kh_uart_rx #(
   reg [3:0]    bit_idx;   // 0 start, 1-8 data, 9 stop
   reg [CW-1:0] count;
   reg [7:0]    shift;
+  assign data = shift;
   always @(posedge clk) begin
     valid <= 1'b0;
     if (rst) begin
@@ -53,7 +54,6 @@ module kh_uart_rx #(
         shift <= {line, shift[7:1]};
       end else begin
         valid       <= 1'b1;
-        data        <= shift;
         frame_error <= !line;
         busy        <= 1'b0;                // mid stop bit: ready for the next start edge
       end

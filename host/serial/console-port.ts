@@ -66,6 +66,12 @@ function describeOpenError(err: NodeJS.ErrnoException): string {
     case 'EACCES': return 'permission denied (on Linux, join the dialout group)';
     case 'EBUSY': return 'the port is busy (another program has it open)';
     // serialport's errors carry no code, only a message ending in ", cannot open <path>".
-    default: return err.message.replace(/^Error: /, '').replace(/, cannot (open|lock).*$/, '');
+    default: {
+      const said = err.message.replace(/^Error: /, '').replace(/, cannot (open|lock).*$/, '');
+      if (/No such file or directory/i.test(said)) return 'no such port';
+      if (/Permission denied/i.test(said)) return describeOpenError({ ...err, code: 'EACCES' });
+      if (/Resource (temporarily unavailable|busy)|Cannot lock port/i.test(said)) return describeOpenError({ ...err, code: 'EBUSY' });
+      return said;
+    }
   }
 }

@@ -9,7 +9,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ModelLink } from '../../src/core/model/model-link.ts';
 import { UART_DEFAULT_BAUD } from '../../src/core/protocol.ts';
-import { encodeUartFrame, uartBaudProblem, uartCyclesPerBit, UartFrameDecoder } from '../../src/core/uart-framing.ts';
+import { uartAnswer, uartBaudProblem, uartCyclesPerBit, UartFrameDecoder } from '../../src/core/uart-framing.ts';
 import { keepAliveClock } from '../platform/node.ts';
 import { buildSimulation, MAX_LANES, simulatorAvailable, UART_CORE_RTL } from '../rtl/simulators.ts';
 import { openPseudoTerminal, type PseudoTerminal } from './pty.ts';
@@ -117,7 +117,11 @@ function rtlBoard(engines: number, clockHz: number, baud: number): UartBoard {
   };
 }
 
-/** The model behind the same framing: answers a frame when its END arrives (it hashes on this thread whatever `engines` its CAPS report). */
+/**
+ * The model behind the same framing: answers a frame's bytes when its END arrives (the RTL
+ * answers each as it comes; the bytes are the same). It hashes on this thread whatever
+ * `engines` its CAPS report.
+ */
 function modelBoard(engines: number): UartBoard {
   const link = new ModelLink({ engines, clock: keepAliveClock, defer: setImmediate });
   const decoder = new UartFrameDecoder();
@@ -125,7 +129,7 @@ function modelBoard(engines: number): UartBoard {
   return {
     write: (bytes) => decoder.push(bytes, (f) => {
       link.transfer(f.bytes, f.damaged);
-      const out = encodeUartFrame(f.bytes, false);
+      const out = uartAnswer(f.bytes, link.model.answerToLast);
       for (const l of listeners) l(out);
     }),
     onData: (listener) => { listeners.push(listener); },

@@ -1,21 +1,19 @@
 /**
- * The UART link's byte framing (docs/core-protocol.md §9), both ways: SLIP escaping of a frame
- * and a decoder that cuts a byte stream back into frames. Pure and XS-safe: the host's serial
- * link uses it, and so does the model's virtual board; the RTL (kh_uart_link.v) implements the
- * same rules from the same constants (kh_protocol.vh).
+ * The UART link's byte framing (docs/core-protocol.md §9): a frame goes to the core SLIP-framed
+ * (encodeUartFrame; UartFrameDecoder cuts the stream back into frames on the core's side), and
+ * comes back as one plain byte per byte, each the core's answer to it (uartAnswer, spiReply).
+ * Pure and XS-safe: the host's serial link uses it, and so does the model's virtual board; the
+ * RTL (kh_uart_link.v) implements the same rules from the same constants (kh_protocol.vh).
  */
 import { UART, UART_MAX_BAUD_ERROR, UART_MIN_CYCLES_PER_BIT } from './protocol.ts';
 
-/**
- * END, the frame's bytes escaped, END: what the host puts on the line for one frame. Without
- * `leadingEnd`, what the core sends back for one (its answer bytes, END).
- */
-export function encodeUartFrame(frame: Uint8Array, leadingEnd = true): Uint8Array {
-  let n = leadingEnd ? 2 : 1;
+/** END, the frame's bytes escaped, END: what the host puts on the line for one frame. */
+export function encodeUartFrame(frame: Uint8Array): Uint8Array {
+  let n = 2;
   for (const b of frame) n += b === UART.END || b === UART.ESC ? 2 : 1;
   const out = new Uint8Array(n);
   let i = 0;
-  if (leadingEnd) out[i++] = UART.END;
+  out[i++] = UART.END;
   for (const b of frame) {
     if (b === UART.END) { out[i++] = UART.ESC; out[i++] = UART.ESC_END; }
     else if (b === UART.ESC) { out[i++] = UART.ESC; out[i++] = UART.ESC_ESC; }
@@ -23,6 +21,25 @@ export function encodeUartFrame(frame: Uint8Array, leadingEnd = true): Uint8Arra
   }
   out[i] = UART.END;
   return out;
+}
+
+/**
+ * What the core sends back for a frame whose SPI reply is `spi` (the bytes shifted out during
+ * each byte, the first always 0x00) and whose answer to the last byte is `last`: each byte's
+ * answer, which SPI shifts out one byte later.
+ */
+export function uartAnswer(spi: Uint8Array, last: number): Uint8Array {
+  const out = new Uint8Array(spi.length);
+  out.set(spi.subarray(1));
+  if (out.length > 0) out[out.length - 1] = last;
+  return out;
+}
+
+/** The SPI reply in `frame`, in place, from the core's UART answer: 0x00, then all but its last byte. */
+export function spiReply(answer: Uint8Array, frame: Uint8Array): void {
+  if (frame.length === 0) return;
+  frame.set(answer.subarray(0, frame.length - 1), 1);
+  frame[0] = 0;
 }
 
 /** One frame cut from the stream: its bytes, and whether it arrived whole. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UART } from '../../src/core/protocol.ts';
-import { encodeUartFrame, uartBaudProblem, uartCyclesPerBit, UartFrameDecoder } from '../../src/core/uart-framing.ts';
+import { encodeUartFrame, spiReply, uartAnswer, uartBaudProblem, uartCyclesPerBit, UartFrameDecoder } from '../../src/core/uart-framing.ts';
 
 const { END, ESC, ESC_END, ESC_ESC } = UART;
 
@@ -13,7 +13,16 @@ function decode(bytes: number[], decoder = new UartFrameDecoder()): Array<{ byte
 describe('UART framing (docs/core-protocol.md §9)', () => {
   it('escapes END and ESC and wraps the frame in ENDs', () => {
     expect([...encodeUartFrame(new Uint8Array([1, END, 2, ESC, 3]))]).toEqual([END, 1, ESC, ESC_END, 2, ESC, ESC_ESC, 3, END]);
-    expect([...encodeUartFrame(new Uint8Array([END]), false)]).toEqual([ESC, ESC_END, END]);
+  });
+
+  it("answers each byte with the core's answer to it: the SPI reply one byte early", () => {
+    const spi = new Uint8Array([0x00, 0x11, 0x22, 0x33]);
+    const answer = uartAnswer(spi, 0x44);
+    expect([...answer]).toEqual([0x11, 0x22, 0x33, 0x44]);
+    const frame = new Uint8Array([9, 9, 9, 9]);
+    spiReply(answer, frame);
+    expect([...frame]).toEqual([...spi]);
+    expect([...uartAnswer(new Uint8Array(0), 7)]).toEqual([]);
   });
 
   it('decodes what it encodes, for every byte value', () => {

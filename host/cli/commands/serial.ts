@@ -2,7 +2,8 @@
  * `kilohash serial` — the board from the desk, over a serial port. `list`: the ports and what
  * each probably is. `monitor`: the board's console, live, its status lines in the one-line view
  * `kilohash mine` prints, followed through resets and unplugging. `setup`: settings over the
- * console (src/app/console-commands.ts), each field's verdict from the board.
+ * console (src/app/console-commands.ts), each field's verdict from the board. `virtual-board`:
+ * the UART core on a pseudo-terminal, for `--core serial:<path>` without a board.
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ConsoleLine } from '../../../src/app/console-line.ts';
@@ -11,8 +12,11 @@ import { followPort, type MonitorEvent } from '../../serial/monitor.ts';
 import { ConsoleSession } from '../../serial/setup.ts';
 import { openConsolePort, parseConsolePort } from '../../serial/console-port.ts';
 import { listPorts, type PortRow } from '../../serial/ports.ts';
+import { startVirtualBoard, VIRTUAL_BOARD_CORES, type VirtualBoardCore } from '../../serial/virtual-board.ts';
+import { MAX_LANES } from '../../rtl/simulators.ts';
+import { UART_DEFAULT_BAUD } from '../../../src/core/protocol.ts';
 import { UsageError } from '../errors.ts';
-import { consolePortOption, positiveNumberOption } from '../options.ts';
+import { consolePortOption, intOption, positiveNumberOption } from '../options.ts';
 import { jsonLine, runUntilStopped } from '../run-until.ts';
 import { statusLine } from './miner-format.ts';
 
@@ -87,7 +91,7 @@ function setupFields(f: SetupFlags): Array<[string, string]> {
 }
 
 export function registerSerial(program: Command, print: (s: string) => void): void {
-  const serial = program.command('serial').description("the board's serial ports: list them, follow a console");
+  const serial = program.command('serial').description("the board's serial ports: list them, follow a console, set a board up; a virtual UART board");
   serial
     .command('list')
     .description('serial ports with their USB VID:PID, serial number and what each probably is')
@@ -167,4 +171,32 @@ export function registerSerial(program: Command, print: (s: string) => void): vo
       if (!out.saved) throw new Error(`${port.text}: nothing was changed: ${out.error}`);
       if (!f.json) print(`saved${out.restarted ? '; the board is reconnecting with the new settings' : ' (kilohash serial setup --restart, or restart the board, to use them)'}`);
     });
+  serial
+    .command('virtual-board')
+    .description('serves the UART core (as an iCEBreaker runs it) on a pseudo-terminal until stopped; prints the terminal\'s path on the first line')
+    .option('--core <core>', `what answers: ${VIRTUAL_BOARD_CORES.join(' (the RTL) or ')} (the behavioural model)`, virtualCoreOption, 'verilator' as VirtualBoardCore)
+    .option('--engines <n>', 'hashing engines (lanes) built into the core', intOption(1, MAX_LANES), 3)
+    .option('--clock-mhz <f>', 'the core clock it reports and counts its bit time in', positiveNumberOption, 24)
+    .option('--baud <rate>', 'the baud rate its UART is built for (over a pty any rate opens it)', intOption(300, 12_000_000), UART_DEFAULT_BAUD)
+    .option('--duration <s>', 'stop after this many seconds', positiveNumberOption)
+    .action(async (o: { core: VirtualBoardCore; engines: number; clockMhz: number; baud: number; duration?: number }) => {
+      const board = await startVirtualBoard({ core: o.core, engines: o.engines, clockHz: Math.round(o.clockMhz * 1e6), baud: o.baud }).catch((err: Error) => {
+        throw err instanceof RangeError ? new UsageError(err.message) : err;
+      });
+      print(board.path);
+      process.stderr.write(`${board.describe}\non ${board.path}: try kilohash scan --core serial:${board.path} --header … (Ctrl-C stops)\n`);
+      const until = runUntilStopped(o.duration);
+      try {
+        await Promise.race([until.done, board.failed]);
+      } finally {
+        until.dispose();
+        await board.close();
+      }
+    });
+}
+
+function virtualCoreOption(value: string): VirtualBoardCore {
+  const core = VIRTUAL_BOARD_CORES.find((c) => c === value);
+  if (core === undefined) throw new InvalidArgumentError(`expected ${VIRTUAL_BOARD_CORES.join(' or ')}`);
+  return core;
 }

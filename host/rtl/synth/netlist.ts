@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Device } from './devices.ts';
+import { DEVICE_BOARD, type Device } from './devices.ts';
 import { yosysInput } from './synthesize.ts';
 import { fileText, yosys, type Tree } from './toolchain.ts';
 
@@ -25,7 +25,7 @@ export interface NetlistOptions {
 
 /** Synthesises (or finds in the cache) the netlist and returns the path of its Verilog. */
 export async function synthesizedNetlist(o: NetlistOptions): Promise<string> {
-  const files = await yosysInput(o.device, o.engines, o.clockHz / 1e6, 'kh_top', ['write_verilog -noattr netlist.v']);
+  const files = await yosysInput({ board: DEVICE_BOARD[o.device], engines: o.engines, clockMhz: o.clockHz / 1e6, top: 'kh_top', extra: ['write_verilog -noattr netlist.v'] });
   const hash = createHash('sha256');
   for (const name of Object.keys(files).sort()) {
     hash.update(name);

@@ -4,12 +4,13 @@
  * cells used, the hashing clock nextpnr can close, cycles per nonce, and the hash rate.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { UART_DEFAULT_BAUD } from '../../../src/core/protocol.ts';
 import { HDL_DIR, ICE40_DSP_DEFINE, rtlCyclesPerNonce } from '../simulators.ts';
-import type { Device } from './devices.ts';
+import { BOARDS, type Board, type BoardName, type Device } from './devices.ts';
 import { fileBytes, fileText, icepack, icepll, nextpnr, yosys, type Tree } from './toolchain.ts';
 
-export type { Device } from './devices.ts';
+export type { BoardName, Device } from './devices.ts';
 
 /** The design needs more logic cells than the device has. */
 export class DoesNotFit extends Error {
@@ -24,8 +25,10 @@ export class DoesNotFit extends Error {
 }
 
 export interface SynthOptions {
-  device: Device;
+  board: BoardName;
   engines: number;
+  /** A UART board's baud rate (the bit time is the clock / this, rounded). */
+  baud?: number;
   seed: number;
   /** The clock the PLL is set to (and nextpnr is asked to meet), MHz. */
   clockMhz: number;
@@ -34,6 +37,9 @@ export interface SynthOptions {
 
 export interface SynthReport {
   device: Device;
+  board: BoardName;
+  /** How the host reaches the core; a UART board's baud rate. */
+  link: { kind: 'spi' } | { kind: 'uart'; baud: number };
   engines: number;
   seed: number;
   logicCells: { used: number; available: number };
@@ -61,10 +67,11 @@ export interface SynthReport {
   seconds: number;
 }
 
-const BOARDS: Record<Device, { top: string; nextpnrArgs: string[]; pcf: string | null }> = {
-  up5k: { top: 'kh_top_icev', nextpnrArgs: ['--up5k', '--package', 'sg48'], pcf: 'boards/icev_wireless/icev_wireless.pcf' },
-  hx8k: { top: 'kh_top', nextpnrArgs: ['--hx8k', '--package', 'ct256', '--pcf-allow-unconstrained'], pcf: null },
+const NEXTPNR_DEVICE: Record<Device, string[]> = {
+  up5k: ['--up5k', '--package', 'sg48'],
+  hx8k: ['--hx8k', '--package', 'ct256'],
 };
+const CELLS: Record<Device, number> = { up5k: 5280, hx8k: 7680 };
 
 async function pllHeader(clockMhz: number): Promise<string> {
   const r = await icepll(['-i', '12', '-o', String(clockMhz)]);
@@ -104,42 +111,58 @@ function count(stat: string, cell: RegExp): number {
   return n;
 }
 
+export interface YosysBuild {
+  board: BoardName;
+  engines: number;
+  clockMhz: number;
+  /** A UART board's baud rate (default: the top's). */
+  baud?: number;
+  /** The top to synthesise (default: the board's). */
+  top?: string;
+  /** Further script lines after synthesis. */
+  extra?: string[];
+}
+
 /**
  * The sources and the yosys script of a build: what `kilohash synth` synthesises, and what
- * the netlist test simulates (host/rtl/synth/netlist.ts), from one place. `top` defaults to the
- * board's; `extra` are further script lines after synthesis.
+ * the netlist test simulates (host/rtl/synth/netlist.ts), from one place.
  */
-export async function yosysInput(device: Device, engines: number, clockMhz: number, top = BOARDS[device].top, extra: string[] = []): Promise<Tree> {
+export async function yosysInput(b: YosysBuild): Promise<Tree> {
+  const board: Board = BOARDS[b.board];
+  const top = b.top ?? board.top;
   const files: Tree = {};
   const sources: string[] = [];
   for (const name of readdirSync(HDL_DIR)) {
     if (name.endsWith('.v') || name.endsWith('.vh')) files[name] = readFileSync(join(HDL_DIR, name));
     if (name.endsWith('.v')) sources.push(name);
   }
-  if (device === 'up5k') {
-    files['kh_top_icev.v'] = readFileSync(join(HDL_DIR, 'boards/icev_wireless/kh_top_icev.v'));
-    sources.push('kh_top_icev.v');
-    files['kh_pll.vh'] = await pllHeader(clockMhz);
+  for (const path of board.files) {
+    const name = basename(path);
+    files[name] = readFileSync(join(HDL_DIR, path));
+    sources.push(name);
   }
-  const clockHz = Math.round(clockMhz * 1e6);
+  if (board.pll) files['kh_pll.vh'] = await pllHeader(b.clockMhz);
+  const clockHz = Math.round(b.clockMhz * 1e6);
+  const baud = top === board.top && board.link === 'uart' && b.baud !== undefined ? ` -set BAUD ${b.baud}` : '';
   files['synth.ys'] = [
     // The UP5K's DSP blocks take adders (kh_add32); the HX8K has none.
-    `read_verilog -I. ${device === 'up5k' ? `-D${ICE40_DSP_DEFINE} ` : ''}${sources.join(' ')}`,
-    `chparam -set ENGINES ${engines} -set CLOCK_HZ ${clockHz} ${top}`,
+    `read_verilog -I. ${board.device === 'up5k' ? `-D${ICE40_DSP_DEFINE} ` : ''}${sources.join(' ')}`,
+    `chparam -set ENGINES ${b.engines} -set CLOCK_HZ ${clockHz}${baud} ${top}`,
     // No -dsp: the design has no multipliers, and yosys' ice40_dsp pass rewrites hand-placed
     // SB_MAC16 adders as if they were multipliers (two chained ones collapse into one).
     `synth_ice40 -top ${top} -json design.json`,
     'tee -o stat.txt stat',
-    ...extra,
+    ...(b.extra ?? []),
   ].join('\n');
   return files;
 }
 
 export async function synthesize(o: SynthOptions): Promise<SynthReport> {
   const t0 = Date.now();
-  const board = BOARDS[o.device];
+  const board = BOARDS[o.board];
+  const device = board.device;
   const progress = o.onProgress ?? (() => undefined);
-  const files = await yosysInput(o.device, o.engines, o.clockMhz);
+  const files = await yosysInput({ board: o.board, engines: o.engines, clockMhz: o.clockMhz, ...(o.baud !== undefined ? { baud: o.baud } : {}) });
   if (board.pcf) files['board.pcf'] = readFileSync(join(HDL_DIR, board.pcf));
 
   progress('yosys: synthesis');
@@ -147,11 +170,11 @@ export async function synthesize(o: SynthOptions): Promise<SynthReport> {
   const stat = fileText(syn.files, 'stat.txt');
 
   progress('nextpnr-ice40: place and route (this takes minutes)');
-  const cellsAvailable = o.device === 'up5k' ? 5280 : 7680;
+  const cellsAvailable = CELLS[device];
   const pnrFiles: Tree = { 'design.json': fileBytes(syn.files, 'design.json') };
   if (board.pcf) pnrFiles['board.pcf'] = files['board.pcf']!;
   const pnr = await nextpnr(
-    [...board.nextpnrArgs, '--json', 'design.json', ...(board.pcf ? ['--pcf', 'board.pcf'] : []), '--asc', 'design.asc',
+    [...NEXTPNR_DEVICE[device], '--json', 'design.json', ...(board.pcf ? ['--pcf', 'board.pcf'] : ['--pcf-allow-unconstrained']), '--asc', 'design.asc',
       '--freq', String(o.clockMhz), '--timing-allow-fail', '--seed', String(o.seed), '--report', 'report.json', '-q'],
     pnrFiles,
     (line) => {
@@ -159,7 +182,7 @@ export async function synthesize(o: SynthOptions): Promise<SynthReport> {
     },
   ).catch((err: Error) => {
     const needed = /of (\d+) ICESTORM_LCs/.exec(err.message);
-    if (needed) throw new DoesNotFit(o.device, o.engines, Number(needed[1]), cellsAvailable);
+    if (needed) throw new DoesNotFit(device, o.engines, Number(needed[1]), cellsAvailable);
     throw err;
   });
   const report = JSON.parse(fileText(pnr.files, 'report.json')) as {
@@ -178,7 +201,9 @@ export async function synthesize(o: SynthOptions): Promise<SynthReport> {
   const cyclesPerNonce = rtlCyclesPerNonce();
   const util = (k: string) => report.utilization[k] ?? { used: 0, available: 0 };
   return {
-    device: o.device,
+    device,
+    board: o.board,
+    link: board.link === 'uart' ? { kind: 'uart', baud: o.baud ?? UART_DEFAULT_BAUD } : { kind: 'spi' },
     engines: o.engines,
     seed: o.seed,
     logicCells: util('ICESTORM_LC'),

@@ -107,6 +107,12 @@ export class CoreModel {
   /** Sequence number of the oldest result: results popped since reset, modulo 256. */
   private resultSeq = 0;
 
+  /**
+   * The core's answer to the last frame's last byte: what it would have shifted out next. SPI
+   * never sees it; the UART link sends it (docs/core-protocol.md §9).
+   */
+  answerToLast = 0;
+
   // Frame scratch.
   private readonly statusFields: CoreStatus = emptyStatus();
   private readonly writeWords = new Uint32Array(16);
@@ -229,6 +235,7 @@ export class CoreModel {
       }
       if (refusedRead) tx = 0xff;
     }
+    this.answerToLast = tx;
     // CS_N rises.
     if (endedMidByte) {
       this.errors |= ERR.FRAME;
