@@ -49,6 +49,18 @@ describe('kilohash synth', () => {
     expect(r.stderr).toMatch(/--device must be up5k or hx8k/);
   });
 
+  it.each([
+    [['--board', 'tinyfpga'], /--board must be one of icev-wireless, icebreaker, hx8k, got 'tinyfpga'/],
+    [['--board', 'icebreaker', '--device', 'hx8k'], /--board icebreaker carries an up5k, not an hx8k/],
+    [['--board', 'icev-wireless', '--baud', '115200'], /--baud is for a board on a UART \(icebreaker\); icev-wireless talks SPI/],
+    [['--board', 'icebreaker', '--baud', '3000000', '--clock-mhz', '20'], /--baud: 3000000 baud needs at least 8 clock cycles a bit: a 20 MHz core runs at most 2500000 baud/],
+    [['--board', 'icebreaker', '--baud', '2300000', '--clock-mhz', '20'], /--baud: 2300000 baud is 3\.4 % off at 20 MHz/],
+  ])('refuses %j before synthesising anything', (args, message) => {
+    const r = kilohash(['synth', ...args]);
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(2);
+  });
+
   it('refuses more lanes than the engine supports', () => {
     const r = kilohash(['synth', '--engines', '9']);
     expect(r.code).toBe(2);

@@ -87,7 +87,8 @@ describe.skipIf(why !== undefined)(`the virtual board${why ? ` (skipped: ${why})
 
 describe.skipIf(why !== undefined)(`kilohash serial virtual-board${why ? ` (skipped: ${why})` : ''}`, () => {
   it('prints its path first, serves scan --core serial:<path>, and stops on Ctrl-C', async () => {
-    const child = spawn(process.execPath, [BIN, 'serial', 'virtual-board', '--engines', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The same build as the differential test above: 2 lanes at 36 MHz.
+    const child = spawn(process.execPath, [BIN, 'serial', 'virtual-board', '--engines', '2', '--clock-mhz', '36'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
