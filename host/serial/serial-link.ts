@@ -105,6 +105,7 @@ export class SerialCoreLink implements CoreLink {
     await this.opening;
     if (await this.exchange(frame)) {
       this.failuresInRow = 0;
+      this.bytesSinceGood = 0;
       return;
     }
     frame.fill(0xff);

@@ -2,8 +2,7 @@
 // 12 MHz oscillator → PLL → core clock; the FT2232H's channel B is the UART (FPGA pin 6 in,
 // pin 9 out), framed as docs/core-protocol.md §9 at BAUD (default 3 Mbaud, the FT2232H's
 // fastest; CLOCK_HZ / BAUD must be at least 8, within 2 %). LEDs: green while hashing, red
-// for a moment each time the core finds a nonce. PLL settings come from kh_pll.vh, which
-// `kilohash synth --board icebreaker` writes for the requested clock (icepll).
+// for a moment each time the core finds a nonce. Clock and reset: kh_ice40_clock.
 `default_nettype none
 module kh_top_icebreaker #(
     parameter integer ENGINES  = 1,
@@ -16,25 +15,12 @@ module kh_top_icebreaker #(
     output wire led_r_n,
     output wire led_g_n
 );
-  `include "kh_pll.vh"
-  wire clk, locked;
-  // Pin 35 is the UP5K's PLL pad: the oscillator feeds the PLL directly.
-  SB_PLL40_PAD #(
-      .FEEDBACK_PATH("SIMPLE"),
-      .DIVR(PLL_DIVR),
-      .DIVF(PLL_DIVF),
-      .DIVQ(PLL_DIVQ),
-      .FILTER_RANGE(PLL_FILTER_RANGE)
-  ) pll (
-      .PACKAGEPIN(clk_12m), .PLLOUTGLOBAL(clk), .LOCK(locked),
-      .RESETB(1'b1), .BYPASS(1'b0)
-  );
-  reg [4:0] por = 5'd0;
-  always @(posedge clk) if (!locked) por <= 5'd0; else if (!por[4]) por <= por + 5'd1;
+  wire clk, rst;
+  kh_ice40_clock clock (.clk_12m(clk_12m), .clk(clk), .rst(rst));
 
   wire ready, hashing;
   kh_core_uart #(.ENGINES(ENGINES), .CLOCK_HZ(CLOCK_HZ), .BAUD(BAUD)) core (
-      .clk(clk), .rst(!por[4]), .uart_rx(uart_rx), .uart_tx(uart_tx), .ready(ready), .hashing(hashing));
+      .clk(clk), .rst(rst), .uart_rx(uart_rx), .uart_tx(uart_tx), .ready(ready), .hashing(hashing));
 
   // A found nonce leaves the FIFO within a poll: stretch its READY edge to a tenth of a second.
   localparam integer FLASH = CLOCK_HZ / 10;

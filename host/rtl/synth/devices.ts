@@ -34,12 +34,12 @@ export interface Board {
 
 export const BOARDS: Record<BoardName, Board> = {
   'icev-wireless': {
-    name: 'icev-wireless', device: 'up5k', top: 'kh_top_icev', files: ['boards/icev_wireless/kh_top_icev.v'],
+    name: 'icev-wireless', device: 'up5k', top: 'kh_top_icev', files: ['boards/kh_ice40_clock.v', 'boards/icev_wireless/kh_top_icev.v'],
     pcf: 'boards/icev_wireless/icev_wireless.pcf', link: 'spi', pll: true, engines: DEFAULT_ENGINES.up5k,
     describe: 'ICE-V Wireless: ESP32-C3 + iCE40UP5K, SPI',
   },
   icebreaker: {
-    name: 'icebreaker', device: 'up5k', top: 'kh_top_icebreaker', files: ['boards/icebreaker/kh_top_icebreaker.v'],
+    name: 'icebreaker', device: 'up5k', top: 'kh_top_icebreaker', files: ['boards/kh_ice40_clock.v', 'boards/icebreaker/kh_top_icebreaker.v'],
     pcf: 'boards/icebreaker/icebreaker.pcf', link: 'uart', pll: true, engines: DEFAULT_ENGINES.up5k,
     describe: 'iCEBreaker: iCE40UP5K + FT2232H, UART over USB',
   },
