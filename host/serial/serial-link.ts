@@ -34,6 +34,8 @@ const HANDSHAKE_ATTEMPTS = 3;
 
 export class SerialCoreLink implements CoreLink {
   readonly port: ConsolePort;
+  /** The port as messages name it: a path, or tcp://host:port. */
+  private readonly name: string;
   /** Frames carried. */
   frames = 0;
   /** Replies that were short or late. */
@@ -57,6 +59,7 @@ export class SerialCoreLink implements CoreLink {
 
   constructor(o: SerialLinkOptions) {
     this.port = typeof o.port === 'string' ? parseConsolePort(o.port, UART_DEFAULT_BAUD) : o.port;
+    this.name = this.port.kind === 'serial' ? this.port.path : this.port.text;
     this.replyTimeoutMs = o.replyTimeoutMs ?? 1000;
     this.maxFailures = o.maxFailures ?? 8;
     this.opening = this.open();
@@ -114,7 +117,7 @@ export class SerialCoreLink implements CoreLink {
 
   /** One frame out, its answer in (as an SPI reply, in place); false when it did not all come. */
   private async exchange(frame: Uint8Array): Promise<boolean> {
-    if (this.ended) throw new CoreLinkError(`${this.port.text} is closed (board unplugged or connection dropped)`);
+    if (this.ended) throw new CoreLinkError(`${this.name} is closed (board unplugged or connection dropped)`);
     if (this.resync) await this.settle();
     this.pendingBytes = 0;
     this.frames++;
@@ -124,7 +127,7 @@ export class SerialCoreLink implements CoreLink {
       spiReply(answer, frame);
       return true;
     }
-    if (this.ended) throw new CoreLinkError(`${this.port.text} closed in the middle of a frame (board unplugged or connection dropped)`);
+    if (this.ended) throw new CoreLinkError(`${this.name} closed in the middle of a frame (board unplugged or connection dropped)`);
     this.badReplies++;
     this.resync = true;
     return false;
@@ -157,9 +160,9 @@ export class SerialCoreLink implements CoreLink {
   private giveUp(frames: number): string {
     const at = this.port.kind === 'serial' ? ` at ${this.port.baud} baud` : '';
     if (this.bytesSinceGood === 0) {
-      return `no answer from ${this.port.text}${at}: is the board configured with the kilohash UART core (kilohash synth --board icebreaker), and on this port?`;
+      return `no answer from ${this.name}${at}: is the board configured with the kilohash UART core (kilohash synth --board icebreaker), and on this port?`;
     }
-    return `${this.port.text} answers${at}, but not as the kilohash UART core (${this.bytesSinceGood} bytes, no good reply to ${frames} frames): is the bitstream built for this baud rate (kilohash synth --baud)?`;
+    return `${this.name} answers${at}, but not as the kilohash UART core (${this.bytesSinceGood} bytes, no good reply to ${frames} frames): is the bitstream built for this baud rate (kilohash synth --baud)?`;
   }
 
   private onData(chunk: Buffer): void {
