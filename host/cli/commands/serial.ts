@@ -180,6 +180,7 @@ export function registerSerial(program: Command, print: (s: string) => void): vo
     .option('--baud <rate>', 'the baud rate its UART is built for (over a pty any rate opens it)', intOption(300, 12_000_000), UART_DEFAULT_BAUD)
     .option('--duration <s>', 'stop after this many seconds', positiveNumberOption)
     .action(async (o: { core: VirtualBoardCore; engines: number; clockMhz: number; baud: number; duration?: number }) => {
+      if (o.core === 'verilator') process.stderr.write('building the RTL simulation (Verilator; a minute the first time, then cached in build/sim)\n');
       const board = await startVirtualBoard({ core: o.core, engines: o.engines, clockHz: Math.round(o.clockMhz * 1e6), baud: o.baud }).catch((err: Error) => {
         throw err instanceof RangeError ? new UsageError(err.message) : err;
       });
