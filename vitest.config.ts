@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 600_000,
     // One fork per file keeps CPU-heavy suites (simulators, benches) from starving each other.
     pool: 'forks',
+    // Vitest's default is one worker less than the CPUs: on CI's two cores, one file at a time,
+    // while most files spend their time waiting on a child process or a socket.
+    maxWorkers: 2,
   },
 });
