@@ -15,11 +15,14 @@ const CACHE = resolve(fileURLToPath(new URL('../../', import.meta.url)), 'build'
 
 /** The engine's RTL (relative to hdl/), and the whole core's: one list for tests, co-sim and lint. */
 export const ENGINE_RTL = ['kh_sha256_k.v', 'kh_sha256_round.v', 'kh_add32.v', 'kh_lane.v', 'kh_engine.v'];
-export const CORE_RTL = [
-  ...ENGINE_RTL, 'kh_spi_slave.v', 'kh_frame_parser.v', 'kh_regfile.v', 'kh_work_queue.v', 'kh_result_fifo.v', 'kh_result_arbiter.v', 'kh_counter64.v', 'kh_core.v', 'kh_core_spi.v',
+/** The core behind either link: frames, registers, queue, engines, results. */
+const CORE_BODY_RTL = [
+  ...ENGINE_RTL, 'kh_frame_parser.v', 'kh_regfile.v', 'kh_work_queue.v', 'kh_result_fifo.v', 'kh_result_arbiter.v', 'kh_counter64.v', 'kh_core.v',
 ];
-/** The UART link and the core behind it (kh_top_uart, the iCEBreaker). */
-export const UART_CORE_RTL = [...CORE_RTL.filter((f) => f !== 'kh_core_spi.v' && f !== 'kh_spi_slave.v'), 'kh_uart_rx.v', 'kh_uart_tx.v', 'kh_uart_link.v', 'kh_core_uart.v'];
+/** The core behind SPI (kh_top, the ESP32 boards). */
+export const CORE_RTL = [...CORE_BODY_RTL, 'kh_spi_slave.v', 'kh_core_spi.v'];
+/** The core behind a UART (kh_top_uart, the iCEBreaker). */
+export const UART_CORE_RTL = [...CORE_BODY_RTL, 'kh_uart_rx.v', 'kh_uart_tx.v', 'kh_uart_link.v', 'kh_core_uart.v'];
 /** Most lanes kh_engine supports: each lane's next nonce word is written in one of hash 2's rounds 52-59. */
 export const MAX_LANES = 8;
 

@@ -6,12 +6,6 @@
 export type Device = 'up5k' | 'hx8k';
 export const DEVICES: readonly Device[] = ['up5k', 'hx8k'];
 
-/**
- * Lanes that fit each device with room for the router, as measured (docs/core-design.md):
- * what `kilohash synth` builds when --engines is not given.
- */
-export const DEFAULT_ENGINES: Record<Device, number> = { up5k: 3, hx8k: 4 };
-
 export type BoardName = 'icev-wireless' | 'icebreaker' | 'hx8k';
 export const BOARD_NAMES: readonly BoardName[] = ['icev-wireless', 'icebreaker', 'hx8k'];
 
@@ -27,7 +21,10 @@ export interface Board {
   link: 'spi' | 'uart';
   /** The top instantiates the iCE40 PLL from a 12 MHz oscillator (kh_pll.vh). */
   pll: boolean;
-  /** Lanes when --engines is not given. */
+  /**
+   * Lanes when --engines is not given: the most that fit the device with room for the router,
+   * as measured (docs/core-design.md).
+   */
   engines: number;
   describe: string;
 }
@@ -35,16 +32,16 @@ export interface Board {
 export const BOARDS: Record<BoardName, Board> = {
   'icev-wireless': {
     name: 'icev-wireless', device: 'up5k', top: 'kh_top_icev', files: ['boards/kh_ice40_clock.v', 'boards/icev_wireless/kh_top_icev.v'],
-    pcf: 'boards/icev_wireless/icev_wireless.pcf', link: 'spi', pll: true, engines: DEFAULT_ENGINES.up5k,
+    pcf: 'boards/icev_wireless/icev_wireless.pcf', link: 'spi', pll: true, engines: 3,
     describe: 'ICE-V Wireless: ESP32-C3 + iCE40UP5K, SPI',
   },
   icebreaker: {
     name: 'icebreaker', device: 'up5k', top: 'kh_top_icebreaker', files: ['boards/kh_ice40_clock.v', 'boards/icebreaker/kh_top_icebreaker.v'],
-    pcf: 'boards/icebreaker/icebreaker.pcf', link: 'uart', pll: true, engines: DEFAULT_ENGINES.up5k,
+    pcf: 'boards/icebreaker/icebreaker.pcf', link: 'uart', pll: true, engines: 3,
     describe: 'iCEBreaker: iCE40UP5K + FT2232H, UART over USB',
   },
   hx8k: {
-    name: 'hx8k', device: 'hx8k', top: 'kh_top', files: [], pcf: null, link: 'spi', pll: false, engines: DEFAULT_ENGINES.hx8k,
+    name: 'hx8k', device: 'hx8k', top: 'kh_top', files: [], pcf: null, link: 'spi', pll: false, engines: 4,
     describe: 'iCE40HX8K, generic SPI top, pins unconstrained',
   },
 };
