@@ -9,7 +9,7 @@
 import type { Duplex } from 'node:stream';
 import { CoreLinkError, type CoreLink } from '../../src/core/link.ts';
 import { HOP_STATUS, OP, decodeReply, encodeRequest, statusText, type HopReply } from './hop.ts';
-import { openConsolePort, parseConsolePort, type ConsolePort } from '../serial/console-port.ts';
+import { closeConsolePort, openConsolePort, parseConsolePort, type ConsolePort } from '../serial/console-port.ts';
 
 export interface BridgeSpi {
   sck?: string;
@@ -97,7 +97,7 @@ export class EspruinoLink implements CoreLink {
     } catch {
       // never started: nothing to give back
     } finally {
-      this.stream?.destroy();
+      if (this.stream) await closeConsolePort(this.stream);
     }
   }
 
@@ -109,7 +109,7 @@ export class EspruinoLink implements CoreLink {
     try {
       this.hello = await this.startBridge(this.o.startTimeoutMs ?? 4000);
     } catch (err) {
-      this.stream.destroy();
+      await closeConsolePort(this.stream);
       throw err;
     }
   }

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { BridgeSpi } from './espruino-link.ts';
-import { openConsolePort, parseConsolePort } from '../serial/console-port.ts';
+import { closeConsolePort, openConsolePort, parseConsolePort } from '../serial/console-port.ts';
 
 const BRIDGE_PATH = new URL('./kh-bridge.js', import.meta.url);
 
@@ -104,7 +104,7 @@ export async function uploadBridge(port: string, spi: BridgeSpi, timeoutMs = 60_
   const target = p.kind === 'tcp' ? `tcp://${p.host}:${p.port}` : p.path;
   // EspruinoTools reports a missing or refused port only by never finishing: open it first,
   // for a message that names the cause.
-  (await openConsolePort(p)).destroy();
+  await closeConsolePort(await openConsolePort(p));
   const chatter: string[] = [];
   const t = await loadTools(chatter);
   // An earlier bridge may still be in the board's RAM: only this mark proves this upload ran.

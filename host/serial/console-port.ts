@@ -33,6 +33,21 @@ export function parseConsolePort(value: string, defaultBaud = 115200): ConsolePo
   return { kind: 'serial', path, baud: Number(baudText), text };
 }
 
+/**
+ * Ends the stream and lets go of its port. A SerialPort is closed, not destroyed: destroy()
+ * while a read waits on the port leaves the descriptor open and the process running after
+ * everything else has ended (serialport 13 on Linux, seen on a pseudo-terminal).
+ */
+export function closeConsolePort(stream: Duplex): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream instanceof SerialPort && stream.isOpen) stream.close(() => resolve());
+    else {
+      stream.destroy();
+      resolve();
+    }
+  });
+}
+
 /** Opens the stream; rejects with a CoreLinkError naming the port and the cause. */
 export function openConsolePort(p: ConsolePort, timeoutMs = 5000): Promise<Duplex> {
   return new Promise((resolve, reject) => {
@@ -41,7 +56,7 @@ export function openConsolePort(p: ConsolePort, timeoutMs = 5000): Promise<Duple
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      stream.destroy();
+      void closeConsolePort(stream);
       reject(new CoreLinkError(`cannot open ${p.text}: ${why}`));
     };
     const timer = setTimeout(() => fail(`no connection within ${timeoutMs / 1000} s`), timeoutMs);

@@ -8,7 +8,7 @@
 import type { Duplex } from 'node:stream';
 import { parseConsoleLine, type ConsoleLine } from '../../src/app/console-line.ts';
 import { LineFramer } from '../../src/stratum/line-framer.ts';
-import { openConsolePort, type ConsolePort } from './console-port.ts';
+import { closeConsolePort, openConsolePort, type ConsolePort } from './console-port.ts';
 
 export type MonitorEvent =
   | { type: 'open'; port: string; again: boolean }
@@ -55,7 +55,7 @@ export function followPort(o: FollowOptions): Follower {
       if (lost) return;
       lost = true;
       stream = null;
-      s.destroy();
+      void closeConsolePort(s);
       if (stopped) return;
       o.onEvent({ type: 'gone', port: o.port.text, why });
       retry = setTimeout(tryOpen, retryMs);
@@ -71,7 +71,7 @@ export function followPort(o: FollowOptions): Follower {
     if (stopped) return;
     openConsolePort(o.port, 3000).then(
       (s) => {
-        if (stopped) { s.destroy(); return; }
+        if (stopped) { void closeConsolePort(s); return; }
         o.onEvent({ type: 'open', port: o.port.text, again: everOpen });
         everOpen = true;
         firstDone();
@@ -92,7 +92,7 @@ export function followPort(o: FollowOptions): Follower {
       if (retry) clearTimeout(retry);
       const s = stream as Duplex | null;
       stream = null;
-      if (s) await new Promise<void>((resolve) => { s.once('close', () => resolve()); s.destroy(); setTimeout(resolve, 500); });
+      if (s) await closeConsolePort(s);
     },
   };
 }

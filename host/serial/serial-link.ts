@@ -14,7 +14,7 @@ import { CoreLinkError, type CoreLink } from '../../src/core/link.ts';
 import { buildRead, parseRead } from '../../src/core/frames.ts';
 import { frameBytes, MAGIC, REG, UART_DEFAULT_BAUD } from '../../src/core/protocol.ts';
 import { encodeUartFrame, spiReply } from '../../src/core/uart-framing.ts';
-import { openConsolePort, parseConsolePort, type ConsolePort } from './console-port.ts';
+import { closeConsolePort, openConsolePort, parseConsolePort, type ConsolePort } from './console-port.ts';
 
 export interface SerialLinkOptions {
   /** A serial path with an optional `@baud` (default 3000000), or tcp://host:port. */
@@ -77,7 +77,7 @@ export class SerialCoreLink implements CoreLink {
     this.closed = true;
     await this.opening.catch(() => undefined);
     await this.chain;
-    this.stream?.destroy();
+    if (this.stream) await closeConsolePort(this.stream);
   }
 
   /**
@@ -100,7 +100,7 @@ export class SerialCoreLink implements CoreLink {
       }
       this.resync = true;
     }
-    stream.destroy();
+    await closeConsolePort(stream);
     throw new CoreLinkError(this.giveUp(HANDSHAKE_ATTEMPTS));
   }
 

@@ -10,7 +10,7 @@ import type { ConsoleLine } from '../../../src/app/console-line.ts';
 import type { MinerStatus } from '../../../src/miner/status.ts';
 import { followPort, type MonitorEvent } from '../../serial/monitor.ts';
 import { ConsoleSession } from '../../serial/setup.ts';
-import { openConsolePort, parseConsolePort } from '../../serial/console-port.ts';
+import { closeConsolePort, openConsolePort, parseConsolePort } from '../../serial/console-port.ts';
 import { listPorts, type PortRow } from '../../serial/ports.ts';
 import { startVirtualBoard, VIRTUAL_BOARD_CORES, type VirtualBoardCore } from '../../serial/virtual-board.ts';
 import { MAX_LANES } from '../../rtl/simulators.ts';
@@ -165,7 +165,7 @@ export function registerSerial(program: Command, print: (s: string) => void): vo
           else if (f.restart) out.restarted = (await session.send('kh restart')).ok === true;
         }
       } finally {
-        stream.destroy();
+        await closeConsolePort(stream);
       }
       if (f.json) print(JSON.stringify(out));
       if (!out.saved) throw new Error(`${port.text}: nothing was changed: ${out.error}`);
