@@ -7,12 +7,9 @@
  * and on every later drain; a client that leaves more than `maxQueued` bytes unread is dropped.
  * No SDK imports: the framing is tested on Node against the `ws` library's parser.
  */
+import { ByteOutbox, type RawSink } from './byte-outbox.ts';
 
-/** The socket calls this needs: `room()` = bytes writable now, `write` = send these. */
-export interface RawSink {
-  room(): number;
-  write(bytes: ArrayBuffer): void;
-}
+export type { RawSink };
 
 /** One unfragmented text frame (FIN, opcode 1), server side: no mask. */
 export function textFrame(payload: Uint8Array): Uint8Array {
@@ -37,44 +34,25 @@ export function textFrame(payload: Uint8Array): Uint8Array {
   return frame;
 }
 
+/** One client's messages, framed and queued; a client that leaves more than `maxQueued` bytes unread is dropped. */
 export class Outbox {
-  private readonly queue: Uint8Array[] = [];
-  private queued = 0;
-  /** Bytes of queue[0] already written. */
-  private sent = 0;
+  private readonly bytes: ByteOutbox;
 
-  constructor(private readonly sink: RawSink, private readonly maxQueued = 16_384) {}
+  constructor(sink: RawSink, maxQueued = 16_384) {
+    this.bytes = new ByteOutbox(sink, maxQueued);
+  }
 
   /** Queues one message and writes what fits; false when the client is too far behind (drop it). */
   send(utf8: Uint8Array): boolean {
-    const frame = textFrame(utf8);
-    if (this.queued + frame.length > this.maxQueued) return false;
-    this.queue.push(frame);
-    this.queued += frame.length;
-    this.drain();
-    return true;
+    return this.bytes.push(textFrame(utf8));
   }
 
   /** Writes as much of the queue as the socket has room for. */
   drain(): void {
-    for (;;) {
-      const head = this.queue[0];
-      if (head === undefined) return;
-      const room = this.sink.room();
-      if (room <= 0) return;
-      const n = Math.min(room, head.length - this.sent);
-      const piece = head.slice(this.sent, this.sent + n);
-      this.sink.write(piece.buffer);
-      this.sent += n;
-      this.queued -= n;
-      if (this.sent === head.length) {
-        this.queue.shift();
-        this.sent = 0;
-      }
-    }
+    this.bytes.drain();
   }
 
   get pending(): number {
-    return this.queued;
+    return this.bytes.pending;
   }
 }
