@@ -10,6 +10,7 @@
 import type { CoreLink } from '../../src/core/link.ts';
 import { DEVICE_HISTORY, MinerApp } from '../../src/app/miner-app.ts';
 import { ConsoleCommands } from '../../src/app/console-commands.ts';
+import { ConsoleSession } from '../../src/app/console-session.ts';
 import { PasswordThrottle } from '../../src/ui/request-guard.ts';
 import { applySettings, DEFAULT_SETTINGS } from '../../src/config/settings.ts';
 import type { MinerEvent, MinerOptions } from '../../src/miner/miner.ts';
@@ -32,7 +33,9 @@ function call(message: Record<string, unknown>): Record<string, unknown> {
 let now = 0;
 let nextId = 1;
 const timers = new Map<number, () => void>();
-let consoleCommands: ConsoleCommands | undefined;
+let consoleSession: ConsoleSession | undefined;
+/** What the console session wrote during the current delivery. */
+let consoleOut: string[] = [];
 const sockets = new Map<number, TransportOptions>();
 const risers = new Set<() => void>();
 let readyLevel = false;
@@ -142,9 +145,11 @@ function report(e: MinerEvent): void {
     case 'status':
       return toBuffer(JSON.stringify(app ? app.status() : null));
     case 'console':
-      // The console's set-up commands, on the same MinerApp (boot.ts's board feeds them its console lines).
-      consoleCommands ??= app ? new ConsoleCommands(app.api, new PasswordThrottle(() => now)) : undefined;
-      return toBuffer(JSON.stringify(consoleCommands?.handle(m.data ?? '') ?? null));
+      // Text as typed on the console, read by the same session a board reads its port with (boot.ts).
+      consoleSession ??= app ? new ConsoleSession(new ConsoleCommands(app.api, new PasswordThrottle(() => now)), (t) => consoleOut.push(t)) : undefined;
+      consoleOut = [];
+      consoleSession?.push(encodeUtf8(m.data ?? ''));
+      return toBuffer(JSON.stringify(consoleOut));
     case 'gc':
       // xsnap's own collector, so the heap count after this delivery is what is live.
       (globalThis as unknown as { gc?(): void }).gc?.();

@@ -18,6 +18,7 @@ import type { MinerOptions } from '../../src/miner/miner.ts';
 import type { MinerStatus } from '../../src/miner/status.ts';
 import type { Clock, Transport, TransportFactory } from '../../src/platform/interfaces.ts';
 import { bytesToHex, hexToBytes } from '../../src/work/bytes.ts';
+import { parseConsoleLine } from '../../src/app/console-line.ts';
 import { keepAliveClock, nodeTransport } from '../platform/node.ts';
 
 const CONTROLLER = fileURLToPath(new URL('./controller.ts', import.meta.url));
@@ -58,7 +59,7 @@ export interface XsCost {
 
 export interface XsMiner {
   status(): Promise<MinerStatus | null>;
-  /** One line typed on the firmware's console (console-commands.ts); its reply, or null when the line is no command. */
+  /** One line typed on the firmware's console (console-session.ts); its reply, or null when the line is no command. */
   console(line: string): Promise<Record<string, unknown> | null>;
   /** Resolves once every delivery queued so far has run (a fake-clock soak steps with it). */
   idle(): Promise<void>;
@@ -197,7 +198,13 @@ export async function startXsMiner(o: XsMinerOptions): Promise<XsMiner> {
       return JSON.parse(reply) as MinerStatus | null;
     },
     async console(line: string) {
-      return JSON.parse(await deliver({ ev: 'console', data: line })) as Record<string, unknown> | null;
+      // Ended as a terminal program ends it (CR); the firmware writes its answer as console lines.
+      const written = JSON.parse(await deliver({ ev: 'console', data: `${line}\r` })) as string[];
+      for (const text of written) {
+        const parsed = parseConsoleLine(text.replace(/\n$/, ''));
+        if (parsed.kind === 'reply') return parsed.reply;
+      }
+      return null;
     },
     async liveHeap() {
       await deliver({ ev: 'gc' });
