@@ -15,6 +15,8 @@ const ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 export const SIM_HTTP = 'http://127.0.0.1:8080';
 /** Where the lin build keeps its settings: config.file.root (/tmp/ on lin) + file-storage.ts's name. */
 export const SIM_STORAGE = '/tmp/kilohash.json';
+/** manifest.json's lin section opens its console here: link it to a terminal (a pty) before start. */
+export const SIM_CONSOLE = '/tmp/kilohash-console';
 
 export type SdkCheck = { ok: true; moddable: string; tools: string } | { ok: false; reason: string };
 

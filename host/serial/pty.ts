@@ -52,3 +52,19 @@ export async function openPseudoTerminal(): Promise<PseudoTerminal> {
     },
   };
 }
+
+/**
+ * Two pseudo-terminals wired to each other like a null-modem cable: what one program writes to
+ * `a` another reads from `b`, and back. Two programs that each open a serial device by path (the
+ * lin firmware's console and `kilohash serial setup`) talk through it.
+ */
+export async function openNullModem(): Promise<{ a: PseudoTerminal; b: PseudoTerminal; close(): Promise<void> }> {
+  const a = await openPseudoTerminal();
+  const b = await openPseudoTerminal().catch(async (e: unknown) => {
+    await a.close();
+    throw e;
+  });
+  a.onData((bytes) => b.write(bytes));
+  b.onData((bytes) => a.write(bytes));
+  return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) };
+}

@@ -46,3 +46,17 @@ export interface Storage {
   read(key: string): string | undefined;
   write(key: string, value: string): void;
 }
+
+/**
+ * The board's serial console (its USB serial port), where the owner types set-up commands and
+ * reads the log (src/app/console-session.ts). Text out is queued in a bounded buffer: a port
+ * nobody reads cannot fill the heap, and what does not fit is dropped, never blocking mining.
+ */
+export interface ConsolePort {
+  /** Where the console is, for the log ("/dev/ttyUSB0 at 115200 baud", "UART0 at 115200 baud"). */
+  readonly name: string;
+  /** Starts handing over received bytes. */
+  listen(onBytes: (bytes: Uint8Array) => void): void;
+  /** Queues text to send. */
+  write(text: string): void;
+}

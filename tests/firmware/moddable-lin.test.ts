@@ -8,15 +8,23 @@
  * Needs the Moddable SDK's Linux tools (not a package: docs/firmware.md says how to build them)
  * with MODDABLE set, and xvfb-run. Without them it is skipped, and its name says why.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, lstatSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_ADDRESS } from '../../host/cli/commands/pool.ts';
-import { buildLin, findSdk, SIM_STORAGE, simApi, startSimulator, waitFor, type Simulator } from '../../host/firmware/moddable-sim.ts';
+import { buildLin, findSdk, SIM_CONSOLE, SIM_STORAGE, simApi, startSimulator, waitFor, type Simulator } from '../../host/firmware/moddable-sim.ts';
 import { LocalPool, type PoolEvent } from '../../host/pool/server.ts';
+import { openNullModem, ptyMissing } from '../../host/serial/pty.ts';
+import { kilohashAsync } from '../helpers/cli.ts';
 
 const sdk = findSdk();
+const noPty = ptyMissing();
 let sim: Simulator | undefined;
 let savedStorage: string | undefined;
+/** The firmware's console: its end (`a`) behind SIM_CONSOLE, ours (`b`) for `kilohash serial`. */
+let modem: Awaited<ReturnType<typeof openNullModem>> | undefined;
 const pool = new LocalPool({
   port: 0, address: DEMO_ADDRESS, difficulty: 0.00002, vardiff: false,
   chain: { difficulty: 1000, targetBlockSeconds: 600, retargetWindow: 10 },
@@ -24,6 +32,8 @@ const pool = new LocalPool({
 
 afterAll(async () => {
   sim?.stop();
+  await modem?.close();
+  if (modem) rmSync(SIM_CONSOLE, { force: true });
   await pool.stop();
   if (savedStorage !== undefined) writeFileSync(SIM_STORAGE, savedStorage);
   else if (sim) rmSync(SIM_STORAGE, { force: true });
@@ -43,6 +53,11 @@ describe.skipIf(!sdk.ok)(`the lin firmware on Moddable's runtime${sdk.ok ? '' : 
     pool.on('event', (e: PoolEvent) => events.push(e));
     const port = await pool.start();
 
+    if (!noPty) {
+      modem = await openNullModem();
+      if (existsSync(SIM_CONSOLE) || isLink(SIM_CONSOLE)) rmSync(SIM_CONSOLE);
+      symlinkSync(modem.a.path, SIM_CONSOLE);
+    }
     sim = startSimulator(sdk, library);
     const info = await waitFor('the firmware\'s API', 60_000, async () => {
       const r = await simApi('/api/system/info');
@@ -107,5 +122,54 @@ describe.skipIf(!sdk.ok)(`the lin firmware on Moddable's runtime${sdk.ok ? '' : 
     const r = await simApi('/api/system', { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: 'Bearer admin-pass-1' }, body: JSON.stringify(body) });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ status: 'success', suggestDifficulty: 4, ignored: ['frequency'] });
+  }, 5 * 60_000);
+});
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+const BIN = fileURLToPath(new URL('../../bin/kilohash.js', import.meta.url));
+
+describe.skipIf(!sdk.ok || noPty !== undefined)(`the lin firmware's serial console${!sdk.ok ? ` (skipped: ${sdk.reason})` : noPty ? ` (skipped: ${noPty})` : ''}`, () => {
+  it('is configured over its console by `kilohash serial setup`, with the admin password and field-by-field answers', async () => {
+    if (!sim || !modem) throw new Error('the firmware is not running: the test above failed');
+    const port = modem.b.path;
+    const wrong = await kilohashAsync(['serial', 'setup', '--port', port, '--admin-password', 'not-it', '--set', 'hostname=lin-desk'], 60_000);
+    expect(wrong.code, wrong.stderr).toBe(1);
+    expect(wrong.stderr).toMatch(/refused the admin password: wrong password/);
+    // The wrong password makes the firmware wait a second before it checks another, as its HTTP API does.
+    await new Promise((r) => setTimeout(r, 1100));
+
+    const refused = await kilohashAsync(['serial', 'setup', '--port', port, '--admin-password', 'admin-pass-1', '--set', 'hostname=lin-desk', '--set', 'power=lots'], 60_000);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stdout).toMatch(/^hostname: ok$/m);
+    expect(refused.stdout).toMatch(/^power: refused: power /m);
+    expect((await simApi('/api/system/settings')).body).not.toMatchObject({ hostname: 'lin-desk' });
+
+    const ok = await kilohashAsync(['serial', 'setup', '--port', port, '--admin-password', 'admin-pass-1', '--set', 'hostname=lin-desk', '--set', 'power=4.5', '--json'], 60_000);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ fields: { hostname: { ok: true }, power: { ok: true } }, saved: true });
+    expect((await simApi('/api/system/settings')).body).toMatchObject({ hostname: 'lin-desk', power: 4.5 });
+  }, 5 * 60_000);
+
+  it('shows its log live in `kilohash serial monitor`, which stops on Ctrl-C', async () => {
+    if (!sim || !modem) throw new Error('the firmware is not running: the test above failed');
+    const monitor = spawn(process.execPath, [BIN, 'serial', 'monitor', '--port', modem.b.path, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => monitor.once('exit', resolve));
+    const lines: Array<Record<string, unknown>> = [];
+    createInterface({ input: monitor.stdout! }).on('line', (l) => lines.push(JSON.parse(l) as Record<string, unknown>));
+    try {
+      // Shares come every few seconds at the pool's difficulty; each is a log line on the console.
+      await waitFor('a share in the monitor', 180_000, async () => (lines.some((l) => l.kind === 'log' && /share accepted/.test(String(l.text))) ? true : undefined));
+    } finally {
+      monitor.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(lines[0]).toMatchObject({ event: 'open', port: modem.b.path });
   }, 5 * 60_000);
 });

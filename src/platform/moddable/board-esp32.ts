@@ -16,6 +16,7 @@ import { SpiCoreLink, type SpiPins } from './spi-link.ts';
 import { preferenceStorage } from './storage.ts';
 import { moddableTransport } from './transport.ts';
 import { joinNetwork, openAccessPoint, WifiScanner } from './wifi.ts';
+import { SerialConsole, type SerialConsoleConfig } from './serial-console.ts';
 
 interface BoardConfig {
   board: string;
@@ -27,6 +28,21 @@ interface BoardConfig {
   /** Held low at boot: open the setup access point. */
   button?: number;
   apPassword?: string;
+  /**
+   * The console UART, where it is one (the ULX3S's ESP32: UART0, which the board's USB serial
+   * reaches through the FPGA). Not on the ESP32-C3, whose console is its USB-Serial/JTAG.
+   */
+  console?: SerialConsoleConfig;
+}
+
+/** A debug or instrumented build's xsbug connection owns UART0 (Moddable's debugger_uart.c). */
+function openConsole(cfg: SerialConsoleConfig): SerialConsole {
+  try {
+    return new SerialConsole(cfg);
+  } catch (e) {
+    const busy = /in use/.test((e as Error).message);
+    throw new Error(busy ? `${(e as Error).message} (a debug build's xsbug connection holds it: build without -d for the console)` : (e as Error).message);
+  }
 }
 
 /** Moddable calls the main module's default export once the runtime is up. */
@@ -57,6 +73,7 @@ export default function main(): void {
       return held;
     },
     led: (s) => led.show(s),
+    ...(cfg.console ? { openConsole: () => openConsole(cfg.console!) } : {}),
     httpPort: 80,
     config: config as unknown as Record<string, unknown>,
     memory: deviceMemory,

@@ -11,9 +11,17 @@ import { deviceMemory } from './memory.ts';
 import { moddableClock } from './clock.ts';
 import { fileStorage } from './file-storage.ts';
 import { moddableTransport } from './transport.ts';
+import { SerialConsole, type SerialConsoleConfig } from './serial-console.ts';
+
+interface LinConfig {
+  httpPort?: number;
+  /** The console: a tty path (manifest.json: a link a test or a desktop user points at a terminal). */
+  console?: SerialConsoleConfig;
+}
 
 /** Moddable calls the main module's default export once the runtime is up. */
 export default function main(): void {
+  const cfg = (config.kilohash ?? {}) as LinConfig;
   void boot({
     name: 'desktop simulator (model core)',
     clock: moddableClock,
@@ -23,7 +31,8 @@ export default function main(): void {
     // and a model that re-arms one without end starves the sockets (HTTP, the pool) entirely.
     openCore: () => new ModelLink({ clock: moddableClock, defer: (fn) => void moddableClock.setTimeout(fn, 1) }),
     led: (s) => trace(`kilohash: ${s}\n`),
-    httpPort: (config.kilohash as { httpPort?: number } | undefined)?.httpPort ?? 8080,
+    ...(cfg.console ? { openConsole: () => new SerialConsole(cfg.console!) } : {}),
+    httpPort: cfg.httpPort ?? 8080,
     config: config as unknown as Record<string, unknown>,
     memory: deviceMemory,
   });

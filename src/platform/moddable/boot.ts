@@ -6,10 +6,14 @@
  */
 import { buildSettings } from '../../app/build-settings.ts';
 import { DEVICE_HISTORY, MinerApp, type DeviceMemory } from '../../app/miner-app.ts';
+import { ConsoleCommands } from '../../app/console-commands.ts';
 import { consoleLine } from '../../app/console-line.ts';
+import { describeEvent, eventLevel } from '../../miner/event-text.ts';
+import { ConsoleSession } from '../../app/console-session.ts';
 import { SettingsStore } from '../../app/settings-store.ts';
 import type { CoreLink } from '../../core/link.ts';
-import type { Clock, Log, Storage, TransportFactory } from '../interfaces.ts';
+import { PasswordThrottle } from '../../ui/request-guard.ts';
+import type { Clock, ConsolePort, Log, Storage, TransportFactory } from '../interfaces.ts';
 import { serveApi } from './http-server.ts';
 import type { LedState } from './led.ts';
 import type { OtaTarget } from '../../ui/ota.ts';
@@ -30,6 +34,12 @@ export interface Board {
   /** A button held at boot asks for the setup access point. */
   setupRequested?(): boolean;
   led(state: LedState): void;
+  /**
+   * Opens the serial console the owner types set-up commands on (throws, saying why, when the
+   * port cannot be had). Absent where the console is not ours to read: the ESP32-C3's
+   * USB-Serial/JTAG, which Moddable's serial does not drive.
+   */
+  openConsole?(): ConsolePort;
   httpPort: number;
   /** The build's `config`: settings given at build time (src/app/build-settings.ts). */
   config?: Record<string, unknown>;
@@ -46,9 +56,22 @@ export interface Board {
   wifiNetworks?(): Array<{ ssid: string; rssi: number; authmode: number }>;
 }
 
-const log: Log = (level, text) => trace(consoleLine(level, text));
-
 export async function boot(board: Board): Promise<MinerApp> {
+  // First, so that every line from here on reaches the port the owner is watching.
+  let consolePort: ConsolePort | undefined;
+  let consoleProblem: string | undefined;
+  try {
+    consolePort = board.openConsole?.();
+  } catch (e) {
+    consoleProblem = (e as Error).message;
+  }
+  const log: Log = (level, text) => {
+    const line = consoleLine(level, text);
+    trace(line);
+    consolePort?.write(line);
+  };
+  if (consoleProblem !== undefined) log('warn', `no set-up commands on the console: ${consoleProblem}`);
+
   board.led('boot');
   const store = new SettingsStore(board.storage, buildSettings(board.config, log));
   const settings = store.read(log);
@@ -86,14 +109,17 @@ export async function boot(board: Board): Promise<MinerApp> {
     },
     ...(board.closeCore ? { closeCore: board.closeCore } : {}),
     onEvent: (e) => {
+      // The app keeps events in its log page only; the console shows them too, as `kilohash mine` prints them.
+      const level = eventLevel(e);
+      if (level !== 'debug') log(level, describeEvent(e));
       switch (e.type) {
         case 'core-ready': board.led('pool'); break;
         case 'job': board.led('mining'); break;
         case 'core-fault':
         case 'auth-failed': board.led('fault'); break;
         case 'disconnected': board.led('pool'); break;
-        case 'block-candidate': log('info', `*** BLOCK CANDIDATE *** ${e.hash}`); break;
         // No change of LED: the status and the log carry these.
+        case 'block-candidate':
         case 'connected':
         case 'job-switch':
         case 'share':
@@ -129,6 +155,15 @@ export async function boot(board: Board): Promise<MinerApp> {
     }
     await start();
   };
+
+  if (consolePort) {
+    // The same rules as the HTTP API (the admin password, the delay after a wrong one), and the same restart.
+    const commands = new ConsoleCommands(app.apiHost(restart), new PasswordThrottle(() => board.clock.now()));
+    const port = consolePort;
+    const session = new ConsoleSession(commands, (text) => port.write(text));
+    port.listen((bytes) => session.push(bytes));
+    log('info', `set-up commands on the console (${port.name}): kh show | auth | set | save | restart`);
+  }
 
   serveApi(app.apiHost(restart), board.httpPort, board.ota && board.reboot ? { open: board.ota, reboot: board.reboot } : undefined, board.clock);
   if (provisioning) board.led('setup');
