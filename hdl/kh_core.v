@@ -10,11 +10,13 @@
 //   kh_regfile         what reads see (identity, STATUS, counters, results) and what
 //                      CONTROL and RESULT_ACK do; the error flags
 //   kh_work_queue      WORK frames → queue slots → loaded into the engine
-//   kh_engine          the hashing lanes
+//   kh_engine          the hashing lanes (or kh_pipe_engine, the pipeline for large parts)
 //   kh_result_arbiter  lanes that met the threshold → result FIFO, with sequence numbers
 `default_nettype none
 module kh_core #(
-    parameter integer ENGINES  = 1,
+    parameter integer ENGINES  = 1,           // iterative lanes (kh_engine), when LOOP = 0
+    parameter integer LOOP     = 0,           // > 0: the pipelined engine instead (kh_pipe_engine),
+                                              // one nonce every LOOP clocks; ENGINES must be 1
     parameter integer CLOCK_HZ = 36_000_000
 ) (
     input  wire clk,
@@ -33,7 +35,8 @@ module kh_core #(
   `include "kh_protocol.vh"
   /* verilator lint_on UNUSEDPARAM */
 
-  localparam [31:0] CYCLES_PER_NONCE = 32'd134;
+  localparam [31:0] LANE_CYCLES_PER_NONCE = 32'd134;
+  localparam [31:0] CYCLES_PER_NONCE = (LOOP == 0) ? LANE_CYCLES_PER_NONCE : LOOP;
 
   // CONTROL.RESET (core_rst) resets the queue, the engine, the result FIFO and the counters;
   // the frame parser and the register file run on the power-on reset only (the register file
@@ -88,12 +91,23 @@ module kh_core #(
       .engine_start(engine_start), .load(load), .load_idx(load_idx), .load_word(load_word),
       .midstate_words(midstate_words), .threshold(threshold));
 
-  kh_engine #(.LANES(ENGINES)) engine (
-      .clk(clk), .rst(core_rst), .start(engine_start), .stop(abort),
-      .ld_mid(midstate_words),
-      .load(load), .load_idx(load_idx), .load_word(load_word), .threshold(threshold),
-      .busy(engine_busy), .found(found), .found_lanes(found_lanes), .found_base(found_base),
-      .hashed(hashed), .hashed_count(hashed_count));
+  generate
+    if (LOOP == 0) begin : lanes
+      kh_engine #(.LANES(ENGINES)) engine (
+          .clk(clk), .rst(core_rst), .start(engine_start), .stop(abort),
+          .ld_mid(midstate_words),
+          .load(load), .load_idx(load_idx), .load_word(load_word), .threshold(threshold),
+          .busy(engine_busy), .found(found), .found_lanes(found_lanes), .found_base(found_base),
+          .hashed(hashed), .hashed_count(hashed_count));
+    end else begin : pipe
+      kh_pipe_engine #(.LOOP(LOOP)) engine (
+          .clk(clk), .rst(core_rst), .start(engine_start), .stop(abort),
+          .ld_mid(midstate_words),
+          .load(load), .load_idx(load_idx), .load_word(load_word), .threshold(threshold),
+          .busy(engine_busy), .found(found), .found_lanes(found_lanes), .found_base(found_base),
+          .hashed(hashed), .hashed_count(hashed_count));
+    end
+  endgenerate
 
   // ── results and counters ────────────────────────────────────────────────────────────────
   kh_result_arbiter #(.LANES(ENGINES), .DEPTH_LOG2(KH_FIFO_DEPTH_LOG2)) results (

@@ -4,7 +4,7 @@
 // one that is repeated (its first copy arrived, the driver never learnt so) finds a different
 // number at the head and pops nothing. A pass reports its lanes at once, one pass per 134
 // cycles, so they leave long before the next pass can report; the engine holds found_base
-// until then.
+// until then. With one lane a result is pushed in the cycle it is reported.
 `default_nettype none
 module kh_result_arbiter #(
     parameter integer LANES      = 1,
@@ -39,9 +39,12 @@ module kh_result_arbiter #(
 
   wire        empty, full;
   wire [47:0] head;
-  wire        push = !rst && !found && pending != {LANES{1'b0}};
+  // One lane (and the pipelined engine, which may report a nonce every clock): each result
+  // goes in as it is reported. Several: the pass's lanes one per cycle after it.
+  wire        push = (LANES == 1) ? !rst && found : !rst && !found && pending != {LANES{1'b0}};
+  wire [31:0] nonce_in = (LANES == 1) ? found_base : found_base + grant_lane;
   kh_result_fifo #(.WIDTH(48), .DEPTH_LOG2(DEPTH_LOG2)) fifo (
-      .clk(clk), .rst(rst), .push(push), .din({work_id, found_base + grant_lane}), .pop(pop),
+      .clk(clk), .rst(rst), .push(push), .din({work_id, nonce_in}), .pop(pop),
       .dout(head), .empty(empty), .full(full), .count(count));
   assign valid    = !empty;
   assign id       = head[47:32];

@@ -1,10 +1,11 @@
 // Engine testbench, driven from tests/hdl/engine.test.ts (or by hand):
 //   +midstate=<64 hex> +tail=<24 hex> +first=<8 hex> +last=<8 hex> +threshold=<decimal>
 // Prints "FOUND <nonce>" per reported nonce and "DONE hashed=<n> cycles=<n>" at the end.
-// LANES is a parameter (the tests build it with 1 and 3 lanes).
+// LANES is a parameter (the tests build it with 1 and 3 lanes); LOOP > 0 builds the pipelined
+// engine (kh_pipe_engine, one lane) instead, with LOOP clocks per nonce.
 `timescale 1ns/1ps
 `default_nettype none
-module tb_engine #(parameter integer LANES = 1);
+module tb_engine #(parameter integer LANES = 1, parameter integer LOOP = 0);
   reg clk = 0, rst = 1, start = 0;
   always #5 clk = ~clk;
   reg [255:0] midstate;
@@ -20,11 +21,21 @@ module tb_engine #(parameter integer LANES = 1);
   wire [3:0]  hashed_count;
   integer n_hashed = 0, cycles = 0, i;
 
-  kh_engine #(.LANES(LANES)) dut (
-      .clk(clk), .rst(rst), .start(start), .stop(1'b0),
-      .ld_mid({midstate[223:128], midstate[95:32]}), .load(load), .load_idx(load_idx), .load_word(load_word),
-      .threshold(threshold[5:0]), .busy(busy), .found(found), .found_lanes(found_lanes),
-      .found_base(found_base), .hashed(hashed), .hashed_count(hashed_count));
+  generate
+    if (LOOP == 0) begin : lanes
+      kh_engine #(.LANES(LANES)) dut (
+          .clk(clk), .rst(rst), .start(start), .stop(1'b0),
+          .ld_mid({midstate[223:128], midstate[95:32]}), .load(load), .load_idx(load_idx), .load_word(load_word),
+          .threshold(threshold[5:0]), .busy(busy), .found(found), .found_lanes(found_lanes),
+          .found_base(found_base), .hashed(hashed), .hashed_count(hashed_count));
+    end else begin : pipe
+      kh_pipe_engine #(.LOOP(LOOP)) dut (
+          .clk(clk), .rst(rst), .start(start), .stop(1'b0),
+          .ld_mid({midstate[223:128], midstate[95:32]}), .load(load), .load_idx(load_idx), .load_word(load_word),
+          .threshold(threshold[5:0]), .busy(busy), .found(found), .found_lanes(found_lanes),
+          .found_base(found_base), .hashed(hashed), .hashed_count(hashed_count));
+    end
+  endgenerate
 
   always @(posedge clk) begin
     if (found)

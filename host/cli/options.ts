@@ -10,6 +10,7 @@ import { InputError } from '../../src/work/errors.ts';
 import { VERSION_RULES, type VersionRule } from '../../src/work/version-rolling.ts';
 import { type CoreSpec, parseCoreSpec } from '../core/open-core.ts';
 import { parseConsolePort } from '../serial/console-port.ts';
+import { PIPELINE_LOOPS } from '../rtl/simulators.ts';
 
 function rethrow<T>(fn: () => T): T {
   try {
@@ -44,6 +45,15 @@ export function intOption(min: number, max: number): (value: string) => number {
     }
     return n;
   };
+}
+
+export const LOOP_HELP = 'RTL: the pipelined core for large FPGAs instead of lanes, one nonce every n clocks (1, 2, 4 … 64)';
+
+/** The pipelined core's stage reuse: a power of two from 1 to 64. */
+export function loopOption(value: string): number {
+  const n = Number(value);
+  if (!PIPELINE_LOOPS.includes(n) || !/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected one of ${PIPELINE_LOOPS.join(', ')}`);
+  return n;
 }
 
 /** Plain 8-hex-digit word as Stratum writes it (no 0x), e.g. version bits or ntime. */

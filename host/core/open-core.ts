@@ -43,6 +43,8 @@ export function coreName(spec: CoreSpec): string {
 export type OpenCoreOptions = CoreSpec & {
   /** Model: worker threads (1 = hash on the main thread). RTL: engines instantiated. */
   engines?: number;
+  /** RTL: the pipelined engine for large FPGAs instead of lanes, one nonce every `loop` clocks. */
+  loop?: number;
   /** RTL: what CLOCK_HZ reports (default 36 MHz, the UP5K build's PLL target). */
   clockHz?: number;
   /** Model, one thread: hash at this many nonces per second, as a board of that speed would. */
@@ -91,11 +93,12 @@ export function openCore(o: OpenCoreOptions): OpenedCore {
       close: () => link.close(),
     };
   }
-  const link = CosimLink.start({ simulator: o.kind, engines, clockHz: o.clockHz ?? 36_000_000 });
+  const link = CosimLink.start({ simulator: o.kind, engines, clockHz: o.clockHz ?? 36_000_000, ...(o.loop !== undefined ? { loop: o.loop } : {}) });
+  const engine = o.loop !== undefined ? `pipelined engine, a nonce every ${o.loop} clock${o.loop === 1 ? '' : 's'}` : `${engines} engine${engines === 1 ? '' : 's'}`;
   return {
     link,
     workSize: o.kind === 'verilator' ? 1 << 14 : 1 << 8,
-    describe: `RTL under ${o.kind === 'verilator' ? 'Verilator' : 'Icarus Verilog'}, ${engines} engine${engines === 1 ? '' : 's'}`,
+    describe: `RTL under ${o.kind === 'verilator' ? 'Verilator' : 'Icarus Verilog'}, ${engine}`,
     close: () => link.close(),
   };
 }

@@ -18,6 +18,8 @@ export interface SessionOptions {
   settings: Settings;
   core: CoreSpec;
   engines?: number;
+  /** RTL core: the pipelined engine, one nonce every `loop` clocks (open-core.ts). */
+  loop?: number;
   /** Model core: hash at this rate (nonces per second), as a board of that speed would. */
   hashesPerSecond?: number;
   /** Log the status as a console line this often, as the device does (console-line.ts). */
@@ -70,7 +72,7 @@ export class MiningSession {
   }
 
   static async start(o: SessionOptions): Promise<MiningSession> {
-    const s = new MiningSession(o, openCore({ ...o.core, engines: o.engines, ...(o.hashesPerSecond !== undefined ? { hashesPerSecond: o.hashesPerSecond } : {}) }));
+    const s = new MiningSession(o, openCore({ ...o.core, engines: o.engines, ...(o.loop !== undefined ? { loop: o.loop } : {}), ...(o.hashesPerSecond !== undefined ? { hashesPerSecond: o.hashesPerSecond } : {}) }));
     try {
       await s.startMiner();
       if (o.httpPort !== undefined) s.api = await startApiServer(s.app.api, { port: o.httpPort, ...(o.httpBind ? { bind: o.httpBind } : {}), ...(o.www ? { www: o.www } : {}) });

@@ -14,7 +14,7 @@ export const HDL_DIR = fileURLToPath(new URL('../../hdl/', import.meta.url));
 const CACHE = resolve(fileURLToPath(new URL('../../', import.meta.url)), 'build', 'sim');
 
 /** The engine's RTL (relative to hdl/), and the whole core's: one list for tests, co-sim and lint. */
-export const ENGINE_RTL = ['kh_sha256_k.v', 'kh_sha256_round.v', 'kh_add32.v', 'kh_lane.v', 'kh_engine.v'];
+export const ENGINE_RTL = ['kh_sha256_k.v', 'kh_sha256_round.v', 'kh_add32.v', 'kh_lane.v', 'kh_engine.v', 'kh_sha256_pipe.v', 'kh_pipe_engine.v'];
 /** The core behind either link: frames, registers, queue, engines, results. */
 const CORE_BODY_RTL = [
   ...ENGINE_RTL, 'kh_frame_parser.v', 'kh_regfile.v', 'kh_work_queue.v', 'kh_result_fifo.v', 'kh_result_arbiter.v', 'kh_counter64.v', 'kh_core.v',
@@ -23,13 +23,15 @@ const CORE_BODY_RTL = [
 export const CORE_RTL = [...CORE_BODY_RTL, 'kh_spi_slave.v', 'kh_core_spi.v'];
 /** The core behind a UART (kh_top_uart, the iCEBreaker). */
 export const UART_CORE_RTL = [...CORE_BODY_RTL, 'kh_uart_rx.v', 'kh_uart_tx.v', 'kh_uart_link.v', 'kh_core_uart.v'];
+/** How many times kh_pipe_engine may reuse each stage (its LOOP): clocks per nonce. */
+export const PIPELINE_LOOPS: readonly number[] = [1, 2, 4, 8, 16, 32, 64];
 /** Most lanes kh_engine supports: each lane's next nonce word is written in one of hash 2's rounds 52-59. */
 export const MAX_LANES = 8;
 
-/** Cycles per nonce as the RTL declares it (kh_core.v's CYCLES_PER_NONCE): one source. */
+/** Cycles per nonce of the iterative lanes as the RTL declares it (kh_core.v's LANE_CYCLES_PER_NONCE): one source. */
 export function rtlCyclesPerNonce(): number {
-  const m = /localparam \[31:0\] CYCLES_PER_NONCE = 32'd(\d+);/.exec(readFileSync(join(HDL_DIR, 'kh_core.v'), 'utf8'));
-  if (!m) throw new Error('kh_core.v does not declare CYCLES_PER_NONCE');
+  const m = /localparam \[31:0\] LANE_CYCLES_PER_NONCE = 32'd(\d+);/.exec(readFileSync(join(HDL_DIR, 'kh_core.v'), 'utf8'));
+  if (!m) throw new Error('kh_core.v does not declare LANE_CYCLES_PER_NONCE');
   return Number(m[1]);
 }
 
@@ -75,12 +77,20 @@ export const UP5K_DSP_SIM: Pick<SimulationBuild, 'defines' | 'libraries'> = {
  * Builds a simulation once per distinct input (sources, headers, parameters, harness) and
  * returns the command that runs it. Cached under build/sim; a stale cache is never reused.
  */
+/**
+ * Verilator's optimisation flags; part of the cache key. Initial values stay `unique` (zero):
+ * Verilator 5.006 with `-x-initial fast` simulates kh_pipe_engine wrongly (no nonce found at
+ * one nonce per clock), while the same build with unique, or random, initial values and Icarus
+ * all find it.
+ */
+const VERILATOR_FLAGS = ['-O3', '-x-assign', 'fast', '-x-initial', 'unique', '--noassert', '-Wno-fatal'];
+
 export function buildSimulation(b: SimulationBuild): string[] {
   const files = [...b.sources.map((s) => join(HDL_DIR, s)), ...(b.libraries ?? [])];
   const params = Object.entries(b.parameters ?? {}).sort(([x], [y]) => x.localeCompare(y));
   const defines = [...(b.defines ?? [])].sort();
   const hash = createHash('sha256');
-  hash.update(b.sim + b.top + JSON.stringify(params) + JSON.stringify(defines));
+  hash.update(b.sim + b.top + JSON.stringify(params) + JSON.stringify(defines) + (b.sim === 'verilator' ? VERILATOR_FLAGS.join(' ') : ''));
   for (const f of files) hash.update(readFileSync(f));
   if (b.harness) hash.update(readFileSync(b.harness));
   // Included headers change the build too.
@@ -102,7 +112,7 @@ export function buildSimulation(b: SimulationBuild): string[] {
       } else {
         const p = params.map(([k, v]) => `-G${k}=${v}`);
         const mode = b.harness ? ['--cc', '--exe', '--build', '-j', '2', b.harness] : ['--binary', '--timing'];
-        run('verilator', [...mode, '-o', name, '-O3', '-x-assign', 'fast', '-x-initial', 'fast', '--noassert', '-Wno-fatal', `-I${HDL_DIR}`, ...defines.map((d) => `-D${d}`), '--top-module', b.top, ...p, '-Mdir', work, ...files]);
+        run('verilator', [...mode, '-o', name, ...VERILATOR_FLAGS, `-I${HDL_DIR}`, ...defines.map((d) => `-D${d}`), '--top-module', b.top, ...p, '-Mdir', work, ...files]);
       }
       mkdirSync(dir, { recursive: true });
       renameSync(join(work, name), out);

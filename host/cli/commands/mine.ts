@@ -13,7 +13,7 @@ import { MiningSession } from '../../miner/session.ts';
 import { stderrLog } from '../../platform/node.ts';
 import { defaultStatePath, fileStorage } from '../../platform/file-storage.ts';
 import { UsageError } from '../errors.ts';
-import { API_ACCESS_HELP, coreOption, intOption, positiveNumberOption, wwwOption } from '../options.ts';
+import { API_ACCESS_HELP, coreOption, intOption, LOOP_HELP, loopOption, positiveNumberOption, wwwOption } from '../options.ts';
 import { describeEvent, formatHashRate, statusLine } from './miner-format.ts';
 import { jsonLine, runUntilStopped } from '../run-until.ts';
 
@@ -24,6 +24,7 @@ interface MineFlags {
   backupPool?: string;
   core: CoreSpec;
   engines: number;
+  loop?: number;
   suggestDifficulty?: number;
   duration?: number;
   /** Stop once this many shares are accepted. */
@@ -51,6 +52,7 @@ export function registerMine(program: Command, print: (s: string) => void): void
     .option('--backup-pool <url>', 'fallback pool (same user and password)')
     .option('--core <core>', CORE_SPEC_HELP, coreOption, { kind: 'model' } as CoreSpec)
     .option('--engines <n>', 'model: worker threads; RTL: engines', intOption(1, 64), 1)
+    .option('--loop <n>', LOOP_HELP, loopOption)
     .option('--suggest-difficulty <d>', 'ask the pool for this share difficulty', positiveNumberOption)
     .option('--duration <s>', 'stop after this many seconds', positiveNumberOption)
     .option('--shares <n>', 'stop once this many shares are accepted (--duration still limits the run)', intOption(1, 1_000_000))
@@ -118,6 +120,7 @@ async function runMining(settings: Settings, f: MineFlags, print: (s: string) =>
     settings,
     core: f.core,
     engines: f.engines,
+    ...(f.loop !== undefined ? { loop: f.loop } : {}),
     httpPort: f.http,
     ...(f.www ? { www: f.www } : {}),
     storage: f.state === false ? undefined : fileStorage(f.state),

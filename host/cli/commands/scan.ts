@@ -9,7 +9,7 @@ import { CORE_SPEC_HELP, type CoreSpec, coreName, openCore } from '../../core/op
 import { type ScanSummary, scanRange } from '../../core/scan.ts';
 import { keepAliveClock, stderrLog } from '../../platform/node.ts';
 import { UsageError } from '../errors.ts';
-import { coreOption, intOption, u32Option } from '../options.ts';
+import { coreOption, intOption, LOOP_HELP, loopOption, u32Option } from '../options.ts';
 
 interface ScanFlags {
   core: CoreSpec;
@@ -17,6 +17,7 @@ interface ScanFlags {
   start?: number;
   count?: number;
   engines: number;
+  loop?: number;
   thresholdBits: number;
   selfTest?: boolean;
   json?: boolean;
@@ -31,6 +32,7 @@ export function registerScan(program: Command, print: (s: string) => void): void
     .option('--start <n>', 'first nonce (the header nonce field\'s value; decimal or 0x hex)', u32Option)
     .option('--count <n>', 'nonces to scan (default: up to the end of the nonce space)', u32Option)
     .option('--engines <n>', 'model: worker threads; RTL: engines built into the core', intOption(1, 64), 1)
+    .option('--loop <n>', LOOP_HELP, loopOption)
     .option('--threshold-bits <n>', 'report hashes with at least this many leading zero bits (32 = difficulty 1)', intOption(1, 256), 32)
     .option('--self-test', 'run the core\'s known-answer test first')
     .option('--json', 'one JSON object per found nonce, then the summary')
@@ -40,7 +42,7 @@ export function registerScan(program: Command, print: (s: string) => void): void
       const count = flags.count ?? 0x100000000 - start;
       if (count < 1) throw new UsageError('--count must be at least 1');
       if (start + count > 0x100000000) throw new UsageError(`--start ${start} + --count ${count} runs past the last nonce (0xffffffff)`);
-      const core = openCore({ ...flags.core, engines: flags.engines });
+      const core = openCore({ ...flags.core, engines: flags.engines, ...(flags.loop !== undefined ? { loop: flags.loop } : {}) });
       const signal = { aborted: false };
       const onSigint = () => { signal.aborted = true; };
       process.once('SIGINT', onSigint);

@@ -1,0 +1,167 @@
+// The pipelined mining engine for large parts (ECP5): SHA-256d as two kh_sha256_pipe chains,
+// a nonce entering every LOOP clocks (LOOP = 1: one nonce per clock). Same ports and meaning
+// as kh_engine with one lane, so kh_core, the queue and the result arbiter do not change:
+//
+//   feed      at each advance, the next nonce of the range enters hash 1: state = midstate,
+//             window = tail, nonce (byte-swapped, as in the header), padding
+//   hash 1    64 rounds; then H = midstate + state (registered)
+//   hash 2    state = IV, window = H, padding; 64 rounds
+//   test      H7 = IV7 + h; the nonce meets the threshold when H7 & mask is zero
+//
+// Nonces leave in the order they entered, so the nonce of each result is a counter that
+// starts at the range's first nonce and steps once per result: nothing rides along the
+// pipeline but a valid bit. A work runs until its last nonce has left; `stop` drops every
+// nonce in flight, unreported and uncounted, so NONCES_DONE counts exactly the nonces tested.
+`default_nettype none
+module kh_pipe_engine #(
+    parameter integer LOOP = 1     // clocks per nonce: 1, 2, 4, 8, 16, 32 or 64
+) (
+    input  wire         clk,
+    input  wire         rst,
+    input  wire         start,       // pulse: begin the loaded work (ignored while busy)
+    input  wire         stop,        // pulse: drop the range (nothing more is reported)
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [159:0] ld_mid,      // kh_engine's midstate taps; this engine keeps its own copy
+    /* verilator lint_on UNUSEDSIGNAL */
+    input  wire         load,        // while idle: work word load_idx is load_word:
+                                     // 0-7 midstate, 8-10 tail, 11 first nonce, 12 last nonce
+    input  wire [3:0]   load_idx,
+    input  wire [31:0]  load_word,
+    input  wire [5:0]   threshold,   // leading zero bits wanted, 1..32
+    output wire         busy,
+    output reg          found,       // pulse: found_base met the threshold
+    output wire [0:0]   found_lanes,
+    output reg  [31:0]  found_base,
+    output reg          hashed,      // pulse: hashed_count more nonces done
+    output wire [3:0]   hashed_count
+);
+  localparam [31:0] IV0 = 32'h6a09e667, IV1 = 32'hbb67ae85, IV2 = 32'h3c6ef372, IV3 = 32'ha54ff53a;
+  localparam [31:0] IV4 = 32'h510e527f, IV5 = 32'h9b05688c, IV6 = 32'h1f83d9ab, IV7 = 32'h5be0cd19;
+  localparam [31:0] K0 = 32'h428a2f98;
+
+  function [31:0] bswap(input [31:0] x);
+    bswap = {x[7:0], x[15:8], x[23:16], x[31:24]};
+  endfunction
+
+  // ── the work ────────────────────────────────────────────────────────────────────────────
+  reg [255:0] mid;              // M0 .. M7
+  reg [95:0]  tail;             // hash 1's W0 .. W2
+  reg [31:0]  feed_nonce;       // the next nonce to enter
+  reg [31:0]  out_nonce;        // the nonce of the next result
+  reg [31:0]  to_feed;          // nonces still to enter, less one
+  reg         empty;            // the loaded range ends before it starts
+  reg         feeding;          // nonces remain to enter
+  reg [31:0]  mask;             // byte-swapped: the bits of H7 that must be zero
+  reg [8:0]   in_flight;        // nonces entered and not yet tested (at most 2·64 + 3)
+
+  always @(posedge clk) begin
+    if (load && !busy) begin
+      case (load_idx)
+        4'd0: mid[255:224] <= load_word;
+        4'd1: mid[223:192] <= load_word;
+        4'd2: mid[191:160] <= load_word;
+        4'd3: mid[159:128] <= load_word;
+        4'd4: mid[127:96]  <= load_word;
+        4'd5: mid[95:64]   <= load_word;
+        4'd6: mid[63:32]   <= load_word;
+        4'd7: mid[31:0]    <= load_word;
+        4'd8: tail[95:64]  <= load_word;
+        4'd9: tail[63:32]  <= load_word;
+        4'd10: tail[31:0]  <= load_word;
+        default: ;
+      endcase
+    end
+  end
+
+  // ── the step counter: every LOOP clocks the pipelines advance ────────────────────────────
+  reg  [5:0] step;
+  wire       advance = step == LOOP[5:0] - 6'd1;
+  always @(posedge clk) step <= (rst || advance) ? 6'd0 : step + 6'd1;
+
+  wire feed = feeding && advance;
+
+  // ── hash 1 ──────────────────────────────────────────────────────────────────────────────
+  wire [511:0] w1_in = {tail, bswap(feed_nonce), 32'h80000000, 320'd0, 32'd640};
+  wire [31:0]  m7 = mid[31:0];
+  reg  [31:0]  hkw1_in;         // M7 + K0 + W0: the same for every nonce of the work
+  always @(posedge clk) hkw1_in <= m7 + K0 + tail[95:64];
+  wire         h1_valid;
+  wire [255:0] h1_state;
+  kh_sha256_pipe #(.LOOP(LOOP)) hash1 (
+      .clk(clk), .flush(rst || stop), .advance(advance), .step(step),
+      .in_valid(feed), .in_state(mid[255:32]), .in_hkw(hkw1_in), .in_w(w1_in),
+      .out_valid(h1_valid), .out_state(h1_state));
+
+  // H = midstate + state, registered; it waits there for hash 2's next advance.
+  reg  [255:0] h1;
+  reg          h1_v;
+  wire [255:0] h1_sum;
+  genvar hw;
+  generate
+    for (hw = 0; hw < 8; hw = hw + 1) begin : feed_forward
+      assign h1_sum[255 - 32 * hw -: 32] = mid[255 - 32 * hw -: 32] + h1_state[255 - 32 * hw -: 32];
+    end
+  endgenerate
+  always @(posedge clk) begin
+    h1 <= h1_sum;
+    if (rst || stop) h1_v <= 1'b0;
+    else if (h1_valid) h1_v <= 1'b1;
+    else if (advance) h1_v <= 1'b0;
+  end
+
+  // ── hash 2 ──────────────────────────────────────────────────────────────────────────────
+  wire [511:0] w2_in = {h1, 32'h80000000, 192'd0, 32'd256};
+  wire [31:0]  hkw2_in = (IV7 + K0) + h1[255:224];
+  wire         h2_valid;
+  /* verilator lint_off UNUSEDSIGNAL */   // the share test needs only h
+  wire [255:0] h2_state;
+  /* verilator lint_on UNUSEDSIGNAL */
+  kh_sha256_pipe #(.LOOP(LOOP)) hash2 (
+      .clk(clk), .flush(rst || stop), .advance(advance), .step(step),
+      .in_valid(h1_v), .in_state({IV0, IV1, IV2, IV3, IV4, IV5, IV6}), .in_hkw(hkw2_in), .in_w(w2_in),
+      .out_valid(h2_valid), .out_state(h2_state));
+
+  // ── the share test ──────────────────────────────────────────────────────────────────────
+  reg         tested;
+  reg  [31:0] h7;
+  always @(posedge clk) begin
+    tested <= !(rst || stop) && h2_valid;
+    h7     <= IV7 + h2_state[31:0];
+  end
+  wire meets = (h7 & mask) == 32'd0;
+
+  assign found_lanes = 1'b1;
+  assign hashed_count = 4'd1;
+  assign busy = feeding || in_flight != 9'd0;
+
+  always @(posedge clk) begin
+    found  <= 1'b0;
+    hashed <= 1'b0;
+    if (rst || stop) begin
+      feeding   <= 1'b0;
+      in_flight <= 9'd0;
+    end else begin
+      // The range is measured as it loads, so starting a work is not a 32-bit subtraction.
+      if (load && !busy && load_idx == 4'd11) feed_nonce <= load_word;
+      if (load && !busy && load_idx == 4'd12) {empty, to_feed} <= {1'b0, load_word} - {1'b0, feed_nonce};
+      if (start && !busy && !empty) begin
+        feeding   <= 1'b1;
+        out_nonce <= feed_nonce;
+        mask      <= bswap((threshold >= 6'd32) ? 32'hffffffff : ~(32'hffffffff >> threshold));
+      end
+      if (feed) begin
+        feed_nonce <= feed_nonce + 32'd1;
+        to_feed    <= to_feed - 32'd1;
+        if (to_feed == 32'd0) feeding <= 1'b0;
+      end
+      in_flight <= in_flight + {8'd0, feed} - {8'd0, tested};
+      if (tested) begin
+        hashed     <= 1'b1;
+        found      <= meets;
+        found_base <= out_nonce;
+        out_nonce  <= out_nonce + 32'd1;
+      end
+    end
+  end
+endmodule
+`default_nettype wire
