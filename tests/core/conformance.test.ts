@@ -1,12 +1,12 @@
 /**
- * One conformance suite, five cores: the behavioural model, the RTL under Verilator and the
- * RTL under Icarus, the UART core's RTL under Verilator behind a real pseudo-terminal opened
- * with the real serialport package (the virtual board: an iCEBreaker without the board), and
- * the model behind the Espruino SPI bridge running on Espruino's real Linux interpreter (host
- * driver → Espruino → model; needs ESPRUINO). Every core must give the
- * same answers through the same driver; where a question has an exact answer (which nonces
- * meet a threshold, what a refused frame returns) the cores are compared with each other and
- * with the reference hasher.
+ * One conformance suite, six cores: the behavioural model; the RTL under Verilator and under
+ * Icarus; the pipelined RTL for large parts under Verilator; the UART core's RTL under
+ * Verilator behind a real pseudo-terminal opened with the real serialport package (the virtual
+ * board: an iCEBreaker without the board); and the model behind the Espruino SPI bridge running
+ * on Espruino's real Linux interpreter (host driver → Espruino → model; needs ESPRUINO). Every
+ * core must give the same answers through the same driver; where a question has an exact
+ * answer (which nonces meet a threshold, what a refused frame returns) the cores are compared
+ * with each other and with the reference hasher.
  *
  * KILOHASH_CONFORMANCE_NONCES raises the random-work scan (default 10^4 on the RTL).
  */
@@ -50,6 +50,8 @@ const PROFILES: Profile[] = [
   { kind: 'model', engines: 1, window: 4096, nonces: Math.max(extra, 1_000_000), threshold: 14 },
   { kind: 'verilator', engines: 2, window: 1024, nonces: Math.max(extra, 10_000), threshold: 8 },
   { kind: 'icarus', engines: 2, window: 48, nonces: Math.max(extra / 100, 400), threshold: 5 },
+  // The pipelined engine for large parts, a nonce every 2 clocks (every stage used twice).
+  { kind: 'verilator', engines: 1, loop: 2, window: 4096, nonces: Math.max(extra, 50_000), threshold: 10 },
   // Every frame crosses the pty and the simulated 3 Mbaud line both ways.
   { kind: 'serial', engines: 2, window: 1024, nonces: Math.max(extra, 10_000), threshold: 8 },
   // Every frame crosses the interpreter (a few hundred frames a second): smaller scans.
