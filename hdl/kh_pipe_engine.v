@@ -1,6 +1,7 @@
 // The pipelined mining engine for large parts (ECP5): SHA-256d as two kh_sha256_pipe chains,
 // a nonce entering every LOOP clocks (LOOP = 1: one nonce per clock). Same ports and meaning
-// as kh_engine with one lane, so kh_core, the queue and the result arbiter do not change:
+// as kh_engine with one lane, so kh_core and the queue do not change; the result arbiter
+// takes a one-lane result in the cycle it is reported, since results may come every clock:
 //
 //   feed      at each advance, the next nonce of the range enters hash 1: state = midstate,
 //             window = tail, nonce (byte-swapped, as in the header), padding

@@ -4,8 +4,10 @@
 // cycle `step` (0..LOOP-1) stage s applies round s·LOOP + step, and on the last step every
 // stage hands its block on. A stage holds a..g, h + K + W for its next round (formed a round
 // early, so the round itself is kh_sha256_round's short path) and the 16-word message window.
-// Words that never change (padding) stay constants through the stages, and synthesis keeps no
-// flip-flops for them.
+// At LOOP = 1 a padding word is a constant in every stage that holds it, and words no later
+// round reads feed nothing, so synthesis may drop those flip-flops; with LOOP > 1 a stage's
+// registers also take its own result, and stay. (Measured so far only at LOOP = 8:
+// docs/core-design.md.)
 `default_nettype none
 module kh_sha256_pipe #(
     parameter integer LOOP = 1     // 1, 2, 4, 8, 16, 32 or 64
