@@ -17,6 +17,7 @@ module kh_core #(
     parameter integer ENGINES  = 1,           // iterative lanes (kh_engine), when LOOP = 0
     parameter integer LOOP     = 0,           // > 0: the pipelined engine instead (kh_pipe_engine),
                                               // one nonce every LOOP clocks; ENGINES must be 1
+    parameter integer ROUNDS   = 1,           // the pipelined engine's rounds per stage and clock
     parameter integer CLOCK_HZ = 36_000_000
 ) (
     input  wire clk,
@@ -100,7 +101,7 @@ module kh_core #(
           .busy(engine_busy), .found(found), .found_lanes(found_lanes), .found_base(found_base),
           .hashed(hashed), .hashed_count(hashed_count));
     end else begin : pipe
-      kh_pipe_engine #(.LOOP(LOOP)) engine (
+      kh_pipe_engine #(.LOOP(LOOP), .ROUNDS(ROUNDS)) engine (
           .clk(clk), .rst(core_rst), .start(engine_start), .stop(abort),
           .ld_mid(midstate_words),
           .load(load), .load_idx(load_idx), .load_word(load_word), .threshold(threshold),

@@ -4,6 +4,7 @@
 module kh_core_spi #(
     parameter integer ENGINES  = 1,
     parameter integer LOOP     = 0,           // > 0: the pipelined engine (kh_core)
+    parameter integer ROUNDS   = 1,           // its rounds per stage and clock (kh_core)
     parameter integer CLOCK_HZ = 36_000_000
 ) (
     input  wire clk,
@@ -20,7 +21,7 @@ module kh_core_spi #(
   kh_spi_slave spi (.clk(clk), .rst(rst), .sck(spi_sck), .mosi(spi_mosi), .cs_n(spi_cs_n), .miso(spi_miso),
                     .frame_start(frame_start), .frame_end(frame_end), .frame_partial(frame_partial),
                     .rx_valid(rx_valid), .rx_byte(rx_byte), .tx_byte(tx_byte));
-  kh_core #(.ENGINES(ENGINES), .LOOP(LOOP), .CLOCK_HZ(CLOCK_HZ)) core (
+  kh_core #(.ENGINES(ENGINES), .LOOP(LOOP), .ROUNDS(ROUNDS), .CLOCK_HZ(CLOCK_HZ)) core (
       .clk(clk), .rst(rst), .frame_start(frame_start), .frame_end(frame_end), .frame_partial(frame_partial),
       .rx_valid(rx_valid), .rx_byte(rx_byte), .tx_byte(tx_byte), .ready(ready), .hashing(hashing));
 endmodule

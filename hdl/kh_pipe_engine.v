@@ -15,7 +15,8 @@
 // nonce in flight, unreported and uncounted, so NONCES_DONE counts exactly the nonces tested.
 `default_nettype none
 module kh_pipe_engine #(
-    parameter integer LOOP = 1     // clocks per nonce: 1, 2, 4, 8, 16, 32 or 64
+    parameter integer LOOP = 1,    // clocks per nonce: 1, 2, 4, 8, 16, 32 or 64
+    parameter integer ROUNDS = 1   // rounds a stage applies per clock: 1, 2 or 4 (64 / (LOOP · ROUNDS) stages)
 ) (
     input  wire         clk,
     input  wire         rst,
@@ -75,9 +76,22 @@ module kh_pipe_engine #(
   end
 
   // ── the step counter: every LOOP clocks the pipelines advance ────────────────────────────
-  reg  [5:0] step;
-  wire       advance = step == LOOP[5:0] - 6'd1;
-  always @(posedge clk) step <= (rst || advance) ? 6'd0 : step + 6'd1;
+  // At LOOP = 1 they advance every clock, and say so as constants: a counter that synthesis
+  // cannot prove stuck at zero would keep every stage's hold multiplexers and turn each
+  // stage's round constants into a table indexed by the step.
+  wire [5:0] step;
+  wire       advance;
+  generate
+    if (LOOP == 1) begin : every_clock
+      assign step = 6'd0;
+      assign advance = 1'b1;
+    end else begin : counted
+      reg [5:0] count;
+      assign step = count;
+      assign advance = count == LOOP[5:0] - 6'd1;
+      always @(posedge clk) count <= (rst || advance) ? 6'd0 : count + 6'd1;
+    end
+  endgenerate
 
   wire feed = feeding && advance;
 
@@ -88,7 +102,7 @@ module kh_pipe_engine #(
   always @(posedge clk) hkw1_in <= m7 + K0 + tail[95:64];
   wire         h1_valid;
   wire [255:0] h1_state;
-  kh_sha256_pipe #(.LOOP(LOOP)) hash1 (
+  kh_sha256_pipe #(.LOOP(LOOP), .ROUNDS(ROUNDS)) hash1 (
       .clk(clk), .flush(rst || stop), .advance(advance), .step(step),
       .in_valid(feed), .in_state(mid[255:32]), .in_hkw(hkw1_in), .in_w(w1_in),
       .out_valid(h1_valid), .out_state(h1_state));
@@ -117,7 +131,7 @@ module kh_pipe_engine #(
   /* verilator lint_off UNUSEDSIGNAL */   // the share test needs only h
   wire [255:0] h2_state;
   /* verilator lint_on UNUSEDSIGNAL */
-  kh_sha256_pipe #(.LOOP(LOOP)) hash2 (
+  kh_sha256_pipe #(.LOOP(LOOP), .ROUNDS(ROUNDS), .LAST_W(60)) hash2 (
       .clk(clk), .flush(rst || stop), .advance(advance), .step(step),
       .in_valid(h1_v), .in_state({IV0, IV1, IV2, IV3, IV4, IV5, IV6}), .in_hkw(hkw2_in), .in_w(w2_in),
       .out_valid(h2_valid), .out_state(h2_state));

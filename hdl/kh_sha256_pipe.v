@@ -1,16 +1,30 @@
-// One SHA-256 compression as a pipeline of 64/LOOP stages, each applying LOOP consecutive
-// rounds to the block it holds, one round per clock; a new block enters every LOOP clocks
-// (LOOP = 1: one block per clock, every round its own stage). All stages step together: in
-// cycle `step` (0..LOOP-1) stage s applies round s·LOOP + step, and on the last step every
-// stage hands its block on. A stage holds a..g, h + K + W for its next round (formed a round
-// early, so the round itself is kh_sha256_round's short path) and the 16-word message window.
-// At LOOP = 1 a padding word is a constant in every stage that holds it, and words no later
-// round reads feed nothing, so synthesis may drop those flip-flops; with LOOP > 1 a stage's
-// registers also take its own result, and stay. (Measured so far only at LOOP = 8:
-// docs/core-design.md.)
+// One SHA-256 compression as a pipeline of STAGES = 64 / (LOOP · ROUNDS) stages. Each stage
+// holds one block for LOOP clocks and applies ROUNDS consecutive rounds to it every clock
+// (combinationally, one after the other); a new block enters every LOOP clocks. LOOP = 1,
+// ROUNDS = 1: one block per clock, every round its own stage. ROUNDS = 2 halves the stages and
+// so the flip-flops, at the price of a clock period two rounds long.
+//
+// All stages step together: in cycle `step` (0..LOOP-1) stage s applies rounds
+// (s·LOOP + step)·ROUNDS onwards, and on the last step every stage hands its block on. A stage
+// holds a..g, h + K + W for its next round (formed a round early, so the round itself is
+// kh_sha256_round's short path; inside a stage round i's h is an entry word, g, f or e, so
+// every h + K + W of the clock is formed beside the rounds, not after them) and the 16-word
+// message window.
+//
+// LAST_W is the last message word anything downstream needs (hash 2's share test reads the
+// state after round 60, so it needs W[0..60]): window slots that can only ever hold later
+// words are zero, so synthesis drops their flip-flops even when LOOP > 1 (where a stage's
+// registers also take their own next value, which would keep them alive).
+//
+// A stage is its own module (kh_sha256_stage), its round constants an input: stages that
+// differ only in their constants are one module, which synthesis without flattening maps once
+// (kilohash synth does so for the ECP5: a flattened 85F pipeline needs more memory than the
+// WebAssembly yosys has). Flattened, as for simulation, constants fold as before.
 `default_nettype none
 module kh_sha256_pipe #(
-    parameter integer LOOP = 1     // 1, 2, 4, 8, 16, 32 or 64
+    parameter integer LOOP   = 1,  // clocks a stage holds a block: 1, 2, 4, …, 64
+    parameter integer ROUNDS = 1,  // rounds a stage applies per clock: 1, 2 or 4
+    parameter integer LAST_W = 63  // the last message word read downstream
 ) (
     input  wire         clk,
     input  wire         flush,       // every block in flight is dropped
@@ -23,64 +37,46 @@ module kh_sha256_pipe #(
     output reg          out_valid,   // for one advance: out_state is a block's state after round 63
     output reg  [255:0] out_state    // {a, b, c, d, e, f, g, h}
 );
-  localparam integer STAGES = 64 / LOOP;
+  localparam integer PER_STAGE = LOOP * ROUNDS;   // rounds a stage applies to a block
+  localparam integer STAGES = 64 / PER_STAGE;
   `include "kh_sha256_kfn.vh"
 
-  wire [STAGES-1:0] v;             // each stage's valid bit (its registers live in the stage)
-
-  // What each stage's round makes of its block: the next state, the next h + K + W, the next window.
+  // Each stage's outputs: its valid bit, and what it hands on at an advance.
+  wire         v     [0:STAGES-1];
   wire [223:0] st_n  [0:STAGES-1];
+  /* verilator lint_off UNUSEDSIGNAL */   // the last stage's are not (with one stage, none is)
   wire [31:0]  hkw_n [0:STAGES-1];
   wire [511:0] w_n   [0:STAGES-1];
-  wire [31:0]  h_n   [0:STAGES-1];   // g before the round: the new h
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [31:0]  h_n   [0:STAGES-1];
 
-  genvar s;
+  genvar s, r;
   generate
     for (s = 0; s < STAGES; s = s + 1) begin : stage
-      reg [223:0] st;
-      reg [31:0]  hkw;
-      reg [511:0] w;
-      reg         valid;
-      assign v[s] = valid;
-      wire [31:0] a = st[223:192], b = st[191:160], c = st[159:128], d = st[127:96];
-      wire [31:0] e = st[95:64], f = st[63:32], g = st[31:0];
-      wire [31:0] a_r, e_r;
-      kh_sha256_round round (.a(a), .b(b), .c(c), .d(d), .e(e), .f(f), .g(g), .hkw(hkw), .a_out(a_r), .e_out(e_r));
-      assign st_n[s] = {a_r, a, b, c, e_r, e, f};
-      assign h_n[s]  = g;
-      // The window slides: W[t+16] = σ1(W[t+14]) + W[t+9] + σ0(W[t+1]) + W[t].
-      wire [31:0] w0 = w[511:480], w1 = w[479:448], w9 = w[223:192], w14 = w[63:32];
-      wire [31:0] sg0 = {w1[6:0], w1[31:7]} ^ {w1[17:0], w1[31:18]} ^ (w1 >> 3);
-      wire [31:0] sg1 = {w14[16:0], w14[31:17]} ^ {w14[18:0], w14[31:19]} ^ (w14 >> 10);
-      assign w_n[s] = {w[479:0], sg1 + w9 + sg0 + w0};
-      // The next round's h is this round's g; its W is W[t+1].
-      localparam integer FIRST = s * LOOP;
-      localparam [6:0]   FIRST_ROUND = FIRST[6:0];
-      assign hkw_n[s] = g + (sha256_k(FIRST_ROUND + {1'b0, step} + 7'd1) + w1);
-
-      // What enters this stage when blocks move on: the input, or the stage before's result.
-      wire [223:0] st_in;
-      wire [31:0]  hkw_in;
-      wire [511:0] w_in;
-      wire         v_in;
-      if (s == 0) begin : first
-        assign st_in = in_state;
-        assign hkw_in = in_hkw;
-        assign w_in = in_w;
-        assign v_in = in_valid;
-      end else begin : next
-        assign st_in = st_n[s - 1];
-        assign hkw_in = hkw_n[s - 1];
-        assign w_in = w_n[s - 1];
-        assign v_in = v[s - 1];
+      localparam integer FIRST = s * PER_STAGE;
+      localparam [6:0] FIRST7 = FIRST[6:0], ROUNDS7 = ROUNDS[6:0];
+      // The constants of this clock's rounds, for h + K + W formed a round early: K of the
+      // rounds after each of them (a constant at LOOP = 1, a function of step otherwise).
+      wire [6:0] first_round = FIRST7 + {1'b0, step} * ROUNDS7;
+      wire [32 * ROUNDS - 1:0] k;
+      for (r = 0; r < ROUNDS; r = r + 1) begin : constant
+        localparam [6:0] NEXT = r + 1;
+        assign k[32 * (ROUNDS - r) - 1 -: 32] = sha256_k(first_round + NEXT);
       end
-
-      always @(posedge clk) begin
-        st  <= advance ? st_in : st_n[s];
-        hkw <= advance ? hkw_in : hkw_n[s];
-        w   <= advance ? w_in : w_n[s];
-        if (flush) valid <= 1'b0;
-        else if (advance) valid <= v_in;
+      // A window slot is live while it can still hold a word up to LAST_W (its word is at
+      // least W[FIRST + ROUNDS + slot] once the stage has stepped).
+      localparam [15:0] LIVE = (FIRST + ROUNDS > LAST_W) ? 16'h0000
+                             : ~(16'hffff >> (LAST_W - FIRST - ROUNDS + 1 > 16 ? 16 : LAST_W - FIRST - ROUNDS + 1));
+      if (s == 0) begin : first
+        kh_sha256_stage #(.LOOP(LOOP), .ROUNDS(ROUNDS), .LIVE(LIVE)) body (
+            .clk(clk), .flush(flush), .advance(advance), .k(k),
+            .in_valid(in_valid), .in_state(in_state), .in_hkw(in_hkw), .in_w(in_w),
+            .valid(v[s]), .st_n(st_n[s]), .hkw_n(hkw_n[s]), .w_n(w_n[s]), .h_n(h_n[s]));
+      end else begin : next
+        kh_sha256_stage #(.LOOP(LOOP), .ROUNDS(ROUNDS), .LIVE(LIVE)) body (
+            .clk(clk), .flush(flush), .advance(advance), .k(k),
+            .in_valid(v[s - 1]), .in_state(st_n[s - 1]), .in_hkw(hkw_n[s - 1]), .in_w(w_n[s - 1]),
+            .valid(v[s]), .st_n(st_n[s]), .hkw_n(hkw_n[s]), .w_n(w_n[s]), .h_n(h_n[s]));
       end
     end
   endgenerate

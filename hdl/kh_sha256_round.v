@@ -1,9 +1,13 @@
 // One SHA-256 round, combinational: the new a and e from (a..g, h + K[t] + W[t]).
 // The other six words only shift (b = a, c = b, …), which the lane does itself.
 // h + K + W arrives pre-added (formed a cycle early from g, which becomes h), so the round's
-// critical path is Σ1/Ch, one three-input add, then + d or + T2.
+// critical path is Σ1/Ch, one three-input add, then + d or + T2. With CHAINS = 1 (the
+// pipelined core) every sum is a 2-operand carry chain (kh_add_chain): one chain more on the
+// path, a third fewer LUTs.
 `default_nettype none
-module kh_sha256_round (
+module kh_sha256_round #(
+    parameter integer CHAINS = 0
+) (
     input  wire [31:0] a, b, c, d, e, f, g,
     input  wire [31:0] hkw,        // h + K[t] + W[t]
     output wire [31:0] a_out,
@@ -13,10 +17,20 @@ module kh_sha256_round (
   wire [31:0] ch  = (e & f) ^ (~e & g);
   wire [31:0] s0  = {a[1:0], a[31:2]} ^ {a[12:0], a[31:13]} ^ {a[21:0], a[31:22]};
   wire [31:0] maj = (a & b) ^ (a & c) ^ (b & c);
-  wire [31:0] t1  = hkw + s1 + ch;
-  wire [31:0] t2  = s0 + maj;
-
-  assign a_out = t1 + t2;
-  assign e_out = d + t1;
+  generate
+    if (CHAINS == 0) begin : merged
+      wire [31:0] t1 = hkw + s1 + ch;
+      wire [31:0] t2 = s0 + maj;
+      assign a_out = t1 + t2;
+      assign e_out = d + t1;
+    end else begin : chained
+      wire [31:0] hs1, t1, t2;
+      kh_add_chain add_hs1 (.x(hkw), .y(s1), .s(hs1));
+      kh_add_chain add_t1 (.x(hs1), .y(ch), .s(t1));
+      kh_add_chain add_t2 (.x(s0), .y(maj), .s(t2));
+      kh_add_chain add_a (.x(t1), .y(t2), .s(a_out));
+      kh_add_chain add_e (.x(d), .y(t1), .s(e_out));
+    end
+  endgenerate
 endmodule
 `default_nettype wire

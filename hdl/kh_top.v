@@ -4,6 +4,7 @@
 module kh_top #(
     parameter integer ENGINES  = 1,
     parameter integer LOOP     = 0,           // > 0: the pipelined engine (kh_core)
+    parameter integer ROUNDS   = 1,           // its rounds per stage and clock (kh_core)
     parameter integer CLOCK_HZ = 12_000_000
 ) (
     input  wire clk,
@@ -17,7 +18,7 @@ module kh_top #(
   reg [4:0] por = 5'd0;
   always @(posedge clk) if (!por[4]) por <= por + 5'd1;
   /* verilator lint_off PINCONNECTEMPTY */
-  kh_core_spi #(.ENGINES(ENGINES), .LOOP(LOOP), .CLOCK_HZ(CLOCK_HZ)) core (
+  kh_core_spi #(.ENGINES(ENGINES), .LOOP(LOOP), .ROUNDS(ROUNDS), .CLOCK_HZ(CLOCK_HZ)) core (
       .clk(clk), .rst(!por[4]), .spi_sck(spi_sck), .spi_mosi(spi_mosi), .spi_cs_n(spi_cs_n),
       .spi_miso(spi_miso), .ready(ready), .hashing());
   /* verilator lint_on PINCONNECTEMPTY */

@@ -6,11 +6,12 @@
 module cosim_icarus;
   parameter integer ENGINES = 1;
   parameter integer LOOP = 0;
+  parameter integer ROUNDS = 1;
   parameter integer CLOCK_HZ = 12_000_000;
   localparam integer STDIN = 32'h8000_0000;
   reg clk = 0, sck = 0, mosi = 0, cs_n = 1;
   wire miso, ready;
-  kh_top #(.ENGINES(ENGINES), .LOOP(LOOP), .CLOCK_HZ(CLOCK_HZ)) dut (.clk(clk), .spi_sck(sck), .spi_mosi(mosi),
+  kh_top #(.ENGINES(ENGINES), .LOOP(LOOP), .ROUNDS(ROUNDS), .CLOCK_HZ(CLOCK_HZ)) dut (.clk(clk), .spi_sck(sck), .spi_mosi(mosi),
       .spi_cs_n(cs_n), .spi_miso(miso), .ready(ready));
 
   reg [63:0] cycles = 0;

@@ -5,7 +5,7 @@
 // engine (kh_pipe_engine, one lane) instead, with LOOP clocks per nonce.
 `timescale 1ns/1ps
 `default_nettype none
-module tb_engine #(parameter integer LANES = 1, parameter integer LOOP = 0);
+module tb_engine #(parameter integer LANES = 1, parameter integer LOOP = 0, parameter integer ROUNDS = 1);
   reg clk = 0, rst = 1, start = 0;
   always #5 clk = ~clk;
   reg [255:0] midstate;
@@ -29,7 +29,7 @@ module tb_engine #(parameter integer LANES = 1, parameter integer LOOP = 0);
           .threshold(threshold[5:0]), .busy(busy), .found(found), .found_lanes(found_lanes),
           .found_base(found_base), .hashed(hashed), .hashed_count(hashed_count));
     end else begin : pipe
-      kh_pipe_engine #(.LOOP(LOOP)) dut (
+      kh_pipe_engine #(.LOOP(LOOP), .ROUNDS(ROUNDS)) dut (
           .clk(clk), .rst(rst), .start(start), .stop(1'b0),
           .ld_mid({midstate[223:128], midstate[95:32]}), .load(load), .load_idx(load_idx), .load_word(load_word),
           .threshold(threshold[5:0]), .busy(busy), .found(found), .found_lanes(found_lanes),

@@ -7,6 +7,7 @@
 import type { CoreLink } from '../../src/core/link.ts';
 import { ModelLink } from '../../src/core/model/model-link.ts';
 import { CosimLink } from '../rtl/cosim/bridge.ts';
+import { describePipeline, type Pipeline } from '../rtl/pipeline.ts';
 import { EspruinoLink } from '../espruino/espruino-link.ts';
 import { parseConsolePort } from '../serial/console-port.ts';
 import { SerialCoreLink } from '../serial/serial-link.ts';
@@ -43,8 +44,8 @@ export function coreName(spec: CoreSpec): string {
 export type OpenCoreOptions = CoreSpec & {
   /** Model: worker threads (1 = hash on the main thread). RTL: engines instantiated. */
   engines?: number;
-  /** RTL: the pipelined engine for large FPGAs instead of lanes, one nonce every `loop` clocks. */
-  loop?: number;
+  /** RTL: the pipelined engine for large FPGAs instead of lanes. */
+  pipeline?: Pipeline;
   /** RTL: what CLOCK_HZ reports (default 36 MHz, the UP5K build's PLL target). */
   clockHz?: number;
   /** Model, one thread: hash at this many nonces per second, as a board of that speed would. */
@@ -93,8 +94,8 @@ export function openCore(o: OpenCoreOptions): OpenedCore {
       close: () => link.close(),
     };
   }
-  const link = CosimLink.start({ simulator: o.kind, engines, clockHz: o.clockHz ?? 36_000_000, ...(o.loop !== undefined ? { loop: o.loop } : {}) });
-  const engine = o.loop !== undefined ? `pipelined engine, a nonce every ${o.loop} clock${o.loop === 1 ? '' : 's'}` : `${engines} engine${engines === 1 ? '' : 's'}`;
+  const link = CosimLink.start({ simulator: o.kind, engines, clockHz: o.clockHz ?? 36_000_000, ...(o.pipeline ? { pipeline: o.pipeline } : {}) });
+  const engine = o.pipeline ? `pipelined engine, ${describePipeline(o.pipeline)}` : `${engines} engine${engines === 1 ? '' : 's'}`;
   return {
     link,
     workSize: o.kind === 'verilator' ? 1 << 14 : 1 << 8,

@@ -11,6 +11,7 @@ import { minerStatus, type MinerStatus } from '../../src/miner/status.ts';
 import type { Log, Storage, TransportFactory } from '../../src/platform/interfaces.ts';
 import type { StratumClientOptions } from '../../src/stratum/client.ts';
 import { type CoreSpec, openCore, type OpenedCore } from '../core/open-core.ts';
+import type { Pipeline } from '../rtl/pipeline.ts';
 import { keepAliveClock, nodeTransport } from '../platform/node.ts';
 import { startApiServer, type ApiServer } from './http-server.ts';
 
@@ -18,8 +19,8 @@ export interface SessionOptions {
   settings: Settings;
   core: CoreSpec;
   engines?: number;
-  /** RTL core: the pipelined engine, one nonce every `loop` clocks (open-core.ts). */
-  loop?: number;
+  /** RTL core: the pipelined engine (open-core.ts). */
+  pipeline?: Pipeline;
   /** Model core: hash at this rate (nonces per second), as a board of that speed would. */
   hashesPerSecond?: number;
   /** Log the status as a console line this often, as the device does (console-line.ts). */
@@ -72,7 +73,7 @@ export class MiningSession {
   }
 
   static async start(o: SessionOptions): Promise<MiningSession> {
-    const s = new MiningSession(o, openCore({ ...o.core, engines: o.engines, ...(o.loop !== undefined ? { loop: o.loop } : {}), ...(o.hashesPerSecond !== undefined ? { hashesPerSecond: o.hashesPerSecond } : {}) }));
+    const s = new MiningSession(o, openCore({ ...o.core, engines: o.engines, ...(o.pipeline ? { pipeline: o.pipeline } : {}), ...(o.hashesPerSecond !== undefined ? { hashesPerSecond: o.hashesPerSecond } : {}) }));
     try {
       await s.startMiner();
       if (o.httpPort !== undefined) s.api = await startApiServer(s.app.api, { port: o.httpPort, ...(o.httpBind ? { bind: o.httpBind } : {}), ...(o.www ? { www: o.www } : {}) });

@@ -14,7 +14,7 @@ export const HDL_DIR = fileURLToPath(new URL('../../hdl/', import.meta.url));
 const CACHE = resolve(fileURLToPath(new URL('../../', import.meta.url)), 'build', 'sim');
 
 /** The engine's RTL (relative to hdl/), and the whole core's: one list for tests, co-sim and lint. */
-export const ENGINE_RTL = ['kh_sha256_k.v', 'kh_sha256_round.v', 'kh_add32.v', 'kh_lane.v', 'kh_engine.v', 'kh_sha256_pipe.v', 'kh_pipe_engine.v'];
+export const ENGINE_RTL = ['kh_sha256_k.v', 'kh_add_chain.v', 'kh_sha256_round.v', 'kh_add32.v', 'kh_lane.v', 'kh_engine.v', 'kh_sha256_stage.v', 'kh_sha256_pipe.v', 'kh_pipe_engine.v'];
 /** The core behind either link: frames, registers, queue, engines, results. */
 const CORE_BODY_RTL = [
   ...ENGINE_RTL, 'kh_frame_parser.v', 'kh_regfile.v', 'kh_work_queue.v', 'kh_result_fifo.v', 'kh_result_arbiter.v', 'kh_counter64.v', 'kh_core.v',
@@ -23,8 +23,6 @@ const CORE_BODY_RTL = [
 export const CORE_RTL = [...CORE_BODY_RTL, 'kh_spi_slave.v', 'kh_core_spi.v'];
 /** The core behind a UART (kh_top_uart, the iCEBreaker). */
 export const UART_CORE_RTL = [...CORE_BODY_RTL, 'kh_uart_rx.v', 'kh_uart_tx.v', 'kh_uart_link.v', 'kh_core_uart.v'];
-/** How many times kh_pipe_engine may reuse each stage (its LOOP): clocks per nonce. */
-export const PIPELINE_LOOPS: readonly number[] = [1, 2, 4, 8, 16, 32, 64];
 /** Most lanes kh_engine supports: each lane's next nonce word is written in one of hash 2's rounds 52-59. */
 export const MAX_LANES = 8;
 

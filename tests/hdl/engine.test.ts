@@ -75,9 +75,12 @@ describe.each(sims)('kh_engine under %s', (sim) => {
   });
 });
 
-/** The pipelined engine's scan: one nonce enters every `loop` clocks. */
-function scanPipe(sim: Simulator, loop: number, w: ReturnType<typeof workFor>, first: number, last: number, threshold: number) {
-  const cmd = buildSimulation({ sim, top: 'tb_engine', sources: SOURCES, parameters: { LANES: 1, LOOP: loop } });
+/** A pipelined build: a nonce enters every `loop` clocks; each stage applies `rounds` rounds a clock. */
+interface PipeBuild { loop: number; rounds: number }
+const pipeParameters = (p: PipeBuild) => ({ LANES: 1, LOOP: p.loop, ROUNDS: p.rounds });
+
+function scanPipe(sim: Simulator, p: PipeBuild, w: ReturnType<typeof workFor>, first: number, last: number, threshold: number) {
+  const cmd = buildSimulation({ sim, top: 'tb_engine', sources: SOURCES, parameters: pipeParameters(p) });
   const out = runTestbench(cmd, { midstate: w.midstate, tail: w.tail, first: u32ToHex(first), last: u32ToHex(last), threshold });
   const found = [...out.matchAll(/^FOUND ([0-9a-f]{8})$/gm)].map((m) => Number.parseInt(m[1]!, 16));
   const done = /^DONE hashed=(\d+) cycles=(\d+)$/m.exec(out);
@@ -87,30 +90,34 @@ function scanPipe(sim: Simulator, loop: number, w: ReturnType<typeof workFor>, f
 
 /**
  * Busy clocks for a range at one nonce per clock: one in each clock, then the last one's way
- * through both hashes (128), the feed-forward, the share test and the report. With LOOP > 1 a
- * nonce enters on the pipeline's next step, so a start waits up to LOOP - 1 clocks, and hash 2
- * takes hash 1's output on its next step too.
+ * through both hashes (64 / rounds clocks each), the feed-forward, the share test and the
+ * report. With LOOP > 1 a nonce enters on the pipeline's next step, so a start waits up to
+ * LOOP - 1 clocks, and hash 2 takes hash 1's output on its next step too.
  */
-function pipeBusyCycles(nonces: number, loop: number): { min: number; max: number } {
-  return loop === 1 ? { min: nonces + 132, max: nonces + 132 } : { min: nonces * loop + 128, max: nonces * loop + 132 + 2 * loop };
+function pipeBusyCycles(nonces: number, { loop, rounds }: PipeBuild): { min: number; max: number } {
+  const through = 128 / rounds;
+  return loop === 1 ? { min: nonces + through + 4, max: nonces + through + 4 } : { min: nonces * loop + through, max: nonces * loop + through + 4 + 2 * loop };
 }
 
 describe.each(sims)('kh_pipe_engine (the pipelined core for large parts) under %s', (sim) => {
-  // Icarus checks several stage-reuse factors; Verilator the one-nonce-per-clock build the ECP5 gets.
-  const loops = sim === 'icarus' ? [1, 4, 64] : [1];
+  // Icarus checks several stage-reuse factors and rounds per clock; Verilator the
+  // one-nonce-per-clock, two-rounds-a-clock build the ECP5-85F gets.
+  const builds: PipeBuild[] = sim === 'icarus'
+    ? [{ loop: 1, rounds: 1 }, { loop: 4, rounds: 1 }, { loop: 64, rounds: 1 }, { loop: 2, rounds: 2 }, { loop: 4, rounds: 4 }]
+    : [{ loop: 1, rounds: 2 }];
   beforeAll(() => {
-    for (const loop of loops) buildSimulation({ sim, top: 'tb_engine', sources: SOURCES, parameters: { LANES: 1, LOOP: loop } });
+    for (const p of builds) buildSimulation({ sim, top: 'tb_engine', sources: SOURCES, parameters: pipeParameters(p) });
   }, 900_000);
 
   it('finds the real nonce of every fixture block, counting every nonce once', () => {
-    for (const loop of loops) {
+    for (const p of builds) {
       for (const b of blocks.blocks) {
         const w = workFor(b.header);
         const first = Math.max(0, w.nonce - 50);
-        const r = scanPipe(sim, loop, w, first, first + 99, 32);
-        expect(r.found, `${b.name}, loop ${loop}`).toEqual([w.nonce]);
+        const r = scanPipe(sim, p, w, first, first + 99, 32);
+        expect(r.found, `${b.name}, ${JSON.stringify(p)}`).toEqual([w.nonce]);
         expect(r.hashed).toBe(100);
-        const { min, max } = pipeBusyCycles(100, loop);
+        const { min, max } = pipeBusyCycles(100, p);
         expect(r.cycles).toBeGreaterThanOrEqual(min);
         expect(r.cycles).toBeLessThanOrEqual(max);
       }
@@ -119,12 +126,12 @@ describe.each(sims)('kh_pipe_engine (the pipelined core for large parts) under %
 
   it('reports exactly the nonces whose hash meets a low threshold, up to the top of the nonce space', () => {
     const w = workFor(blocks.blocks[2]!.header);
-    for (const loop of loops) {
+    for (const p of builds) {
       const expected = referenceNonces(w.header, 0xffffff00, 256, 5);
       expect(expected.length).toBeGreaterThan(0);
-      expect(scanPipe(sim, loop, w, 0xffffff00, 0xffffffff, 5)).toMatchObject({ found: expected, hashed: 256 });
-      expect(scanPipe(sim, loop, w, w.nonce, w.nonce, 32)).toMatchObject({ found: [w.nonce], hashed: 1 });
-      expect(scanPipe(sim, loop, w, w.nonce, w.nonce - 1, 32)).toMatchObject({ found: [], hashed: 0 });
+      expect(scanPipe(sim, p, w, 0xffffff00, 0xffffffff, 5)).toMatchObject({ found: expected, hashed: 256 });
+      expect(scanPipe(sim, p, w, w.nonce, w.nonce, 32)).toMatchObject({ found: [w.nonce], hashed: 1 });
+      expect(scanPipe(sim, p, w, w.nonce, w.nonce - 1, 32)).toMatchObject({ found: [], hashed: 0 });
     }
   });
 });
@@ -151,8 +158,8 @@ describe.skipIf(!sims.includes('verilator'))('RTL lint', () => {
     expect(r.status).toBe(0);
   });
 
-  it.each([1, 2])('verilator --lint-only -Wall is clean for kh_top with the pipelined engine, LOOP %i', (loop) => {
-    const r = spawnSync('verilator', ['--lint-only', '-Wall', '--top-module', 'kh_top', `-GLOOP=${loop}`, ...CORE_RTL, 'kh_top.v'], { cwd: HDL_DIR, encoding: 'utf8' });
+  it.each([[1, 1], [2, 1], [1, 2], [2, 4]])('verilator --lint-only -Wall is clean for kh_top with the pipelined engine, LOOP %i, ROUNDS %i', (loop, rounds) => {
+    const r = spawnSync('verilator', ['--lint-only', '-Wall', '--top-module', 'kh_top', `-GLOOP=${loop}`, `-GROUNDS=${rounds}`, ...CORE_RTL, 'kh_top.v'], { cwd: HDL_DIR, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });

@@ -14,7 +14,7 @@ import { CORE_SPEC_HELP, type CoreSpec } from '../../core/open-core.ts';
 import { MiningSession } from '../../miner/session.ts';
 import { DEMO_ADDRESS } from './pool.ts';
 import { describeEvent, formatDuration, formatHashRate, formatOdds, statusLine } from './miner-format.ts';
-import { API_ACCESS_HELP, coreOption, intOption, LOOP_HELP, loopOption, nonNegativeNumberOption, positiveNumberOption, wwwOption } from '../options.ts';
+import { API_ACCESS_HELP, coreOption, intOption, LOOP_HELP, loopOption, nonNegativeNumberOption, pipelineOf, positiveNumberOption, STAGES_HELP, wwwOption } from '../options.ts';
 import { classroomCoinPrice, MAX_SIMULATED_MINERS, SimulatedRoom, simulatedMinerSpec } from '../../miner/simulated-room.ts';
 import { addLessonOptions, type LessonFlags, lessonSettings, startPage } from './lesson-options.ts';
 import { jsonLine, runUntilStopped } from '../run-until.ts';
@@ -27,6 +27,7 @@ interface DemoFlags extends LessonFlags {
   rate: number;
   engines: number;
   loop?: number;
+  stages?: number;
   duration?: number;
   /** Stop once this many shares are accepted. */
   shares?: number;
@@ -59,6 +60,7 @@ export function registerDemo(program: Command, print: (s: string) => void): void
     .option('--core <core>', CORE_SPEC_HELP, coreOption, { kind: 'model' } as CoreSpec)
     .option('--engines <n>', 'model: worker threads; RTL: engines', intOption(1, 64), 1)
     .option('--loop <n>', LOOP_HELP, loopOption)
+    .option('--stages <n>', STAGES_HELP, intOption(1, 64))
     .option('--duration <s>', 'stop after this many seconds', positiveNumberOption)
     .option('--shares <n>', 'stop once this many shares are accepted (--duration still limits the run)', intOption(1, 1_000_000))
     .option('--http <port>', 'web dashboard port (0: any free port)', intOption(0, 65535), 8080)
@@ -133,6 +135,7 @@ async function runDemo(f: DemoFlags, defaultPagePort: boolean, print: (s: string
     ...DEFAULT_SETTINGS, stratumURL: `stratum+tcp://127.0.0.1:${port}`, stratumUser: ownWorker, stratumPassword: `x,watts=${ownWatts}`, adminPassword: '', apiAccess: f.apiAccess,
   };
   const pace = paced ? { hashesPerSecond: f.rate } : {};
+  const pipeline = pipelineOf(f);
   const simulated = new SimulatedRoom({ poolUrl: demoSettings.stratumURL, address: DEMO_ADDRESS });
   page.host.miners = simulated;
   const stopAll = async () => {
@@ -146,7 +149,7 @@ async function runDemo(f: DemoFlags, defaultPagePort: boolean, print: (s: string
       settings: demoSettings,
       core: f.core,
       engines: f.engines,
-      ...(f.loop !== undefined ? { loop: f.loop } : {}),
+      ...pipeline,
       ...pace,
       httpPort: f.http,
       ...(f.www ? { www: f.www } : {}),
@@ -156,7 +159,7 @@ async function runDemo(f: DemoFlags, defaultPagePort: boolean, print: (s: string
       if (f.http !== 0 && e instanceof Error && /EADDRINUSE/.test(e.message)) {
         return MiningSession.start({
           settings: demoSettings,
-          core: f.core, engines: f.engines, ...(f.loop !== undefined ? { loop: f.loop } : {}), ...pace, httpPort: 0, ...(f.www ? { www: f.www } : {}), onEvent,
+          core: f.core, engines: f.engines, ...pipeline, ...pace, httpPort: 0, ...(f.www ? { www: f.www } : {}), onEvent,
         });
       }
       throw e;

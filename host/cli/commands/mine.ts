@@ -13,7 +13,7 @@ import { MiningSession } from '../../miner/session.ts';
 import { stderrLog } from '../../platform/node.ts';
 import { defaultStatePath, fileStorage } from '../../platform/file-storage.ts';
 import { UsageError } from '../errors.ts';
-import { API_ACCESS_HELP, coreOption, intOption, LOOP_HELP, loopOption, positiveNumberOption, wwwOption } from '../options.ts';
+import { API_ACCESS_HELP, coreOption, intOption, LOOP_HELP, loopOption, pipelineOf, positiveNumberOption, STAGES_HELP, wwwOption } from '../options.ts';
 import { describeEvent, formatHashRate, statusLine } from './miner-format.ts';
 import { jsonLine, runUntilStopped } from '../run-until.ts';
 
@@ -25,6 +25,7 @@ interface MineFlags {
   core: CoreSpec;
   engines: number;
   loop?: number;
+  stages?: number;
   suggestDifficulty?: number;
   duration?: number;
   /** Stop once this many shares are accepted. */
@@ -53,6 +54,7 @@ export function registerMine(program: Command, print: (s: string) => void): void
     .option('--core <core>', CORE_SPEC_HELP, coreOption, { kind: 'model' } as CoreSpec)
     .option('--engines <n>', 'model: worker threads; RTL: engines', intOption(1, 64), 1)
     .option('--loop <n>', LOOP_HELP, loopOption)
+    .option('--stages <n>', STAGES_HELP, intOption(1, 64))
     .option('--suggest-difficulty <d>', 'ask the pool for this share difficulty', positiveNumberOption)
     .option('--duration <s>', 'stop after this many seconds', positiveNumberOption)
     .option('--shares <n>', 'stop once this many shares are accepted (--duration still limits the run)', intOption(1, 1_000_000))
@@ -120,7 +122,7 @@ async function runMining(settings: Settings, f: MineFlags, print: (s: string) =>
     settings,
     core: f.core,
     engines: f.engines,
-    ...(f.loop !== undefined ? { loop: f.loop } : {}),
+    ...pipelineOf(f),
     httpPort: f.http,
     ...(f.www ? { www: f.www } : {}),
     storage: f.state === false ? undefined : fileStorage(f.state),

@@ -10,7 +10,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CoreLinkError, type CoreLink, type ReadyLine } from '../../../src/core/link.ts';
 import { bytesToHex, hexToBytes } from '../../../src/work/bytes.ts';
-import { buildSimulation, CORE_RTL, ICE40_CELLS_SIM, MAX_LANES, PIPELINE_LOOPS, type Simulator, simulatorAvailable } from '../simulators.ts';
+import { type Pipeline, pipelineProblem } from '../pipeline.ts';
+import { buildSimulation, CORE_RTL, ICE40_CELLS_SIM, MAX_LANES, type Simulator, simulatorAvailable } from '../simulators.ts';
 
 const RTL_SOURCES = [...CORE_RTL, 'kh_top.v'];
 
@@ -19,8 +20,8 @@ const HARNESS = fileURLToPath(new URL('./harness.cpp', import.meta.url));
 export interface CosimOptions {
   simulator: Simulator;
   engines?: number;
-  /** The pipelined engine (kh_pipe_engine) instead of lanes: one nonce every `loop` clocks (1, 2, 4 … 64). */
-  loop?: number;
+  /** The pipelined engine (kh_pipe_engine) instead of lanes. */
+  pipeline?: Pipeline;
   /** What the core reports as CLOCK_HZ (the simulation itself runs as fast as it can). */
   clockHz?: number;
   /** Clock cycles per SCK half period (default 4: SCK = clk/8). */
@@ -38,7 +39,7 @@ export interface CosimOptions {
 }
 
 /** Builds (or finds in the cache) the simulator for this top and returns its command line. */
-export function buildCosim(simulator: Simulator, engines: number, clockHz: number, netlist?: string, loop = 0): string[] {
+export function buildCosim(simulator: Simulator, engines: number, clockHz: number, netlist?: string, pipeline?: Pipeline): string[] {
   if (netlist !== undefined) {
     // Verilator only: a gate-level netlist under Icarus runs ~10^3 cycles a second.
     if (simulator !== 'verilator') throw new Error('a synthesised netlist is simulated under Verilator only');
@@ -47,12 +48,13 @@ export function buildCosim(simulator: Simulator, engines: number, clockHz: numbe
   if (!Number.isInteger(engines) || engines < 1 || engines > MAX_LANES) {
     throw new RangeError(`the RTL core has 1 to ${MAX_LANES} engines, not ${engines}`);
   }
-  if (loop !== 0 && !PIPELINE_LOOPS.includes(loop)) throw new RangeError(`the pipelined core reuses each stage ${PIPELINE_LOOPS.join(', ')} times, not ${loop}`);
-  if (loop !== 0 && engines !== 1) throw new RangeError('the pipelined core is one engine: leave out --engines');
+  const problem = pipeline ? pipelineProblem(pipeline) : null;
+  if (problem) throw new RangeError(problem);
+  if (pipeline && engines !== 1) throw new RangeError('the pipelined core is one engine: leave out --engines');
   if (!simulatorAvailable(simulator)) {
     throw new Error(`${simulator === 'icarus' ? 'iverilog' : 'verilator'} is not installed (Debian: apt-get install ${simulator === 'icarus' ? 'iverilog' : 'verilator'})`);
   }
-  const parameters = { ENGINES: engines, LOOP: loop, CLOCK_HZ: clockHz };
+  const parameters = { ENGINES: engines, LOOP: pipeline?.loop ?? 0, ROUNDS: pipeline?.rounds ?? 1, CLOCK_HZ: clockHz };
   if (simulator === 'verilator') return buildSimulation({ sim: 'verilator', top: 'kh_top', sources: RTL_SOURCES, parameters, harness: HARNESS });
   return buildSimulation({ sim: 'icarus', top: 'cosim_icarus', sources: [...RTL_SOURCES, 'tb/cosim_icarus.v'], parameters });
 }
@@ -103,7 +105,7 @@ export class CosimLink implements CoreLink {
   }
 
   static start(options: CosimOptions): CosimLink {
-    const command = buildCosim(options.simulator, options.engines ?? 1, options.clockHz ?? 12_000_000, options.netlist, options.loop ?? 0);
+    const command = buildCosim(options.simulator, options.engines ?? 1, options.clockHz ?? 12_000_000, options.netlist, options.pipeline);
     const link = new CosimLink(command, options);
     if (link.freeRun) link.pump();
     return link;

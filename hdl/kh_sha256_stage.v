@@ -1,0 +1,101 @@
+// One stage of kh_sha256_pipe: its registers (a..g, h + K + W, the window, a valid bit) and
+// the ROUNDS rounds it applies each clock. On `advance` it takes the block offered at in_*,
+// otherwise its own next value (LOOP > 1); st_n, hkw_n, w_n and h_n are what it makes of its
+// block this clock. Its round constants come in on `k`, so stages that differ only in them
+// are one module to a synthesis that does not flatten.
+`default_nettype none
+(* keep_hierarchy *)   // kept whole by yosys' flatten: one synthesis per distinct stage
+module kh_sha256_stage #(
+    parameter integer LOOP = 1,         // 1: advance is always high (a parameter, not the port,
+                                        // so a stage synthesised on its own has no hold muxes)
+    parameter integer ROUNDS = 1,
+    parameter [15:0]  LIVE = 16'hffff   // window slots still read: bit 15 is slot 0 (the oldest word)
+) (
+    input  wire                     clk,
+    input  wire                     flush,
+    input  wire                     advance,
+    input  wire [32 * ROUNDS - 1:0] k,          // K of the round after each of this clock's rounds
+    input  wire                     in_valid,
+    input  wire [223:0]             in_state,
+    input  wire [31:0]              in_hkw,
+    input  wire [511:0]             in_w,
+    output reg                      valid,
+    output wire [223:0]             st_n,
+    output wire [31:0]              hkw_n,
+    output wire [511:0]             w_n,
+    output wire [31:0]              h_n
+);
+  function [31:0] sigma0(input [31:0] x);
+    sigma0 = {x[6:0], x[31:7]} ^ {x[17:0], x[31:18]} ^ (x >> 3);
+  endfunction
+  function [31:0] sigma1(input [31:0] x);
+    sigma1 = {x[16:0], x[31:17]} ^ {x[18:0], x[31:19]} ^ (x >> 10);
+  endfunction
+
+  reg [223:0] st;
+  reg [31:0]  hkw;
+  reg [511:0] w;
+
+  // The message words this clock reads: the window, then ROUNDS new ones,
+  // W[t+16] = σ1(W[t+14]) + W[t+9] + σ0(W[t+1]) + W[t].
+  // (split_var: Verilator would otherwise see each array as one signal that feeds itself.)
+  wire [31:0] word [0:15 + ROUNDS] /* verilator split_var */;
+  genvar r;
+  generate
+    for (r = 0; r < 16; r = r + 1) begin : window
+      assign word[r] = w[511 - 32 * r -: 32];
+    end
+    for (r = 0; r < ROUNDS; r = r + 1) begin : schedule
+      // Three 2-operand chains, not one 4-operand sum (kh_add_chain says why).
+      wire [31:0] high, low;
+      kh_add_chain add_high (.x(sigma1(word[14 + r])), .y(word[9 + r]), .s(high));
+      kh_add_chain add_low (.x(sigma0(word[1 + r])), .y(word[r]), .s(low));
+      kh_add_chain add_w (.x(high), .y(low), .s(word[16 + r]));
+    end
+  endgenerate
+
+  // The rounds, one after another: state words {a, b, c, d, e, f, g, h} after each.
+  wire [31:0] a_at [0:ROUNDS] /* verilator split_var */, b_at [0:ROUNDS] /* verilator split_var */;
+  wire [31:0] c_at [0:ROUNDS] /* verilator split_var */, d_at [0:ROUNDS] /* verilator split_var */;
+  wire [31:0] e_at [0:ROUNDS] /* verilator split_var */, f_at [0:ROUNDS] /* verilator split_var */;
+  wire [31:0] g_at [0:ROUNDS] /* verilator split_var */, h_at [0:ROUNDS] /* verilator split_var */;
+  wire [31:0] hkw_at [0:ROUNDS] /* verilator split_var */;
+  assign {a_at[0], b_at[0], c_at[0], d_at[0], e_at[0], f_at[0], g_at[0]} = st;
+  assign h_at[0] = 32'd0;       // folded into hkw; nothing reads it
+  assign hkw_at[0] = hkw;
+  generate
+    for (r = 0; r < ROUNDS; r = r + 1) begin : round
+      wire [31:0] a_r, e_r;
+      kh_sha256_round #(.CHAINS(1)) step_round (
+          .a(a_at[r]), .b(b_at[r]), .c(c_at[r]), .d(d_at[r]), .e(e_at[r]), .f(f_at[r]), .g(g_at[r]),
+          .hkw(hkw_at[r]), .a_out(a_r), .e_out(e_r));
+      assign {a_at[r + 1], b_at[r + 1], c_at[r + 1], d_at[r + 1]} = {a_r, a_at[r], b_at[r], c_at[r]};
+      assign {e_at[r + 1], f_at[r + 1], g_at[r + 1], h_at[r + 1]} = {e_r, e_at[r], f_at[r], g_at[r]};
+      // The next round's h is this round's g, an entry word for every round but the
+      // fourth's successor (ROUNDS = 4: the first round's new e, still short of the end).
+      wire [31:0] kw;
+      kh_add_chain add_kw (.x(k[32 * (ROUNDS - r) - 1 -: 32]), .y(word[r + 1]), .s(kw));
+      kh_add_chain add_hkw (.x(g_at[r]), .y(kw), .s(hkw_at[r + 1]));
+    end
+  endgenerate
+
+  assign st_n  = {a_at[ROUNDS], b_at[ROUNDS], c_at[ROUNDS], d_at[ROUNDS], e_at[ROUNDS], f_at[ROUNDS], g_at[ROUNDS]};
+  assign h_n   = h_at[ROUNDS];
+  assign hkw_n = hkw_at[ROUNDS];
+  generate
+    for (r = 0; r < 16; r = r + 1) begin : slide
+      // A dead slot is zero, and synthesis drops its flip-flops.
+      assign w_n[511 - 32 * r -: 32] = LIVE[15 - r] ? word[r + ROUNDS] : 32'd0;
+    end
+  endgenerate
+
+  wire take = LOOP == 1 || advance;
+  always @(posedge clk) begin
+    st  <= take ? in_state : st_n;
+    hkw <= take ? in_hkw : hkw_n;
+    w   <= take ? in_w : w_n;
+    if (flush) valid <= 1'b0;
+    else if (take) valid <= in_valid;
+  end
+endmodule
+`default_nettype wire
