@@ -10,7 +10,9 @@ import { InputError } from '../../src/work/errors.ts';
 import { VERSION_RULES, type VersionRule } from '../../src/work/version-rolling.ts';
 import { type CoreSpec, parseCoreSpec } from '../core/open-core.ts';
 import { parseConsolePort } from '../serial/console-port.ts';
-import { PIPELINE_LOOPS } from '../rtl/simulators.ts';
+import { PIPELINE_LOOPS, pipelineFromFlags, type Pipeline } from '../rtl/pipeline.ts';
+import { DEVICE_DEFAULTS, DEVICES, type Device } from '../rtl/synth/devices.ts';
+import { UsageError } from './errors.ts';
 
 function rethrow<T>(fn: () => T): T {
   try {
@@ -48,6 +50,45 @@ export function intOption(min: number, max: number): (value: string) => number {
 }
 
 export const LOOP_HELP = 'RTL: the pipelined core for large FPGAs instead of lanes, one nonce every n clocks (1, 2, 4 … 64)';
+export const STAGES_HELP = 'RTL: the pipelined core\'s register stages per hash, 64 / (loop × rounds a clock); with --loop 1: 64, 32 or 16';
+
+export const DEVICE_HELP = `RTL: the core a device's bitstream carries by default (${DEVICES.join(', ')}); --engines, --loop and --stages override it`;
+
+export function deviceOption(value: string): Device {
+  const d = DEVICES.find((x) => x === value.trim());
+  if (!d) throw new InvalidArgumentError(`expected one of ${DEVICES.join(', ')}`);
+  return d;
+}
+
+/**
+ * The RTL core the flags ask for: lanes (--engines) or the pipelined engine (--loop, --stages),
+ * starting from --device's default build when one is named.
+ */
+export function rtlCoreFlags(f: { device?: Device; engines?: number; loop?: number; stages?: number }): { engines: number; pipeline?: Pipeline } {
+  const base = f.device !== undefined ? DEVICE_DEFAULTS[f.device].core : undefined;
+  const pipeline = pipelineFlags(f.loop, f.stages, base?.kind === 'pipeline' ? base.pipeline : undefined);
+  if (pipeline) {
+    if (f.engines !== undefined && f.engines !== 1) throw new UsageError('the pipelined core is one engine: leave out --engines (or --loop, --stages and an ECP5 --device)');
+    return { engines: 1, pipeline };
+  }
+  return { engines: f.engines ?? (base?.kind === 'lanes' ? base.engines : 1) };
+}
+
+/** --loop and --stages as session options: `{ pipeline }` when either was given, else nothing. */
+export function pipelineOf(f: { loop?: number; stages?: number }): { pipeline?: Pipeline } {
+  const pipeline = pipelineFlags(f.loop, f.stages);
+  return pipeline ? { pipeline } : {};
+}
+
+/** --loop and --stages as one pipeline build (or the fallback), or a usage error that says what fits. */
+export function pipelineFlags(loop: number | undefined, stages: number | undefined, fallback?: Pipeline): Pipeline | undefined {
+  try {
+    return pipelineFromFlags(loop, stages, fallback);
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(err.message);
+    throw err;
+  }
+}
 
 /** The pipelined core's stage reuse: a power of two from 1 to 64. */
 export function loopOption(value: string): number {

@@ -10,8 +10,8 @@ export interface CliResult {
 }
 
 /** Runs the real `kilohash` binary as a user would. */
-export function kilohash(args: string[], timeoutMs = 60_000): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: timeoutMs });
+export function kilohash(args: string[], timeoutMs = 60_000, env?: Record<string, string>): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, ...env } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

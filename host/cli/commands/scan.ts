@@ -9,15 +9,18 @@ import { CORE_SPEC_HELP, type CoreSpec, coreName, openCore } from '../../core/op
 import { type ScanSummary, scanRange } from '../../core/scan.ts';
 import { keepAliveClock, stderrLog } from '../../platform/node.ts';
 import { UsageError } from '../errors.ts';
-import { coreOption, intOption, LOOP_HELP, loopOption, u32Option } from '../options.ts';
+import type { Device } from '../../rtl/synth/devices.ts';
+import { coreOption, DEVICE_HELP, deviceOption, intOption, LOOP_HELP, loopOption, rtlCoreFlags, STAGES_HELP, u32Option } from '../options.ts';
 
 interface ScanFlags {
   core: CoreSpec;
   header: string;
   start?: number;
   count?: number;
-  engines: number;
+  engines?: number;
+  device?: Device;
   loop?: number;
+  stages?: number;
   thresholdBits: number;
   selfTest?: boolean;
   json?: boolean;
@@ -31,8 +34,10 @@ export function registerScan(program: Command, print: (s: string) => void): void
     .requiredOption('--header <hex>', "the 80-byte header as 160 hex digits (its nonce field is ignored)")
     .option('--start <n>', 'first nonce (the header nonce field\'s value; decimal or 0x hex)', u32Option)
     .option('--count <n>', 'nonces to scan (default: up to the end of the nonce space)', u32Option)
-    .option('--engines <n>', 'model: worker threads; RTL: engines built into the core', intOption(1, 64), 1)
+    .option('--engines <n>', 'model: worker threads; RTL: engines built into the core (default 1)', intOption(1, 64))
+    .option('--device <device>', DEVICE_HELP, deviceOption)
     .option('--loop <n>', LOOP_HELP, loopOption)
+    .option('--stages <n>', STAGES_HELP, intOption(1, 64))
     .option('--threshold-bits <n>', 'report hashes with at least this many leading zero bits (32 = difficulty 1)', intOption(1, 256), 32)
     .option('--self-test', 'run the core\'s known-answer test first')
     .option('--json', 'one JSON object per found nonce, then the summary')
@@ -42,7 +47,9 @@ export function registerScan(program: Command, print: (s: string) => void): void
       const count = flags.count ?? 0x100000000 - start;
       if (count < 1) throw new UsageError('--count must be at least 1');
       if (start + count > 0x100000000) throw new UsageError(`--start ${start} + --count ${count} runs past the last nonce (0xffffffff)`);
-      const core = openCore({ ...flags.core, engines: flags.engines, ...(flags.loop !== undefined ? { loop: flags.loop } : {}) });
+      const rtl = flags.core.kind === 'verilator' || flags.core.kind === 'icarus';
+      if (!rtl && (flags.device !== undefined || flags.loop !== undefined || flags.stages !== undefined)) throw new UsageError('--device, --loop and --stages build the RTL: use them with --core verilator or icarus');
+      const core = openCore({ ...flags.core, ...(rtl ? rtlCoreFlags(flags) : { engines: flags.engines ?? 1 }) });
       const signal = { aborted: false };
       const onSigint = () => { signal.aborted = true; };
       process.once('SIGINT', onSigint);

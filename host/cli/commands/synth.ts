@@ -1,18 +1,20 @@
 /**
- * `kilohash synth` — synthesises the core for a board with yosys + nextpnr-ice40 from npm and
- * prints what a hardware developer needs: cells used, the clock nextpnr closes, cycles per
- * nonce, engines and the resulting hash rate; writes the bitstream to flash.
+ * `kilohash synth` — synthesises the core for a board and prints what a hardware developer
+ * needs: cells used, the clock nextpnr closes, nonces per clock and the resulting hash rate;
+ * writes the bitstream to flash. iCE40: yosys + nextpnr-ice40, all from npm. ECP5: yosys from
+ * npm, nextpnr-ecp5 + ecppack from PyPI (installed on first use; host/rtl/synth/ecp5-tools.ts).
  */
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { SynthReport } from '../../rtl/synth/synthesize.ts';
-import { BOARD_NAMES, BOARDS, DEVICE_BOARD, DEVICES, type BoardName, type Device } from '../../rtl/synth/devices.ts';
+import type { Ecp5Cells, SynthReport } from '../../rtl/synth/synthesize.ts';
+import { BOARD_NAMES, BOARDS, DEVICE_BOARD, DEVICE_DEFAULTS, DEVICE_FAMILY, DEVICES, type BoardName, type CoreBuild, type Device } from '../../rtl/synth/devices.ts';
+import { describePipeline, pipelineStages } from '../../rtl/pipeline.ts';
 import { UART_DEFAULT_BAUD } from '../../../src/core/protocol.ts';
 import { uartBaudProblem } from '../../../src/core/uart-framing.ts';
 import { MAX_LANES } from '../../rtl/simulators.ts';
 import { UsageError } from '../errors.ts';
-import { intOption, positiveNumberOption } from '../options.ts';
+import { intOption, LOOP_HELP, loopOption, pipelineFlags, positiveNumberOption, STAGES_HELP } from '../options.ts';
 
 type Summary = Omit<SynthReport, 'bitstream'> & { bitstream: string };
 
@@ -21,40 +23,81 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
+function coreLine(r: { engines: number; pipeline: SynthReport['pipeline'] }): string {
+  return r.pipeline ? `pipelined core (${describePipeline(r.pipeline)})` : `${r.engines} engine(s)`;
+}
+
 function describe(r: Summary): string {
   const mhs = (r.hashRate / 1e6).toFixed(3);
+  const unit = DEVICE_FAMILY[r.device] === 'ecp5' ? 'LUT4 cells' : 'logic cells';
   return [
-    `${r.device} (${BOARDS[r.board].describe}${r.link.kind === 'uart' ? ` at ${r.link.baud} baud` : ''}), ${r.engines} engine(s), seed ${r.seed}:`,
-    `  logic cells  ${r.logicCells.used} / ${r.logicCells.available} (${((100 * r.logicCells.used) / r.logicCells.available).toFixed(0)} %)`,
+    `${r.device} (${BOARDS[r.board].describe}${r.link.kind === 'uart' ? ` at ${r.link.baud} baud` : ''}), ${coreLine(r)}, seed ${r.seed}:`,
+    `  ${unit.padEnd(12)} ${r.logicCells.used} / ${r.logicCells.available} (${((100 * r.logicCells.used) / r.logicCells.available).toFixed(0)} %)`,
     `  LUT4 ${r.lut4}, DFF ${r.dff}, carry ${r.carry}, BRAM ${r.bram.used} / ${r.bram.available}, DSP ${r.dsp}`,
     `  fmax         ${r.fmaxMhz.toFixed(2)} MHz (PLL set to ${r.requestedClockMhz} MHz${r.timingMet ? '' : ' — TIMING NOT MET: rebuild with --clock-mhz at or below fmax before flashing'})`,
-    `  cycles/nonce ${r.cyclesPerNonce}`,
+    `  nonces/clock ${r.noncesPerClock % 1 === 0 ? r.noncesPerClock : `1/${r.cyclesPerNonce / r.engines}`} (${r.cyclesPerNonce} cycles a nonce per engine)`,
     ...(r.criticalPath ? [`  critical     ${r.criticalPath.delayNs} ns, ${r.criticalPath.cells} logic cells: ${r.criticalPath.from} → ${r.criticalPath.to}`] : []),
     `  hash rate    ${mhs} MH/s at fmax`,
-    ...(r.builtHashRate === null ? [] : [`  as built     ${(r.builtHashRate / 1e6).toFixed(3)} MH/s at ${r.requestedClockMhz} MHz (raise --clock-mhz towards fmax for more)`]),
+    ...(r.builtHashRate === null ? [] : [`  as built     ${(r.builtHashRate / 1e6).toFixed(3)} MH/s at ${r.requestedClockMhz} MHz${r.builtHashRate < r.hashRate * 0.95 ? ' (raise --clock-mhz towards fmax for more)' : ''}`]),
     `  bitstream    ${r.bitstream}  (${r.seconds.toFixed(0)} s)`,
   ].join('\n');
 }
 
+function describeCells(c: Ecp5Cells): string {
+  const pct = ((100 * c.logicCells.used) / c.logicCells.available).toFixed(0);
+  return [
+    `${c.device}, ${c.core.kind === 'pipeline' ? `pipelined core (${describePipeline(c.core.pipeline)})` : `${c.core.engines} engine(s)`}: synthesis only (no place and route, no bitstream)`,
+    `  LUT4 cells   ${c.logicCells.used} / ${c.logicCells.available} (${pct} %)${c.logicCells.used > c.logicCells.available ? ' — DOES NOT FIT' : ''}`,
+    `  LUT4 ${c.lut4}, DFF ${c.dff}, carry ${c.carry}, BRAM ${c.bram}`,
+    `  yosys        ${c.seconds.toFixed(0)} s`,
+  ].join('\n');
+}
+
+interface SynthFlags {
+  board?: string;
+  device?: string;
+  engines?: number;
+  loop?: number;
+  stages?: number;
+  baud?: number;
+  seed: number;
+  seeds?: string;
+  clockMhz?: number;
+  out: string;
+  synthOnly?: boolean;
+  json?: boolean;
+}
+
 export function registerSynth(program: Command, print: (s: string) => void): void {
+  const defaults = DEVICES.map((d) => {
+    const c = DEVICE_DEFAULTS[d].core;
+    return `${d} ${c.kind === 'lanes' ? `${c.engines} lanes` : `loop ${c.pipeline.loop}, ${pipelineStages(c.pipeline)} stages`}`;
+  }).join('; ');
   program
     .command('synth')
-    .description('synthesise the mining core for an iCE40 (yosys + nextpnr-ice40 from npm) and report its hash rate')
+    .description('synthesise, place and route the mining core for an iCE40 or ECP5 board and report its hash rate')
     .option('--board <board>', `the board the bitstream is for: ${BOARD_NAMES.map((b) => `${b} (${BOARDS[b].describe})`).join(', ')}; default: the device's`)
-    .option('--device <device>', 'up5k (default: the ICE-V Wireless) or hx8k; implied by --board')
-    .option('--engines <n>', `hashing engines (lanes); default: the most that fit the device (${DEVICES.map((d) => `${d} ${BOARDS[DEVICE_BOARD[d]].engines}`).join(', ')})`, intOption(1, MAX_LANES))
+    .option('--device <device>', `${DEVICES.join(', ')} (default up5k: the ICE-V Wireless; ecp5-*: the ULX3S); implied by --board`)
+    .option('--engines <n>', `iCE40: hashing lanes; default: the most that fit (${defaults})`, intOption(1, MAX_LANES))
+    .option('--loop <n>', `ECP5: ${LOOP_HELP.replace(/^RTL: /, '')}; default: the largest build that fits and meets timing`, loopOption)
+    .option('--stages <n>', `ECP5: ${STAGES_HELP.replace(/^RTL: /, '')}`, intOption(1, 64))
     .option('--baud <rate>', `a UART board's baud rate (default ${UART_DEFAULT_BAUD}); the core clock must be at least 8 times it, within 2 %`, intOption(300, 12_000_000))
     .option('--seed <s>', 'nextpnr placement seed', intOption(0, 2 ** 31 - 1), 1)
     .option('--seeds <list>', 'sweep several seeds (comma-separated) and report min/median/max')
-    .option('--clock-mhz <f>', 'PLL / timing target for the hashing clock', positiveNumberOption, 24)
+    .option('--clock-mhz <f>', `PLL / timing target for the hashing clock (default: the device's, ${DEVICES.map((d) => `${d} ${DEVICE_DEFAULTS[d].clockMhz}`).join(', ')})`, positiveNumberOption)
     .option('--out <dir>', 'where to write the bitstream', 'build/synth')
+    .option('--synth-only', 'ECP5: stop after yosys and report the cells (no Python, no place and route, no bitstream)')
     .option('--json', 'print one JSON object')
-    .action(async (opts: { board?: string; device?: string; engines?: number; baud?: number; seed: number; seeds?: string; clockMhz: number; out: string; json?: boolean }) => {
+    .action(async (opts: SynthFlags) => {
       const { board, device } = boardAndDevice(opts.board, opts.device);
+      const family = DEVICE_FAMILY[device];
       if (opts.baud !== undefined && BOARDS[board].link !== 'uart') throw new UsageError(`--baud is for a board on a UART (icebreaker); ${board} talks SPI`);
+      if (opts.synthOnly && family !== 'ecp5') throw new UsageError('--synth-only is for the ECP5 builds (an iCE40 build places and routes in a minute)');
+      const core = coreFor(device, opts);
+      const clockMhz = opts.clockMhz ?? DEVICE_DEFAULTS[device].clockMhz;
       const baud = BOARDS[board].link === 'uart' ? opts.baud ?? UART_DEFAULT_BAUD : undefined;
       if (baud !== undefined) {
-        const problem = uartBaudProblem(Math.round(opts.clockMhz * 1e6), baud);
+        const problem = uartBaudProblem(Math.round(clockMhz * 1e6), baud);
         if (problem) throw new UsageError(`--baud: ${problem}`);
       }
       const seeds = opts.seeds === undefined ? [opts.seed] : opts.seeds.split(',').map((s) => {
@@ -63,24 +106,24 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
         return n;
       });
       // The toolchains are large WebAssembly bundles: load them only when synthesising.
-      const { synthesize } = await import('../../rtl/synth/synthesize.ts');
-      const engines = opts.engines ?? BOARDS[board].engines;
-      // The ICE-V's image keeps the device's name: the firmware build looks for kilohash-up5k-*.
+      const { synthesize, synthesizeEcp5Cells } = await import('../../rtl/synth/synthesize.ts');
+      const started = Date.now();
+      const onProgress = (stage: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${stage}\n`);
+      if (opts.synthOnly) {
+        const cells = await synthesizeEcp5Cells({ board, device, core, seed: opts.seed, clockMhz, onProgress });
+        print(opts.json ? JSON.stringify(cells) : describeCells(cells));
+        return;
+      }
       const outDir = resolve(opts.out);
       mkdirSync(outDir, { recursive: true });
-      const started = Date.now();
       const results: Summary[] = [];
       for (const seed of seeds) {
-        const report = await synthesize({
-          board,
-          engines,
-          ...(baud !== undefined ? { baud } : {}),
-          seed,
-          clockMhz: opts.clockMhz,
-          onProgress: (stage) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${stage}\n`),
-        });
-        const file = join(outDir, `kilohash-${board === DEVICE_BOARD[device] ? device : board}-e${engines}-s${seed}.bin`);
-        writeFileSync(file, report.bitstream);
+        const report = await synthesize({ board, device, core, ...(baud !== undefined ? { baud } : {}), seed, clockMhz, onProgress });
+        const file = join(outDir, bitstreamName(board, device, core, seed));
+        // Written aside and renamed: a bitstream under its own name is always a whole one.
+        const part = `${file}.part`;
+        writeFileSync(part, report.bitstream);
+        renameSync(part, file);
         const { bitstream: _bits, ...rest } = report;
         results.push({ ...rest, bitstream: file });
         if (!opts.json) print(describe(results.at(-1)!));
@@ -94,13 +137,31 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
     });
 }
 
+/** The core for a device: lanes on an iCE40, the pipeline on an ECP5, from the flags or the device's default. */
+function coreFor(device: Device, opts: SynthFlags): CoreBuild {
+  const base = DEVICE_DEFAULTS[device].core;
+  if (base.kind === 'lanes') {
+    if (opts.loop !== undefined || opts.stages !== undefined) throw new UsageError(`--loop and --stages shape the ECP5's pipelined core; the ${device} gets lanes (--engines)`);
+    return { kind: 'lanes', engines: opts.engines ?? base.engines };
+  }
+  if (opts.engines !== undefined) throw new UsageError(`--engines counts an iCE40's lanes; the ${device} gets the pipelined core (--loop, --stages)`);
+  return { kind: 'pipeline', pipeline: pipelineFlags(opts.loop, opts.stages, base.pipeline)! };
+}
+
+function bitstreamName(board: BoardName, device: Device, core: CoreBuild, seed: number): string {
+  if (core.kind === 'pipeline') return `kilohash-${device}-l${core.pipeline.loop}r${core.pipeline.rounds}-s${seed}.bit`;
+  // The ICE-V's image keeps the device's name: the firmware build looks for kilohash-up5k-*.
+  return `kilohash-${board === DEVICE_BOARD[device] ? device : board}-e${core.engines}-s${seed}.bin`;
+}
+
 /** --board and --device, each implied by the other; a board on another device is refused. */
 function boardAndDevice(boardFlag: string | undefined, deviceFlag: string | undefined): { board: BoardName; device: Device } {
   const device = DEVICES.find((d) => d === deviceFlag);
-  if (deviceFlag !== undefined && device === undefined) throw new UsageError(`--device must be ${DEVICES.join(' or ')}, got '${deviceFlag}'`);
+  if (deviceFlag !== undefined && device === undefined) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}, got '${deviceFlag}'`);
   const board = BOARD_NAMES.find((b) => b === boardFlag);
   if (boardFlag !== undefined && board === undefined) throw new UsageError(`--board must be one of ${BOARD_NAMES.join(', ')}, got '${boardFlag}'`);
   if (board === undefined) return { board: DEVICE_BOARD[device ?? 'up5k'], device: device ?? 'up5k' };
-  if (device !== undefined && BOARDS[board].device !== device) throw new UsageError(`--board ${board} carries an ${BOARDS[board].device}, not an ${device}`);
-  return { board, device: BOARDS[board].device };
+  const carried = BOARDS[board].devices;
+  if (device !== undefined && !carried.includes(device)) throw new UsageError(`--board ${board} carries ${carried.length === 1 ? `an ${carried[0]}` : carried.join(', ')}, not an ${device}`);
+  return { board, device: device ?? carried[0]! };
 }

@@ -25,7 +25,7 @@ export interface NetlistOptions {
 
 /** Synthesises (or finds in the cache) the netlist and returns the path of its Verilog. */
 export async function synthesizedNetlist(o: NetlistOptions): Promise<string> {
-  const files = await yosysInput({ board: DEVICE_BOARD[o.device], engines: o.engines, clockMhz: o.clockHz / 1e6, top: 'kh_top', extra: ['write_verilog -noattr netlist.v'] });
+  const files = await yosysInput({ board: DEVICE_BOARD[o.device], device: o.device, core: { kind: 'lanes', engines: o.engines }, clockMhz: o.clockHz / 1e6, top: 'kh_top', extra: ['write_verilog -noattr netlist.v'] });
   const hash = createHash('sha256');
   for (const name of Object.keys(files).sort()) {
     hash.update(name);

@@ -1,32 +1,53 @@
 /**
- * The synthesis flow behind `kilohash synth`: the RTL for a board → yosys (synth_ice40) →
- * nextpnr-ice40 (place, route, timing) → icepack (bitstream), and the figures that matter:
- * cells used, the hashing clock nextpnr can close, cycles per nonce, and the hash rate.
+ * The synthesis flow behind `kilohash synth`: the RTL for a board → yosys (synth_ice40 or
+ * synth_ecp5, from npm) → nextpnr (place, route, timing: nextpnr-ice40 from npm, nextpnr-ecp5
+ * from PyPI) → icepack / ecppack (bitstream), and the figures that matter: cells used, the
+ * hashing clock nextpnr can close, cycles per nonce, and the hash rate.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { UART_DEFAULT_BAUD } from '../../../src/core/protocol.ts';
+import { describePipeline, type Pipeline } from '../pipeline.ts';
 import { HDL_DIR, ICE40_DSP_DEFINE, rtlCyclesPerNonce } from '../simulators.ts';
-import { BOARDS, type Board, type BoardName, type Device } from './devices.ts';
+import { BOARDS, DEVICE_FAMILY, type Board, type BoardName, type CoreBuild, type Device } from './devices.ts';
+import { ecp5Tools } from './ecp5-tools.ts';
 import { fileBytes, fileText, icepack, icepll, nextpnr, yosys, type Tree } from './toolchain.ts';
 
 export type { BoardName, Device } from './devices.ts';
 
-/** The design needs more logic cells than the device has. */
+/** "3 engine(s)" or the pipeline's shape. */
+export function describeCore(core: CoreBuild): string {
+  return core.kind === 'lanes' ? `${core.engines} engine(s)` : `pipelined core, ${describePipeline(core.pipeline)}`;
+}
+
+/** The design needs more logic than the device has. */
 export class DoesNotFit extends Error {
   constructor(
     readonly device: Device,
-    readonly engines: number,
+    readonly core: CoreBuild,
     readonly needed: number,
     readonly available: number,
+    readonly unit: string,
   ) {
-    super(`${engines} engine(s) need ${needed} logic cells; the ${device} has ${available}. Use fewer engines.`);
+    super(`the ${describeCore(core)} needs ${needed} ${unit}; the ${device} has ${available}. ${core.kind === 'lanes' ? 'Use fewer engines.' : 'Use a larger --loop (each stage reused more often) or fewer --stages.'}`);
+  }
+}
+
+/** nextpnr could not close timing at the clock the PLL is set to: no bitstream is written. */
+export class TimingMissed extends Error {
+  constructor(
+    readonly fmaxMhz: number,
+    readonly requestedClockMhz: number,
+  ) {
+    super(`timing not met: the hashing clock closes at ${fmaxMhz.toFixed(2)} MHz, below the ${requestedClockMhz} MHz the PLL would be set to. No bitstream was written; run again with --clock-mhz ${Math.floor(fmaxMhz)} or less (or another --seed).`);
   }
 }
 
 export interface SynthOptions {
   board: BoardName;
-  engines: number;
+  device: Device;
+  core: CoreBuild;
   /** A UART board's baud rate (the bit time is the clock / this, rounded). */
   baud?: number;
   seed: number;
@@ -40,8 +61,12 @@ export interface SynthReport {
   board: BoardName;
   /** How the host reaches the core; a UART board's baud rate. */
   link: { kind: 'spi' } | { kind: 'uart'; baud: number };
+  /** Lanes (iCE40); 1 for the pipelined core. */
   engines: number;
+  /** The pipelined core's shape, or null for lanes. */
+  pipeline: Pipeline | null;
   seed: number;
+  /** iCE40 logic cells, or ECP5 LUT4-sized cells (TRELLIS_COMB: LUTs, carry halves, RAM). */
   logicCells: { used: number; available: number };
   lut4: number;
   dff: number;
@@ -54,6 +79,8 @@ export interface SynthReport {
   /** fmax ≥ the requested clock: the bitstream's PLL setting is safe. */
   timingMet: boolean;
   cyclesPerNonce: number;
+  /** Nonces the core starts each clock: engines / cycles per nonce. */
+  noncesPerClock: number;
   /** engines × fmax / cycles per nonce. */
   hashRate: number;
   /**
@@ -70,8 +97,14 @@ export interface SynthReport {
 const NEXTPNR_DEVICE: Record<Device, string[]> = {
   up5k: ['--up5k', '--package', 'sg48'],
   hx8k: ['--hx8k', '--package', 'ct256'],
+  // Every ULX3S part is in the CABGA381 package, speed grade 6.
+  'ecp5-12f': ['--12k', '--package', 'CABGA381', '--speed', '6'],
+  'ecp5-25f': ['--25k', '--package', 'CABGA381', '--speed', '6'],
+  'ecp5-45f': ['--45k', '--package', 'CABGA381', '--speed', '6'],
+  'ecp5-85f': ['--85k', '--package', 'CABGA381', '--speed', '6'],
 };
-const CELLS: Record<Device, number> = { up5k: 5280, hx8k: 7680 };
+/** Logic cells: iCE40 LCs, ECP5 LUT4s (= flip-flops). */
+const CELLS: Record<Device, number> = { up5k: 5280, hx8k: 7680, 'ecp5-12f': 12_288, 'ecp5-25f': 24_288, 'ecp5-45f': 43_848, 'ecp5-85f': 83_640 };
 
 async function pllHeader(clockMhz: number): Promise<string> {
   const r = await icepll(['-i', '12', '-o', String(clockMhz)]);
@@ -105,20 +138,28 @@ function criticalPath(paths: { path: { type: string; delay: number; from: { cell
   };
 }
 
-function count(stat: string, cell: RegExp): number {
+/**
+ * A cell type's count in yosys' `stat`. A design that keeps some hierarchy (the ECP5
+ * pipeline's stages) is listed module by module and then as a whole: only the whole counts.
+ */
+export function count(stat: string, cell: RegExp): number {
+  const whole = stat.lastIndexOf('=== design hierarchy ===');
   let n = 0;
-  for (const m of stat.matchAll(new RegExp(`^\\s+(${cell.source})\\s+(\\d+)$`, 'gm'))) n += Number(m[2]);
+  for (const m of stat.slice(Math.max(0, whole)).matchAll(new RegExp(`^\\s+(${cell.source})\\s+(\\d+)$`, 'gm'))) n += Number(m[2]);
   return n;
 }
 
 export interface YosysBuild {
   board: BoardName;
-  engines: number;
+  device: Device;
+  core: CoreBuild;
   clockMhz: number;
   /** A UART board's baud rate (default: the top's). */
   baud?: number;
   /** The top to synthesise (default: the board's). */
   top?: string;
+  /** The ULX3S's PLL dividers (ecppll's), as top parameters; default: the top's own. */
+  ecp5Pll?: Ecp5Pll;
   /** Further script lines after synthesis. */
   extra?: string[];
 }
@@ -129,6 +170,7 @@ export interface YosysBuild {
  */
 export async function yosysInput(b: YosysBuild): Promise<Tree> {
   const board: Board = BOARDS[b.board];
+  const family = DEVICE_FAMILY[b.device];
   const top = b.top ?? board.top;
   const files: Tree = {};
   const sources: string[] = [];
@@ -141,29 +183,77 @@ export async function yosysInput(b: YosysBuild): Promise<Tree> {
     files[name] = readFileSync(join(HDL_DIR, path));
     sources.push(name);
   }
-  if (board.pll) files['kh_pll.vh'] = await pllHeader(b.clockMhz);
+  if (board.pll === 'ice40-12mhz') files['kh_pll.vh'] = await pllHeader(b.clockMhz);
   const clockHz = Math.round(b.clockMhz * 1e6);
-  const baud = top === board.top && board.link === 'uart' && b.baud !== undefined ? ` -set BAUD ${b.baud}` : '';
+  const params: Record<string, number> = b.core.kind === 'lanes'
+    ? { ENGINES: b.core.engines }
+    : { ENGINES: 1, LOOP: b.core.pipeline.loop, ROUNDS: b.core.pipeline.rounds };
+  params.CLOCK_HZ = clockHz;
+  if (top === board.top && board.link === 'uart' && b.baud !== undefined) params.BAUD = b.baud;
+  if (top === board.top && b.ecp5Pll) {
+    params.PLL_CLKI_DIV = b.ecp5Pll.clkiDiv;
+    params.PLL_CLKFB_DIV = b.ecp5Pll.clkfbDiv;
+    params.PLL_CLKOP_DIV = b.ecp5Pll.clkopDiv;
+    params.PLL_CLKOP_CPHASE = b.ecp5Pll.clkopCphase;
+  }
+  const chparam = Object.entries(params).map(([k, v]) => `-set ${k} ${v}`).join(' ');
   files['synth.ys'] = [
-    // The UP5K's DSP blocks take adders (kh_add32); the HX8K has none.
-    `read_verilog -I. ${board.device === 'up5k' ? `-D${ICE40_DSP_DEFINE} ` : ''}${sources.join(' ')}`,
-    `chparam -set ENGINES ${b.engines} -set CLOCK_HZ ${clockHz}${baud} ${top}`,
-    // No -dsp: the design has no multipliers, and yosys' ice40_dsp pass rewrites hand-placed
-    // SB_MAC16 adders as if they were multipliers (two chained ones collapse into one).
-    `synth_ice40 -top ${top} -json design.json`,
+    // The UP5K's DSP blocks take adders (kh_add32); the HX8K and the ECP5 builds do not use them.
+    `read_verilog -I. ${b.device === 'up5k' ? `-D${ICE40_DSP_DEFINE} ` : ''}${sources.join(' ')}`,
+    `chparam ${chparam} ${top}`,
+    // iCE40: no -dsp: the design has no multipliers, and yosys' ice40_dsp pass rewrites
+    // hand-placed SB_MAC16 adders as if they were multipliers (two chained ones collapse into one).
+    family === 'ice40' ? `synth_ice40 -top ${top} -json design.json` : `synth_ecp5 -top ${top} -json design.json`,
     'tee -o stat.txt stat',
     ...(b.extra ?? []),
   ].join('\n');
   return files;
 }
 
+/** EHXPLLL dividers for the ULX3S's 25 MHz oscillator, as ecppll computes them. */
+export interface Ecp5Pll {
+  clkiDiv: number;
+  clkfbDiv: number;
+  clkopDiv: number;
+  clkopCphase: number;
+  achievedMhz: number;
+}
+
+/** Reads ecppll's Verilog for its dividers (ecppll is the one that knows the PLL's limits). */
+export function parseEcppll(verilog: string, report: string): Ecp5Pll {
+  const field = (name: string) => {
+    const m = new RegExp(`\\.${name}\\((\\d+)\\)`).exec(verilog);
+    if (!m) throw new Error(`ecppll wrote no ${name}:\n${verilog}`);
+    return Number(m[1]);
+  };
+  const achieved = /clkout0 frequency:\s*([\d.]+)\s*MHz/.exec(report);
+  if (!achieved) throw new Error(`ecppll reported no output frequency:\n${report}`);
+  return { clkiDiv: field('CLKI_DIV'), clkfbDiv: field('CLKFB_DIV'), clkopDiv: field('CLKOP_DIV'), clkopCphase: field('CLKOP_CPHASE'), achievedMhz: Number(achieved[1]) };
+}
+
+type PnrReport = {
+  fmax: Record<string, { achieved: number; constraint: number }>;
+  utilization: Record<string, { available: number; used: number }>;
+  critical_paths?: { from: string; to: string; path: { type: string; delay: number; from: { cell: string }; to: { cell: string } }[] }[];
+};
+
+function coreFigures(core: CoreBuild): { engines: number; pipeline: Pipeline | null; cyclesPerNonce: number } {
+  return core.kind === 'lanes'
+    ? { engines: core.engines, pipeline: null, cyclesPerNonce: rtlCyclesPerNonce() }
+    : { engines: 1, pipeline: core.pipeline, cyclesPerNonce: core.pipeline.loop };
+}
+
 export async function synthesize(o: SynthOptions): Promise<SynthReport> {
+  return DEVICE_FAMILY[o.device] === 'ice40' ? synthesizeIce40(o) : synthesizeEcp5(o);
+}
+
+async function synthesizeIce40(o: SynthOptions): Promise<SynthReport> {
   const t0 = Date.now();
   const board = BOARDS[o.board];
-  const device = board.device;
+  const device = o.device;
   const progress = o.onProgress ?? (() => undefined);
-  const files = await yosysInput({ board: o.board, engines: o.engines, clockMhz: o.clockMhz, ...(o.baud !== undefined ? { baud: o.baud } : {}) });
-  if (board.pcf) files['board.pcf'] = readFileSync(join(HDL_DIR, board.pcf));
+  const files = await yosysInput({ board: o.board, device, core: o.core, clockMhz: o.clockMhz, ...(o.baud !== undefined ? { baud: o.baud } : {}) });
+  if (board.constraints) files['board.pcf'] = readFileSync(join(HDL_DIR, board.constraints));
 
   progress('yosys: synthesis');
   const syn = await yosys(['-q', '-s', 'synth.ys'], files);
@@ -172,9 +262,9 @@ export async function synthesize(o: SynthOptions): Promise<SynthReport> {
   progress('nextpnr-ice40: place and route (this takes minutes)');
   const cellsAvailable = CELLS[device];
   const pnrFiles: Tree = { 'design.json': fileBytes(syn.files, 'design.json') };
-  if (board.pcf) pnrFiles['board.pcf'] = files['board.pcf']!;
+  if (board.constraints) pnrFiles['board.pcf'] = files['board.pcf']!;
   const pnr = await nextpnr(
-    [...NEXTPNR_DEVICE[device], '--json', 'design.json', ...(board.pcf ? ['--pcf', 'board.pcf'] : ['--pcf-allow-unconstrained']), '--asc', 'design.asc',
+    [...NEXTPNR_DEVICE[device], '--json', 'design.json', ...(board.constraints ? ['--pcf', 'board.pcf'] : ['--pcf-allow-unconstrained']), '--asc', 'design.asc',
       '--freq', String(o.clockMhz), '--timing-allow-fail', '--seed', String(o.seed), '--report', 'report.json', '-q'],
     pnrFiles,
     (line) => {
@@ -182,14 +272,10 @@ export async function synthesize(o: SynthOptions): Promise<SynthReport> {
     },
   ).catch((err: Error) => {
     const needed = /of (\d+) ICESTORM_LCs/.exec(err.message);
-    if (needed) throw new DoesNotFit(device, o.engines, Number(needed[1]), cellsAvailable);
+    if (needed) throw new DoesNotFit(device, o.core, Number(needed[1]), cellsAvailable, 'logic cells');
     throw err;
   });
-  const report = JSON.parse(fileText(pnr.files, 'report.json')) as {
-    fmax: Record<string, { achieved: number; constraint: number }>;
-    utilization: Record<string, { available: number; used: number }>;
-    critical_paths?: { from: string; to: string; path: { type: string; delay: number; from: { cell: string }; to: { cell: string } }[] }[];
-  };
+  const report = JSON.parse(fileText(pnr.files, 'report.json')) as PnrReport;
 
   progress('icepack: bitstream');
   const packed = await icepack(['design.asc', 'design.bin'], { 'design.asc': fileBytes(pnr.files, 'design.asc') });
@@ -198,13 +284,14 @@ export async function synthesize(o: SynthOptions): Promise<SynthReport> {
   const hashing = clocks.find(([name]) => /(^|\W)clk$/.test(name)) ?? clocks.sort((a, b) => a[1].achieved - b[1].achieved)[0];
   if (!hashing) throw new Error('nextpnr reported no clock');
   const fmaxMhz = hashing[1].achieved;
-  const cyclesPerNonce = rtlCyclesPerNonce();
+  const { engines, pipeline, cyclesPerNonce } = coreFigures(o.core);
   const util = (k: string) => report.utilization[k] ?? { used: 0, available: 0 };
   return {
     device,
     board: o.board,
     link: board.link === 'uart' ? { kind: 'uart', baud: o.baud ?? UART_DEFAULT_BAUD } : { kind: 'spi' },
-    engines: o.engines,
+    engines,
+    pipeline,
     seed: o.seed,
     logicCells: util('ICESTORM_LC'),
     lut4: count(stat, /SB_LUT4/),
@@ -216,10 +303,121 @@ export async function synthesize(o: SynthOptions): Promise<SynthReport> {
     requestedClockMhz: o.clockMhz,
     timingMet: fmaxMhz >= o.clockMhz,
     cyclesPerNonce,
-    hashRate: (o.engines * fmaxMhz * 1e6) / cyclesPerNonce,
-    builtHashRate: fmaxMhz >= o.clockMhz ? (o.engines * o.clockMhz * 1e6) / cyclesPerNonce : null,
+    noncesPerClock: engines / cyclesPerNonce,
+    hashRate: (engines * fmaxMhz * 1e6) / cyclesPerNonce,
+    builtHashRate: fmaxMhz >= o.clockMhz ? (engines * o.clockMhz * 1e6) / cyclesPerNonce : null,
     criticalPath: criticalPath(report.critical_paths),
     bitstream: fileBytes(packed.files, 'design.bin'),
     seconds: (Date.now() - t0) / 1000,
   };
+}
+
+/** What yosys alone says of an ECP5 build: `kilohash synth --synth-only`, and the fit check before place and route. */
+export interface Ecp5Cells {
+  device: Device;
+  core: CoreBuild;
+  lut4: number;
+  carry: number;
+  dff: number;
+  /** LUT4-sized cells the design needs: LUT4s and two per CCU2C (a carry cell fills a slice's two LUTs). */
+  logicCells: { used: number; available: number };
+  bram: number;
+  seconds: number;
+}
+
+async function ecp5Yosys(o: SynthOptions, pll: Ecp5Pll | undefined): Promise<{ cells: Ecp5Cells; design: Uint8Array }> {
+  const t0 = Date.now();
+  const files = await yosysInput({ board: o.board, device: o.device, core: o.core, clockMhz: o.clockMhz, ...(pll ? { ecp5Pll: pll } : {}) });
+  (o.onProgress ?? (() => undefined))('yosys: synthesis (synth_ecp5; a large pipeline takes many minutes)');
+  const syn = await yosys(['-q', '-s', 'synth.ys'], files);
+  const stat = fileText(syn.files, 'stat.txt');
+  const lut4 = count(stat, /LUT4/);
+  const carry = count(stat, /CCU2C/);
+  const dpram = count(stat, /TRELLIS_DPR16X4/);
+  return {
+    cells: {
+      device: o.device, core: o.core, lut4, carry, dff: count(stat, /TRELLIS_FF/),
+      logicCells: { used: lut4 + 2 * carry + 2 * dpram, available: CELLS[o.device] },
+      bram: count(stat, /DP16KD/),
+      seconds: (Date.now() - t0) / 1000,
+    },
+    design: fileBytes(syn.files, 'design.json'),
+  };
+}
+
+/** Synthesis only: the cells an ECP5 build needs, without place and route (nor Python). */
+export async function synthesizeEcp5Cells(o: SynthOptions): Promise<Ecp5Cells> {
+  return (await ecp5Yosys(o, undefined)).cells;
+}
+
+async function synthesizeEcp5(o: SynthOptions): Promise<SynthReport> {
+  const t0 = Date.now();
+  const board = BOARDS[o.board];
+  const progress = o.onProgress ?? (() => undefined);
+  const tools = await ecp5Tools(progress);
+  const work = mkdtempSync(join(tmpdir(), 'kh-ecp5-'));
+  try {
+    let pll: Ecp5Pll | undefined;
+    if (board.pll === 'ecp5-25mhz') {
+      const out = await tools.run('ecppll', ['-i', '25', '-o', String(o.clockMhz), '-f', 'pll.v'], work);
+      pll = parseEcppll(readFileSync(join(work, 'pll.v'), 'utf8'), out);
+    }
+    const { cells, design } = await ecp5Yosys(o, pll);
+    // The fit is known before place and route; nextpnr would take minutes to say the same.
+    if (cells.logicCells.used > cells.logicCells.available) throw new DoesNotFit(o.device, o.core, cells.logicCells.used, cells.logicCells.available, 'LUT4-sized cells');
+    if (cells.dff > CELLS[o.device]) throw new DoesNotFit(o.device, o.core, cells.dff, CELLS[o.device], 'flip-flops');
+    writeFileSync(join(work, 'design.json'), design);
+    if (board.constraints) writeFileSync(join(work, 'board.lpf'), readFileSync(join(HDL_DIR, board.constraints)));
+
+    progress('nextpnr-ecp5: place and route (minutes; an 85F pipeline, much longer)');
+    const freq = pll?.achievedMhz ?? o.clockMhz;
+    await tools.run(
+      'nextpnr_ecp5',
+      [...NEXTPNR_DEVICE[o.device], '--json', 'design.json', ...(board.constraints ? ['--lpf', 'board.lpf'] : ['--lpf-allow-unconstrained']),
+        '--textcfg', 'design.config', '--freq', String(freq), '--timing-allow-fail', '--seed', String(o.seed), '--report', 'report.json'],
+      work,
+      (line) => {
+        if (/^Info: (Running|HeAP Placer Time|Routing \d+ arcs|Routing complete|Router1 time|Max frequency|\s+TRELLIS_(COMB|FF):)|ERROR/.test(line)) progress(line.replace(/^Info:\s+/, 'nextpnr: '));
+      },
+    );
+    const report = JSON.parse(readFileSync(join(work, 'report.json'), 'utf8')) as PnrReport;
+    // The hashing clock is the PLL's output; the 25 MHz input only feeds the PLL.
+    const clocks = Object.entries(report.fmax).filter(([name]) => !/clk_25mhz/i.test(name));
+    const hashing = clocks.sort((a, b) => a[1].achieved - b[1].achieved)[0];
+    if (!hashing) throw new Error('nextpnr-ecp5 reported no clock');
+    const fmaxMhz = hashing[1].achieved;
+    if (fmaxMhz < freq) throw new TimingMissed(fmaxMhz, freq);
+
+    progress('ecppack: bitstream');
+    await tools.run('ecppack', ['--compress', 'design.config', 'design.bit'], work);
+    const { engines, pipeline, cyclesPerNonce } = coreFigures(o.core);
+    const util = (k: string) => report.utilization[k] ?? { used: 0, available: 0 };
+    return {
+      device: o.device,
+      board: o.board,
+      link: { kind: 'spi' },
+      engines,
+      pipeline,
+      seed: o.seed,
+      // Against the datasheet's LUT count: nextpnr offers the 12F the whole 25F die it is cut from.
+      logicCells: { used: util('TRELLIS_COMB').used, available: CELLS[o.device] },
+      lut4: cells.lut4,
+      dff: cells.dff,
+      carry: cells.carry,
+      bram: util('DP16KD'),
+      dsp: util('MULT18X18D').used,
+      fmaxMhz,
+      requestedClockMhz: freq,
+      timingMet: true,
+      cyclesPerNonce,
+      noncesPerClock: engines / cyclesPerNonce,
+      hashRate: (engines * fmaxMhz * 1e6) / cyclesPerNonce,
+      builtHashRate: (engines * freq * 1e6) / cyclesPerNonce,
+      criticalPath: criticalPath(report.critical_paths),
+      bitstream: new Uint8Array(readFileSync(join(work, 'design.bit'))),
+      seconds: (Date.now() - t0) / 1000,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
