@@ -31,6 +31,30 @@ describe('kilohash scan', () => {
     expect(rtl.at(-1)).toMatchObject({ core: 'verilator', engines: 2, scanned: 2000 });
   }, 180_000);
 
+  it.skipIf(!hasSimulator('verilator'))('runs an ECP5 part\'s own pipelined build with --device, with the same answers as the model', () => {
+    const args = ['scan', '--header', genesis.header, '--start', String(genesis.nonce - 1000), '--count', '2000', '--threshold-bits', '12', '--json'];
+    const model = jsonLines(kilohash(args).stdout);
+    const r = kilohash([...args, '--core', 'verilator', '--device', 'ecp5-85f'], 600_000);
+    expect(r.code, r.stderr).toBe(0);
+    const rtl = jsonLines(r.stdout);
+    const nonces = (ls: Array<Record<string, unknown>>) => ls.filter((l) => !l.summary).map((l) => l.nonce).sort();
+    expect(nonces(rtl)).toEqual(nonces(model));
+    expect(nonces(rtl)).toContain(genesis.nonce);
+    // The 85F's build: one engine, a nonce every clock.
+    expect(rtl.at(-1)).toMatchObject({ core: 'verilator', engines: 1, scanned: 2000, hwErrors: 0 });
+  }, 600_000);
+
+  it.each([
+    [['--device', 'ecp5-85f'], /--device, --loop and --stages build the RTL: use them with --core verilator or icarus/],
+    [['--core', 'icarus', '--device', 'ecp5-85f', '--engines', '2'], /the pipelined core is one engine/],
+    [['--core', 'icarus', '--device', 'ecp5-99f'], /--device.*expected one of up5k, hx8k, ecp5-12f, ecp5-25f, ecp5-45f, ecp5-85f/],
+    [['--core', 'icarus', '--loop', '1', '--stages', '12'], /--stages: with --loop 1 a hash has 64, 32 or 16 stages/],
+  ])('refuses the RTL build %j', (flags, message) => {
+    const r = kilohash(['scan', '--header', genesis.header, '--count', '10', ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
   it('says how many engines the RTL can have instead of building a broken one', () => {
     const r = kilohash(['scan', '--header', genesis.header, '--count', '10', '--core', 'icarus', '--engines', '9']);
     expect(r.code).not.toBe(0);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { CoreLinkError, type CoreLink, type ReadyLine } from '../../../src/core/link.ts';
 import { bytesToHex, hexToBytes } from '../../../src/work/bytes.ts';
 import { type Pipeline, pipelineProblem } from '../pipeline.ts';
+import type { SynthesizedNetlist } from '../synth/netlist.ts';
 import { buildSimulation, CORE_RTL, ICE40_CELLS_SIM, MAX_LANES, type Simulator, simulatorAvailable } from '../simulators.ts';
 
 const RTL_SOURCES = [...CORE_RTL, 'kh_top.v'];
@@ -32,18 +33,19 @@ export interface CosimOptions {
    */
   freeRun?: boolean;
   /**
-   * Simulate this synthesised netlist of `kh_top` (host/rtl/synth/netlist.ts) on yosys' iCE40 cell
+   * Simulate this synthesised netlist of `kh_top` (host/rtl/synth/netlist.ts) on yosys' cell
    * models instead of the RTL; its engines and CLOCK_HZ are what it was synthesised with.
    */
-  netlist?: string;
+  netlist?: SynthesizedNetlist;
 }
 
 /** Builds (or finds in the cache) the simulator for this top and returns its command line. */
-export function buildCosim(simulator: Simulator, engines: number, clockHz: number, netlist?: string, pipeline?: Pipeline): string[] {
+export function buildCosim(simulator: Simulator, engines: number, clockHz: number, netlist?: SynthesizedNetlist, pipeline?: Pipeline): string[] {
   if (netlist !== undefined) {
     // Verilator only: a gate-level netlist under Icarus runs ~10^3 cycles a second.
     if (simulator !== 'verilator') throw new Error('a synthesised netlist is simulated under Verilator only');
-    return buildSimulation({ sim: 'verilator', top: 'kh_top', sources: [], libraries: [netlist, ICE40_CELLS_SIM], defines: ['NO_ICE40_DEFAULT_ASSIGNMENTS'], harness: HARNESS });
+    if (netlist.cells === 'inline') return buildSimulation({ sim: 'verilator', top: 'kh_top', sources: [], libraries: [netlist.verilog], harness: HARNESS });
+    return buildSimulation({ sim: 'verilator', top: 'kh_top', sources: [], libraries: [netlist.verilog, ICE40_CELLS_SIM], defines: ['NO_ICE40_DEFAULT_ASSIGNMENTS'], harness: HARNESS });
   }
   if (!Number.isInteger(engines) || engines < 1 || engines > MAX_LANES) {
     throw new RangeError(`the RTL core has 1 to ${MAX_LANES} engines, not ${engines}`);

@@ -39,8 +39,10 @@ export class TimingMissed extends Error {
   constructor(
     readonly fmaxMhz: number,
     readonly requestedClockMhz: number,
+    readonly criticalPath: SynthReport['criticalPath'],
   ) {
-    super(`timing not met: the hashing clock closes at ${fmaxMhz.toFixed(2)} MHz, below the ${requestedClockMhz} MHz the PLL would be set to. No bitstream was written; run again with --clock-mhz ${Math.floor(fmaxMhz)} or less (or another --seed).`);
+    const path = criticalPath ? ` The slowest path: ${criticalPath.delayNs} ns, ${criticalPath.cells} logic cells, ${criticalPath.from} → ${criticalPath.to}.` : '';
+    super(`timing not met: the hashing clock closes at ${fmaxMhz.toFixed(2)} MHz, below the ${requestedClockMhz} MHz the PLL would be set to. No bitstream was written; run again with --clock-mhz ${Math.floor(fmaxMhz)} or less (or another --seed).${path}`);
   }
 }
 
@@ -160,6 +162,8 @@ export interface YosysBuild {
   top?: string;
   /** The ULX3S's PLL dividers (ecppll's), as top parameters; default: the top's own. */
   ecp5Pll?: Ecp5Pll;
+  /** Further synth_ice40 / synth_ecp5 options. */
+  synthFlags?: string[];
   /** Further script lines after synthesis. */
   extra?: string[];
 }
@@ -203,7 +207,7 @@ export async function yosysInput(b: YosysBuild): Promise<Tree> {
     `chparam ${chparam} ${top}`,
     // iCE40: no -dsp: the design has no multipliers, and yosys' ice40_dsp pass rewrites
     // hand-placed SB_MAC16 adders as if they were multipliers (two chained ones collapse into one).
-    family === 'ice40' ? `synth_ice40 -top ${top} -json design.json` : `synth_ecp5 -top ${top} -json design.json`,
+    `${family === 'ice40' ? 'synth_ice40' : 'synth_ecp5'} ${[...(b.synthFlags ?? []), '-top', top, '-json', 'design.json'].join(' ')}`,
     'tee -o stat.txt stat',
     ...(b.extra ?? []),
   ].join('\n');
@@ -386,7 +390,7 @@ async function synthesizeEcp5(o: SynthOptions): Promise<SynthReport> {
     const hashing = clocks.sort((a, b) => a[1].achieved - b[1].achieved)[0];
     if (!hashing) throw new Error('nextpnr-ecp5 reported no clock');
     const fmaxMhz = hashing[1].achieved;
-    if (fmaxMhz < freq) throw new TimingMissed(fmaxMhz, freq);
+    if (fmaxMhz < freq) throw new TimingMissed(fmaxMhz, freq, criticalPath(report.critical_paths));
 
     progress('ecppack: bitstream');
     await tools.run('ecppack', ['--compress', 'design.config', 'design.bit'], work);
