@@ -79,17 +79,17 @@ module kh_pipe_engine #(
   // At LOOP = 1 they advance every clock, and say so as constants: a counter that synthesis
   // cannot prove stuck at zero would keep every stage's hold multiplexers and turn each
   // stage's round constants into a table indexed by the step.
-  wire [5:0] step;
+  wire [5:0] step_next;
   wire       advance;
   generate
     if (LOOP == 1) begin : every_clock
-      assign step = 6'd0;
+      assign step_next = 6'd0;
       assign advance = 1'b1;
     end else begin : counted
       reg [5:0] count;
-      assign step = count;
       assign advance = count == LOOP[5:0] - 6'd1;
-      always @(posedge clk) count <= (rst || advance) ? 6'd0 : count + 6'd1;
+      assign step_next = (rst || advance) ? 6'd0 : count + 6'd1;
+      always @(posedge clk) count <= step_next;
     end
   endgenerate
 
@@ -103,7 +103,7 @@ module kh_pipe_engine #(
   wire         h1_valid;
   wire [255:0] h1_state;
   kh_sha256_pipe #(.LOOP(LOOP), .ROUNDS(ROUNDS)) hash1 (
-      .clk(clk), .flush(rst || stop), .advance(advance), .step(step),
+      .clk(clk), .flush(rst || stop), .advance(advance), .step_next(step_next),
       .in_valid(feed), .in_state(mid[255:32]), .in_hkw(hkw1_in), .in_w(w1_in),
       .out_valid(h1_valid), .out_state(h1_state));
 
@@ -132,7 +132,7 @@ module kh_pipe_engine #(
   wire [255:0] h2_state;
   /* verilator lint_on UNUSEDSIGNAL */
   kh_sha256_pipe #(.LOOP(LOOP), .ROUNDS(ROUNDS), .LAST_W(60)) hash2 (
-      .clk(clk), .flush(rst || stop), .advance(advance), .step(step),
+      .clk(clk), .flush(rst || stop), .advance(advance), .step_next(step_next),
       .in_valid(h1_v), .in_state({IV0, IV1, IV2, IV3, IV4, IV5, IV6}), .in_hkw(hkw2_in), .in_w(w2_in),
       .out_valid(h2_valid), .out_state(h2_state));
 

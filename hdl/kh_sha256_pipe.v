@@ -29,7 +29,9 @@ module kh_sha256_pipe #(
     input  wire         clk,
     input  wire         flush,       // every block in flight is dropped
     input  wire         advance,     // the last step of LOOP: blocks move one stage on
-    input  wire [5:0]   step,        // 0..LOOP-1
+    /* verilator lint_off UNUSEDSIGNAL */   // at LOOP = 1 the constants are fixed
+    input  wire [5:0]   step_next,   // the step (0..LOOP-1) of the next clock
+    /* verilator lint_on UNUSEDSIGNAL */
     input  wire         in_valid,    // taken when advance
     input  wire [223:0] in_state,    // {a, b, c, d, e, f, g}
     input  wire [31:0]  in_hkw,      // h + K[0] + W[0]
@@ -56,12 +58,23 @@ module kh_sha256_pipe #(
       localparam integer FIRST = s * PER_STAGE;
       localparam [6:0] FIRST7 = FIRST[6:0], ROUNDS7 = ROUNDS[6:0];
       // The constants of this clock's rounds, for h + K + W formed a round early: K of the
-      // rounds after each of them (a constant at LOOP = 1, a function of step otherwise).
-      wire [6:0] first_round = FIRST7 + {1'b0, step} * ROUNDS7;
+      // rounds after each of them. A constant at LOOP = 1; otherwise looked up a clock ahead
+      // from the next step and registered, which keeps the table off the adders' path (it
+      // was the slowest path of the 45F's build: step counter → table → two adders).
       wire [32 * ROUNDS - 1:0] k;
-      for (r = 0; r < ROUNDS; r = r + 1) begin : constant
-        localparam [6:0] NEXT = r + 1;
-        assign k[32 * (ROUNDS - r) - 1 -: 32] = sha256_k(first_round + NEXT);
+      if (LOOP == 1) begin : fixed
+        for (r = 0; r < ROUNDS; r = r + 1) begin : constant
+          localparam [6:0] NEXT = r + 1;
+          assign k[32 * (ROUNDS - r) - 1 -: 32] = sha256_k(FIRST7 + NEXT);
+        end
+      end else begin : stepped
+        wire [6:0] next_first = FIRST7 + {1'b0, step_next} * ROUNDS7;
+        reg [32 * ROUNDS - 1:0] k_r;
+        for (r = 0; r < ROUNDS; r = r + 1) begin : constant
+          localparam [6:0] NEXT = r + 1;
+          always @(posedge clk) k_r[32 * (ROUNDS - r) - 1 -: 32] <= sha256_k(next_first + NEXT);
+        end
+        assign k = k_r;
       end
       // A window slot is live while it can still hold a word up to LAST_W (its word is at
       // least W[FIRST + ROUNDS + slot] once the stage has stepped).
