@@ -21,27 +21,31 @@ import { hasSimulator } from '../helpers/simulators.ts';
 
 const CLOCK_HZ = 36_000_000;
 
+/** Identity, the known-answer test, and every fixture block's nonce found by the netlist through the driver. */
+async function answersAsACore(netlist: SynthesizedNetlist, identity: { engines: number; cyclesPerNonce?: number }): Promise<void> {
+  const link = CosimLink.start({ simulator: 'verilator', netlist });
+  try {
+    const driver = new CoreDriver({ link, clock: keepAliveClock, hangTimeoutMs: 60_000 });
+    expect(await driver.probe()).toMatchObject({ version: PROTOCOL_VERSION, clockHz: CLOCK_HZ, ...identity });
+    expect(await driver.selfTest(120_000)).toMatchObject({ ok: true, found: [SELF_TEST.nonce] });
+    for (const b of blocks.blocks) {
+      const s = await scanRange({ link, clock: keepAliveClock, header: hexToBytes(b.header), start: b.nonce - 32, count: 64, workSize: 32, pollMs: 2 });
+      expect(s.nonces.map((f) => f.nonce), b.name).toEqual([b.nonce]);
+      expect(s.nonces[0]!.hash, b.name).toBe(b.hash);
+      expect(s.scanned, b.name).toBe(64);
+      expect(s.hwErrors, b.name).toBe(0);
+    }
+  } finally {
+    await link.close();
+  }
+}
+
 describe.skipIf(!hasSimulator('verilator'))('the synthesised UP5K netlist (yosys synth_ice40, cell models, Verilator)', () => {
   let netlist: SynthesizedNetlist;
 
   it('synthesises and answers as a kilohash core: identity, known answer, every fixture block', async () => {
     netlist = await synthesizedNetlist({ device: 'up5k', core: { kind: 'lanes', engines: 1 }, clockHz: CLOCK_HZ });
-    const link = CosimLink.start({ simulator: 'verilator', netlist });
-    try {
-      const driver = new CoreDriver({ link, clock: keepAliveClock, hangTimeoutMs: 60_000 });
-      const id = await driver.probe();
-      expect(id).toMatchObject({ version: PROTOCOL_VERSION, engines: 1, clockHz: CLOCK_HZ });
-      expect(await driver.selfTest(120_000)).toMatchObject({ ok: true, found: [SELF_TEST.nonce] });
-      for (const b of blocks.blocks) {
-        const s = await scanRange({ link, clock: keepAliveClock, header: hexToBytes(b.header), start: b.nonce - 32, count: 64, workSize: 32, pollMs: 2 });
-        expect(s.nonces.map((f) => f.nonce), b.name).toEqual([b.nonce]);
-        expect(s.nonces[0]!.hash, b.name).toBe(b.hash);
-        expect(s.scanned, b.name).toBe(64);
-        expect(s.hwErrors, b.name).toBe(0);
-      }
-    } finally {
-      await link.close();
-    }
+    await answersAsACore(netlist, { engines: 1 });
   }, 600_000);
 
   it('reads CYCLES and STATUS exactly as the RTL does under the same stimulus', async () => {
@@ -60,21 +64,6 @@ describe.skipIf(!hasSimulator('verilator'))('the synthesised ECP5 netlist (yosys
   it('synthesises and answers as a kilohash core: identity, known answer, every fixture block', async () => {
     const netlist = await synthesizedNetlist({ device: 'ecp5-12f', core: { kind: 'pipeline', pipeline: { loop: 16, rounds: 2 } }, clockHz: CLOCK_HZ });
     expect(netlist.cells).toBe('inline');
-    const link = CosimLink.start({ simulator: 'verilator', netlist });
-    try {
-      const driver = new CoreDriver({ link, clock: keepAliveClock, hangTimeoutMs: 60_000 });
-      const id = await driver.probe();
-      expect(id).toMatchObject({ version: PROTOCOL_VERSION, engines: 1, cyclesPerNonce: 16, clockHz: CLOCK_HZ });
-      expect(await driver.selfTest(120_000)).toMatchObject({ ok: true, found: [SELF_TEST.nonce] });
-      for (const b of blocks.blocks) {
-        const s = await scanRange({ link, clock: keepAliveClock, header: hexToBytes(b.header), start: b.nonce - 32, count: 64, workSize: 32, pollMs: 2 });
-        expect(s.nonces.map((f) => f.nonce), b.name).toEqual([b.nonce]);
-        expect(s.nonces[0]!.hash, b.name).toBe(b.hash);
-        expect(s.scanned, b.name).toBe(64);
-        expect(s.hwErrors, b.name).toBe(0);
-      }
-    } finally {
-      await link.close();
-    }
+    await answersAsACore(netlist, { engines: 1, cyclesPerNonce: 16 });
   }, 900_000);
 });

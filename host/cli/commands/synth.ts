@@ -35,7 +35,7 @@ function describe(r: Summary): string {
     `  ${unit.padEnd(12)} ${r.logicCells.used} / ${r.logicCells.available} (${((100 * r.logicCells.used) / r.logicCells.available).toFixed(0)} %)`,
     `  LUT4 ${r.lut4}, DFF ${r.dff}, carry ${r.carry}, BRAM ${r.bram.used} / ${r.bram.available}, DSP ${r.dsp}`,
     `  fmax         ${r.fmaxMhz.toFixed(2)} MHz (PLL set to ${r.requestedClockMhz} MHz${r.timingMet ? '' : ' — TIMING NOT MET: rebuild with --clock-mhz at or below fmax before flashing'})`,
-    `  nonces/clock ${r.noncesPerClock % 1 === 0 ? r.noncesPerClock : `1/${r.cyclesPerNonce / r.engines}`} (${r.cyclesPerNonce} cycles a nonce per engine)`,
+    `  nonces/clock ${Number(r.noncesPerClock.toPrecision(3))} (${r.cyclesPerNonce} cycles a nonce per engine)`,
     ...(r.criticalPath ? [`  critical     ${r.criticalPath.delayNs} ns, ${r.criticalPath.cells} logic cells: ${r.criticalPath.from} → ${r.criticalPath.to}`] : []),
     `  hash rate    ${mhs} MH/s at fmax`,
     ...(r.builtHashRate === null ? [] : [`  as built     ${(r.builtHashRate / 1e6).toFixed(3)} MH/s at ${r.requestedClockMhz} MHz${r.builtHashRate < r.hashRate * 0.95 ? ' (raise --clock-mhz towards fmax for more)' : ''}`]),

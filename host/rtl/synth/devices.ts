@@ -20,7 +20,7 @@ export interface DeviceDefaults {
   /**
    * The core when --engines / --loop / --stages are not given: the largest that fits the
    * device with room for the router and meets timing at `clockMhz`, as measured
-   * (docs/core-design.md).
+   * (docs/core-design.md: the UP5K's lanes, and "The ECP5 table").
    */
   core: CoreBuild;
   /** The hashing clock the PLL is set to when --clock-mhz is not given. */
