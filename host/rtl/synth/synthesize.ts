@@ -332,7 +332,7 @@ export interface Ecp5Cells {
 async function ecp5Yosys(o: SynthOptions, pll: Ecp5Pll | undefined): Promise<{ cells: Ecp5Cells; design: Uint8Array }> {
   const t0 = Date.now();
   const files = await yosysInput({ board: o.board, device: o.device, core: o.core, clockMhz: o.clockMhz, ...(pll ? { ecp5Pll: pll } : {}) });
-  (o.onProgress ?? (() => undefined))('yosys: synthesis (synth_ecp5; a large pipeline takes many minutes)');
+  (o.onProgress ?? (() => undefined))('yosys: synthesis (synth_ecp5)');
   const syn = await yosys(['-q', '-s', 'synth.ys'], files);
   const stat = fileText(syn.files, 'stat.txt');
   const lut4 = count(stat, /LUT4/);
@@ -373,7 +373,7 @@ async function synthesizeEcp5(o: SynthOptions): Promise<SynthReport> {
     writeFileSync(join(work, 'design.json'), design);
     if (board.constraints) writeFileSync(join(work, 'board.lpf'), readFileSync(join(HDL_DIR, board.constraints)));
 
-    progress('nextpnr-ecp5: place and route (minutes; an 85F pipeline, much longer)');
+    progress('nextpnr-ecp5: place and route (minutes; the 85F\'s full pipeline, an hour or more)');
     const freq = pll?.achievedMhz ?? o.clockMhz;
     await tools.run(
       'nextpnr_ecp5',
