@@ -16,10 +16,10 @@
 // words are zero, so synthesis drops their flip-flops even when LOOP > 1 (where a stage's
 // registers also take their own next value, which would keep them alive).
 //
-// A stage is its own module (kh_sha256_stage), its round constants an input: stages that
-// differ only in their constants are one module, which synthesis without flattening maps once
-// (kilohash synth does so for the ECP5: a flattened 85F pipeline needs more memory than the
-// WebAssembly yosys has). Flattened, as for simulation, constants fold as before.
+// A stage is its own module (kh_sha256_stage, kept whole through yosys' flatten), its round
+// constants an input: stages that differ only in their constants are one module, mapped once.
+// A flattened 85F pipeline needs more memory than the WebAssembly yosys has
+// (docs/core-design.md); the price is that constants no longer fold across a stage's ports.
 `default_nettype none
 module kh_sha256_pipe #(
     parameter integer LOOP   = 1,  // clocks a stage holds a block: 1, 2, 4, …, 64

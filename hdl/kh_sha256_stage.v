@@ -2,9 +2,9 @@
 // the ROUNDS rounds it applies each clock. On `advance` it takes the block offered at in_*,
 // otherwise its own next value (LOOP > 1); st_n, hkw_n, w_n and h_n are what it makes of its
 // block this clock. Its round constants come in on `k`, so stages that differ only in them
-// are one module to a synthesis that does not flatten.
+// are one module, and yosys (keep_hierarchy) maps it once for all of them.
 `default_nettype none
-(* keep_hierarchy *)   // kept whole by yosys' flatten: one synthesis per distinct stage
+(* keep_hierarchy *)
 module kh_sha256_stage #(
     parameter integer LOOP = 1,         // 1: advance is always high (a parameter, not the port,
                                         // so a stage synthesised on its own has no hold muxes)
