@@ -57,13 +57,13 @@ describe.skipIf(!hasSimulator('verilator'))('the synthesised UP5K netlist (yosys
 });
 
 // The ECP5 build: synth_ecp5 with the stages kept as modules and the sums as kept carry
-// chains, the cell models mapped into the netlist. A small pipeline (a nonce every 16 clocks,
-// two rounds a clock) keeps the gate-level build to minutes; it has every kind of stage logic
-// the 85F's has, and the hold multiplexers besides.
+// chains, the cell models mapped into the netlist. A small pipeline (a nonce every 32 clocks,
+// one stage of two rounds a clock per hash) keeps the gate-level build to minutes; it has
+// every kind of stage logic the 85F's has, and the hold multiplexers besides.
 describe.skipIf(!hasSimulator('verilator'))('the synthesised ECP5 netlist (yosys synth_ecp5, pipelined core, cell models, Verilator)', () => {
   it('synthesises and answers as a kilohash core: identity, known answer, every fixture block', async () => {
-    const netlist = await synthesizedNetlist({ device: 'ecp5-12f', core: { kind: 'pipeline', pipeline: { loop: 16, rounds: 2 } }, clockHz: CLOCK_HZ });
+    const netlist = await synthesizedNetlist({ device: 'ecp5-12f', core: { kind: 'pipeline', pipeline: { loop: 32, rounds: 2 } }, clockHz: CLOCK_HZ });
     expect(netlist.cells).toBe('inline');
-    await answersAsACore(netlist, { engines: 1, cyclesPerNonce: 16 });
+    await answersAsACore(netlist, { engines: 1, cyclesPerNonce: 32 });
   }, 900_000);
 });
