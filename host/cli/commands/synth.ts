@@ -14,7 +14,7 @@ import { UART_DEFAULT_BAUD } from '../../../src/core/protocol.ts';
 import { uartBaudProblem } from '../../../src/core/uart-framing.ts';
 import { MAX_LANES } from '../../rtl/simulators.ts';
 import { UsageError } from '../errors.ts';
-import { intOption, LOOP_HELP, loopOption, pipelineFlags, positiveNumberOption, STAGES_HELP } from '../options.ts';
+import { intOption, loopOption, pipelineFlags, positiveNumberOption, STAGES_HELP } from '../options.ts';
 
 type Summary = Omit<SynthReport, 'bitstream'> & { bitstream: string };
 
@@ -69,17 +69,18 @@ interface SynthFlags {
 }
 
 export function registerSynth(program: Command, print: (s: string) => void): void {
-  const defaults = DEVICES.map((d) => {
+  const defaults = (kind: CoreBuild['kind']) => DEVICES.flatMap((d) => {
     const c = DEVICE_DEFAULTS[d].core;
-    return `${d} ${c.kind === 'lanes' ? `${c.engines} lanes` : `loop ${c.pipeline.loop}, ${pipelineStages(c.pipeline)} stages`}`;
+    if (c.kind !== kind) return [];
+    return [`${d} ${c.kind === 'lanes' ? c.engines : `loop ${c.pipeline.loop}, ${pipelineStages(c.pipeline)} stages`}`];
   }).join('; ');
   program
     .command('synth')
     .description('synthesise, place and route the mining core for an iCE40 or ECP5 board and report its hash rate')
     .option('--board <board>', `the board the bitstream is for: ${BOARD_NAMES.map((b) => `${b} (${BOARDS[b].describe})`).join(', ')}; default: the device's`)
     .option('--device <device>', `${DEVICES.join(', ')} (default up5k: the ICE-V Wireless; ecp5-*: the ULX3S); implied by --board`)
-    .option('--engines <n>', `iCE40: hashing lanes; default: the most that fit (${defaults})`, intOption(1, MAX_LANES))
-    .option('--loop <n>', `ECP5: ${LOOP_HELP.replace(/^RTL: /, '')}; default: the largest build that fits and meets timing`, loopOption)
+    .option('--engines <n>', `iCE40: hashing lanes; default: the most that fit (${defaults('lanes')})`, intOption(1, MAX_LANES))
+    .option('--loop <n>', `ECP5: the pipelined core takes a nonce every n clocks (1, 2, 4 … 64); default: the largest build that fits and meets timing (${defaults('pipeline')})`, loopOption)
     .option('--stages <n>', `ECP5: ${STAGES_HELP.replace(/^RTL: /, '')}`, intOption(1, 64))
     .option('--baud <rate>', `a UART board's baud rate (default ${UART_DEFAULT_BAUD}); the core clock must be at least 8 times it, within 2 %`, intOption(300, 12_000_000))
     .option('--seed <s>', 'nextpnr placement seed', intOption(0, 2 ** 31 - 1), 1)
