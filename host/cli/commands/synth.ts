@@ -8,8 +8,8 @@ import type { Command } from 'commander';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Ecp5Cells, SynthReport } from '../../rtl/synth/synthesize.ts';
-import { BOARD_NAMES, BOARDS, DEVICE_BOARD, DEVICE_DEFAULTS, DEVICE_FAMILY, DEVICES, type BoardName, type CoreBuild, type Device } from '../../rtl/synth/devices.ts';
-import { describePipeline, pipelineStages } from '../../rtl/pipeline.ts';
+import { BOARD_NAMES, BOARDS, describeCore, DEVICE_BOARD, DEVICE_DEFAULTS, DEVICE_FAMILY, DEVICES, type BoardName, type CoreBuild, type Device } from '../../rtl/synth/devices.ts';
+import { pipelineStages } from '../../rtl/pipeline.ts';
 import { UART_DEFAULT_BAUD } from '../../../src/core/protocol.ts';
 import { uartBaudProblem } from '../../../src/core/uart-framing.ts';
 import { MAX_LANES } from '../../rtl/simulators.ts';
@@ -23,15 +23,11 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-function coreLine(r: { engines: number; pipeline: SynthReport['pipeline'] }): string {
-  return r.pipeline ? `pipelined core (${describePipeline(r.pipeline)})` : `${r.engines} engine(s)`;
-}
-
 function describe(r: Summary): string {
   const mhs = (r.hashRate / 1e6).toFixed(3);
   const unit = DEVICE_FAMILY[r.device] === 'ecp5' ? 'LUT4 cells' : 'logic cells';
   return [
-    `${r.device} (${BOARDS[r.board].describe}${r.link.kind === 'uart' ? ` at ${r.link.baud} baud` : ''}), ${coreLine(r)}, seed ${r.seed}:`,
+    `${r.device} (${BOARDS[r.board].describe}${r.link.kind === 'uart' ? ` at ${r.link.baud} baud` : ''}), ${describeCore(r.pipeline ? { kind: 'pipeline', pipeline: r.pipeline } : { kind: 'lanes', engines: r.engines })}, seed ${r.seed}:`,
     `  ${unit.padEnd(12)} ${r.logicCells.used} / ${r.logicCells.available} (${((100 * r.logicCells.used) / r.logicCells.available).toFixed(0)} %)`,
     `  LUT4 ${r.lut4}, DFF ${r.dff}, carry ${r.carry}, BRAM ${r.bram.used} / ${r.bram.available}, DSP ${r.dsp}`,
     `  fmax         ${r.fmaxMhz.toFixed(2)} MHz (PLL set to ${r.requestedClockMhz} MHz${r.timingMet ? '' : ' — TIMING NOT MET: rebuild with --clock-mhz at or below fmax before flashing'})`,
@@ -46,7 +42,7 @@ function describe(r: Summary): string {
 function describeCells(c: Ecp5Cells): string {
   const pct = ((100 * c.logicCells.used) / c.logicCells.available).toFixed(0);
   return [
-    `${c.device}, ${c.core.kind === 'pipeline' ? `pipelined core (${describePipeline(c.core.pipeline)})` : `${c.core.engines} engine(s)`}: synthesis only (no place and route, no bitstream)`,
+    `${c.device}, ${describeCore(c.core)}: synthesis only (no place and route, no bitstream)`,
     `  LUT4 cells   ${c.logicCells.used} / ${c.logicCells.available} (${pct} %)${c.logicCells.used > c.logicCells.available ? ' — DOES NOT FIT' : ''}`,
     `  LUT4 ${c.lut4}, DFF ${c.dff}, carry ${c.carry}, BRAM ${c.bram}`,
     `  yosys        ${c.seconds.toFixed(0)} s`,

@@ -3,7 +3,7 @@
  * apart from the synthesis flow so the command line can name them without loading the
  * toolchains.
  */
-import type { Pipeline } from '../pipeline.ts';
+import { describePipeline, type Pipeline } from '../pipeline.ts';
 
 export type Family = 'ice40' | 'ecp5';
 export type Device = 'up5k' | 'hx8k' | 'ecp5-12f' | 'ecp5-25f' | 'ecp5-45f' | 'ecp5-85f';
@@ -15,6 +15,11 @@ export const DEVICE_FAMILY: Record<Device, Family> = {
 
 /** The iterative lanes (iCE40) or the pipelined engine (ECP5). */
 export type CoreBuild = { kind: 'lanes'; engines: number } | { kind: 'pipeline'; pipeline: Pipeline };
+
+/** "3 engine(s)" or "pipelined core (a nonce every clock, …)": how reports and errors name a core. */
+export function describeCore(core: CoreBuild): string {
+  return core.kind === 'lanes' ? `${core.engines} engine(s)` : `pipelined core (${describePipeline(core.pipeline)})`;
+}
 
 export interface DeviceDefaults {
   /**

@@ -8,18 +8,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { UART_DEFAULT_BAUD } from '../../../src/core/protocol.ts';
-import { describePipeline, type Pipeline } from '../pipeline.ts';
+import type { Pipeline } from '../pipeline.ts';
 import { HDL_DIR, ICE40_DSP_DEFINE, rtlCyclesPerNonce } from '../simulators.ts';
-import { BOARDS, DEVICE_FAMILY, type Board, type BoardName, type CoreBuild, type Device } from './devices.ts';
+import { BOARDS, describeCore, DEVICE_FAMILY, type Board, type BoardName, type CoreBuild, type Device } from './devices.ts';
 import { ecp5Tools } from './ecp5-tools.ts';
 import { fileBytes, fileText, icepack, icepll, nextpnr, yosys, type Tree } from './toolchain.ts';
 
 export type { BoardName, Device } from './devices.ts';
-
-/** "3 engine(s)" or the pipeline's shape. */
-export function describeCore(core: CoreBuild): string {
-  return core.kind === 'lanes' ? `${core.engines} engine(s)` : `pipelined core, ${describePipeline(core.pipeline)}`;
-}
 
 /** The design needs more logic than the device has. */
 export class DoesNotFit extends Error {
