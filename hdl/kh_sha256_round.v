@@ -3,10 +3,13 @@
 // h + K + W arrives pre-added (formed a cycle early from g, which becomes h), so the round's
 // critical path is Σ1/Ch, one three-input add, then + d or + T2. With CHAINS = 1 (the
 // pipelined core) every sum is a 2-operand carry chain (kh_add_chain): one chain more on the
-// path, a third fewer LUTs.
+// path, a third fewer LUTs. There a new e is (d + hkw) + (Σ1 + Ch) with EARLY_E (two chains
+// after Σ1; kh_sha256_stage says which rounds), else d + ((hkw + Σ1) + Ch) (three, a chain
+// fewer); a new a is always three chains after Σ1.
 `default_nettype none
 module kh_sha256_round #(
-    parameter integer CHAINS = 0
+    parameter integer CHAINS = 0,
+    parameter integer EARLY_E = 0   // with CHAINS = 1: the new e two chains after Σ1, not three
 ) (
     input  wire [31:0] a, b, c, d, e, f, g,
     input  wire [31:0] hkw,        // h + K[t] + W[t]
@@ -14,22 +17,35 @@ module kh_sha256_round #(
     output wire [31:0] e_out
 );
   wire [31:0] s1  = {e[5:0], e[31:6]} ^ {e[10:0], e[31:11]} ^ {e[24:0], e[31:25]};
-  wire [31:0] ch  = (e & f) ^ (~e & g);
   wire [31:0] s0  = {a[1:0], a[31:2]} ^ {a[12:0], a[31:13]} ^ {a[21:0], a[31:22]};
-  wire [31:0] maj = (a & b) ^ (a & c) ^ (b & c);
   generate
     if (CHAINS == 0) begin : merged
+      wire [31:0] ch  = (e & f) ^ (~e & g);
+      wire [31:0] maj = (a & b) ^ (a & c) ^ (b & c);
       wire [31:0] t1 = hkw + s1 + ch;
       wire [31:0] t2 = s0 + maj;
       assign a_out = t1 + t2;
       assign e_out = d + t1;
     end else begin : chained
-      wire [31:0] hs1, t1, t2;
-      kh_add_chain add_hs1 (.x(hkw), .y(s1), .s(hs1));
-      kh_add_chain add_t1 (.x(hs1), .y(ch), .s(t1));
+      wire [31:0] ch  = (e & f) ^ (~e & g);
+      wire [31:0] maj = (a & b) ^ (a & c) ^ (b & c);
+      wire [31:0] t1, t2;
       kh_add_chain add_t2 (.x(s0), .y(maj), .s(t2));
       kh_add_chain add_a (.x(t1), .y(t2), .s(a_out));
-      kh_add_chain add_e (.x(d), .y(t1), .s(e_out));
+      if (EARLY_E != 0) begin : early_e
+        // e' = (d + hkw) + (Σ1 + Ch): d + hkw is summed beside Σ1, so e' is ready a chain
+        // before a' (t1 = hkw + (Σ1 + Ch), then + T2), for one chain more.
+        wire [31:0] sc, dh;
+        kh_add_chain add_sc (.x(s1), .y(ch), .s(sc));
+        kh_add_chain add_dh (.x(d), .y(hkw), .s(dh));
+        kh_add_chain add_e (.x(dh), .y(sc), .s(e_out));
+        kh_add_chain add_t1 (.x(hkw), .y(sc), .s(t1));
+      end else begin : late_e
+        wire [31:0] hs1;
+        kh_add_chain add_hs1 (.x(hkw), .y(s1), .s(hs1));
+        kh_add_chain add_t1 (.x(hs1), .y(ch), .s(t1));
+        kh_add_chain add_e (.x(d), .y(t1), .s(e_out));
+      end
     end
   endgenerate
 endmodule

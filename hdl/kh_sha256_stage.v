@@ -66,7 +66,10 @@ module kh_sha256_stage #(
   generate
     for (r = 0; r < ROUNDS; r = r + 1) begin : round
       wire [31:0] a_r, e_r;
-      kh_sha256_round #(.CHAINS(1)) step_round (
+      // Every round but the last makes its e early: the next round's a waits on this round's
+      // e (through Σ1, Ch and T1), one chain longer than on its a. A stage of two rounds is
+      // then five chains deep, not six; the last round's e would only wait for its a.
+      kh_sha256_round #(.CHAINS(1), .EARLY_E(r < ROUNDS - 1 ? 1 : 0)) step_round (
           .a(a_at[r]), .b(b_at[r]), .c(c_at[r]), .d(d_at[r]), .e(e_at[r]), .f(f_at[r]), .g(g_at[r]),
           .hkw(hkw_at[r]), .a_out(a_r), .e_out(e_r));
       assign {a_at[r + 1], b_at[r + 1], c_at[r + 1], d_at[r + 1]} = {a_r, a_at[r], b_at[r], c_at[r]};
