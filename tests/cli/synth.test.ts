@@ -60,6 +60,9 @@ describe('kilohash synth', () => {
     [['--device', 'ecp5-85f', '--loop', '1', '--stages', '8'], /--stages: with --loop 1 a hash has 64, 32 or 16 stages \(1, 2 or 4 rounds a clock\), not 8/],
     [['--device', 'ecp5-12f', '--stages', '4'], /--stages: with --loop 32 a hash has 2 or 1 stages \(1, 2 or 4 rounds a clock\), not 4/],
     [['--device', 'up5k', '--synth-only'], /--synth-only is for the ECP5 builds/],
+    [['--device', 'up5k', '--stage-bench', '2'], /--stage-bench measures the ECP5's pipelined core/],
+    [['--device', 'ecp5-25f', '--stage-bench', '2', '--synth-only'], /--stage-bench places and routes one bench \(one --seed\); it goes with neither --synth-only nor --seeds/],
+    [['--device', 'ecp5-25f', '--stage-bench', '0'], /--stage-bench.*1/],
     [['--board', 'icev-wireless', '--baud', '115200'], /--baud is for a board on a UART \(icebreaker\); icev-wireless talks SPI/],
     [['--board', 'icebreaker', '--baud', '3000000', '--clock-mhz', '20'], /--baud: 3000000 baud needs at least 8 clock cycles a bit: a 20 MHz core runs at most 2500000 baud/],
     [['--board', 'icebreaker', '--baud', '2300000', '--clock-mhz', '20'], /--baud: 2300000 baud is 3\.4 % off at 20 MHz/],
@@ -119,6 +122,19 @@ describe('kilohash synth for the ECP5 (ULX3S)', () => {
       expect(bits.subarray(0, 2).toString('hex')).toBe('ff00');
       expect(bits.indexOf('LFE5U-12F-6CABGA381')).toBeGreaterThan(0);
       expect(bits.indexOf(Buffer.from('e200000021111043', 'hex'))).toBeGreaterThan(0);
+    }, 30 * 60_000);
+
+    it('places and routes a stage bench: the pipeline\'s stage-to-stage clock, no bitstream', () => {
+      const r = kilohash(['synth', '--device', 'ecp5-12f', '--loop', '1', '--stages', '32', '--stage-bench', '1', '--json'], 30 * 60_000);
+      expect(r.code, r.stderr).toBe(0);
+      const bench = JSON.parse(r.stdout);
+      expect(bench).toMatchObject({ device: 'ecp5-12f', pipeline: { loop: 1, rounds: 2 }, stages: 1, seed: 1 });
+      // One two-round stage: its window and state registers, and at least its ten round and
+      // schedule sums as carry chains.
+      expect(bench.dff).toBeGreaterThan(768);
+      expect(bench.logicCells).toBeGreaterThan(10 * 32);
+      expect(bench.fmaxMhz).toBeGreaterThan(0);
+      expect(bench.criticalPath.cells).toBeGreaterThan(0);
     }, 30 * 60_000);
 
     it('refuses a clock nextpnr cannot close: a clear message, exit 1 and no bitstream', () => {

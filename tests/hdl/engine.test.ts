@@ -164,6 +164,12 @@ describe.skipIf(!sims.includes('verilator'))('RTL lint', () => {
     expect(r.status).toBe(0);
   });
 
+  it.each([[1, 2], [4, 1]])('verilator --lint-only -Wall is clean for the stage bench (kilohash synth --stage-bench), LOOP %i, ROUNDS %i', (loop, rounds) => {
+    const r = spawnSync('verilator', ['--lint-only', '-Wall', '-I.', '--top-module', 'kh_stage_bench', `-GLOOP=${loop}`, `-GROUNDS=${rounds}`, ...ENGINE_RTL, 'bench/kh_stage_bench.v'], { cwd: HDL_DIR, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it.each([1, 3])('verilator --lint-only -Wall is clean for the whole kh_top with %i lane(s)', (lanes) => {
     const r = spawnSync('verilator', ['--lint-only', '-Wall', '--top-module', 'kh_top', `-GENGINES=${lanes}`, ...CORE_RTL, 'kh_top.v'], { cwd: HDL_DIR, encoding: 'utf8' });
     expect(r.stderr).toBe('');

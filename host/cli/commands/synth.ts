@@ -7,9 +7,9 @@
 import type { Command } from 'commander';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Ecp5Cells, SynthReport } from '../../rtl/synth/synthesize.ts';
+import type { Ecp5Cells, StageBenchReport, SynthReport } from '../../rtl/synth/synthesize.ts';
 import { BOARD_NAMES, BOARDS, describeCore, DEVICE_BOARD, DEVICE_DEFAULTS, DEVICE_FAMILY, DEVICES, type BoardName, type CoreBuild, type Device } from '../../rtl/synth/devices.ts';
-import { pipelineStages } from '../../rtl/pipeline.ts';
+import { describePipeline, pipelineStages } from '../../rtl/pipeline.ts';
 import { UART_DEFAULT_BAUD } from '../../../src/core/protocol.ts';
 import { uartBaudProblem } from '../../../src/core/uart-framing.ts';
 import { MAX_LANES } from '../../rtl/simulators.ts';
@@ -49,6 +49,16 @@ function describeCells(c: Ecp5Cells): string {
   ].join('\n');
 }
 
+function describeBench(b: StageBenchReport): string {
+  return [
+    `${b.device}, stage bench: ${b.stages} stage${b.stages === 1 ? '' : 's'} of the pipelined core (${describePipeline(b.pipeline)}), seed ${b.seed}:`,
+    `  cells        ${b.logicCells} LUT4 cells, ${b.dff} DFF`,
+    `  fmax         ${b.fmaxMhz.toFixed(2)} MHz stage to stage (the whole core routes slower: its part is fuller)`,
+    ...(b.criticalPath ? [`  critical     ${b.criticalPath.delayNs} ns, ${b.criticalPath.cells} logic cells: ${b.criticalPath.from} → ${b.criticalPath.to}`] : []),
+    `  time         ${b.seconds.toFixed(0)} s`,
+  ].join('\n');
+}
+
 interface SynthFlags {
   board?: string;
   device?: string;
@@ -58,6 +68,7 @@ interface SynthFlags {
   baud?: number;
   seed: number;
   seeds?: string;
+  stageBench?: number;
   clockMhz?: number;
   out: string;
   synthOnly?: boolean;
@@ -83,6 +94,7 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
     .option('--seeds <list>', 'sweep several seeds (comma-separated) and report min/median/max')
     .option('--clock-mhz <f>', `PLL / timing target for the hashing clock (default: the device's, ${DEVICES.map((d) => `${d} ${DEVICE_DEFAULTS[d].clockMhz}`).join(', ')})`, positiveNumberOption)
     .option('--out <dir>', 'where to write the bitstream', 'build/synth')
+    .option('--stage-bench <n>', 'ECP5: place and route n stages of the pipeline (--loop, --stages) alone on the part and report their clock: minutes, not hours (no bitstream)', intOption(1, 64))
     .option('--synth-only', 'ECP5: stop after yosys and report the cells (no Python, no place and route, no bitstream)')
     .option('--json', 'print one JSON object')
     .action(async (opts: SynthFlags) => {
@@ -90,6 +102,8 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
       const family = DEVICE_FAMILY[device];
       if (opts.baud !== undefined && BOARDS[board].link !== 'uart') throw new UsageError(`--baud is for a board on a UART (icebreaker); ${board} talks SPI`);
       if (opts.synthOnly && family !== 'ecp5') throw new UsageError('--synth-only is for the ECP5 builds (an iCE40 build places and routes in a minute)');
+      if (opts.stageBench !== undefined && family !== 'ecp5') throw new UsageError('--stage-bench measures the ECP5\'s pipelined core; the iCE40 builds place and route whole in a minute');
+      if (opts.stageBench !== undefined && (opts.synthOnly || opts.seeds !== undefined)) throw new UsageError('--stage-bench places and routes one bench (one --seed); it goes with neither --synth-only nor --seeds');
       const core = coreFor(device, opts);
       const clockMhz = opts.clockMhz ?? DEVICE_DEFAULTS[device].clockMhz;
       const baud = BOARDS[board].link === 'uart' ? opts.baud ?? UART_DEFAULT_BAUD : undefined;
@@ -103,9 +117,15 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
         return n;
       });
       // The toolchains are large WebAssembly bundles: load them only when synthesising.
-      const { synthesize, synthesizeEcp5Cells } = await import('../../rtl/synth/synthesize.ts');
+      const { benchStages, synthesize, synthesizeEcp5Cells } = await import('../../rtl/synth/synthesize.ts');
       const started = Date.now();
       const onProgress = (stage: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${stage}\n`);
+      if (opts.stageBench !== undefined) {
+        if (core.kind !== 'pipeline') throw new Error('unreachable: an ECP5 core is a pipeline');
+        const bench = await benchStages({ device, pipeline: core.pipeline, stages: opts.stageBench, seed: opts.seed, onProgress });
+        print(opts.json ? JSON.stringify(bench) : describeBench(bench));
+        return;
+      }
       if (opts.synthOnly) {
         const cells = await synthesizeEcp5Cells({ board, device, core, seed: opts.seed, clockMhz, onProgress });
         print(opts.json ? JSON.stringify(cells) : describeCells(cells));

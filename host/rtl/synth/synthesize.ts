@@ -10,8 +10,8 @@ import { basename, join } from 'node:path';
 import { UART_DEFAULT_BAUD } from '../../../src/core/protocol.ts';
 import type { Pipeline } from '../pipeline.ts';
 import { HDL_DIR, ICE40_DSP_DEFINE, rtlCyclesPerNonce } from '../simulators.ts';
-import { BOARDS, describeCore, DEVICE_FAMILY, type Board, type BoardName, type CoreBuild, type Device } from './devices.ts';
-import { ecp5Tools } from './ecp5-tools.ts';
+import { BOARDS, describeCore, DEVICE_BOARD, DEVICE_FAMILY, type Board, type BoardName, type CoreBuild, type Device } from './devices.ts';
+import { ecp5Tools, type Ecp5Tools } from './ecp5-tools.ts';
 import { fileBytes, fileText, icepack, icepll, nextpnr, yosys, type Tree } from './toolchain.ts';
 
 export type { BoardName, Device } from './devices.ts';
@@ -161,6 +161,8 @@ export interface YosysBuild {
   synthFlags?: string[];
   /** Further script lines after synthesis. */
   extra?: string[];
+  /** A top other than a board's (with `top`): its sources under hdl/ and its parameters, in place of the core's. */
+  bench?: { files: string[]; parameters: Record<string, number> };
 }
 
 /**
@@ -177,17 +179,17 @@ export async function yosysInput(b: YosysBuild): Promise<Tree> {
     if (name.endsWith('.v') || name.endsWith('.vh')) files[name] = readFileSync(join(HDL_DIR, name));
     if (name.endsWith('.v')) sources.push(name);
   }
-  for (const path of board.files) {
+  for (const path of b.bench?.files ?? board.files) {
     const name = basename(path);
     files[name] = readFileSync(join(HDL_DIR, path));
     sources.push(name);
   }
   if (board.pll === 'ice40-12mhz') files['kh_pll.vh'] = await pllHeader(b.clockMhz);
   const clockHz = Math.round(b.clockMhz * 1e6);
-  const params: Record<string, number> = b.core.kind === 'lanes'
+  const params: Record<string, number> = b.bench ? { ...b.bench.parameters } : b.core.kind === 'lanes'
     ? { ENGINES: b.core.engines }
     : { ENGINES: 1, LOOP: b.core.pipeline.loop, ROUNDS: b.core.pipeline.rounds };
-  params.CLOCK_HZ = clockHz;
+  if (!b.bench) params.CLOCK_HZ = clockHz;
   if (top === board.top && board.link === 'uart' && b.baud !== undefined) params.BAUD = b.baud;
   if (top === board.top && b.ecp5Pll) {
     params.PLL_CLKI_DIV = b.ecp5Pll.clkiDiv;
@@ -349,6 +351,32 @@ export async function synthesizeEcp5Cells(o: SynthOptions): Promise<Ecp5Cells> {
   return (await ecp5Yosys(o, undefined)).cells;
 }
 
+/**
+ * nextpnr-ecp5 on `design.json` in `work` (and `board.lpf` when `lpf`), writing design.config:
+ * its report and the hashing clock's fmax. Timing is reported, never fatal, here.
+ */
+async function ecp5PlaceAndRoute(
+  tools: Ecp5Tools, work: string, device: Device,
+  o: { freq: number; seed: number; lpf: boolean; router: 'router1' | 'router2'; onProgress: (line: string) => void },
+): Promise<{ report: PnrReport; fmaxMhz: number }> {
+  await tools.run(
+    'nextpnr_ecp5',
+    [...NEXTPNR_DEVICE[device], '--json', 'design.json', ...(o.lpf ? ['--lpf', 'board.lpf'] : ['--lpf-allow-unconstrained']),
+      '--textcfg', 'design.config', '--freq', String(o.freq), '--timing-allow-fail', '--seed', String(o.seed), '--report', 'report.json',
+      '--router', o.router],
+    work,
+    (line) => {
+      if (/^Info: (Running|HeAP Placer Time|Routing \d+ arcs|Routing complete|Router[12] time|\s+iter=\d+|Max frequency|\s+TRELLIS_(COMB|FF):)|ERROR/.test(line)) o.onProgress(line.replace(/^Info:\s+/, 'nextpnr: '));
+    },
+  );
+  const report = JSON.parse(readFileSync(join(work, 'report.json'), 'utf8')) as PnrReport;
+  // The hashing clock is the PLL's output; the 25 MHz input only feeds the PLL.
+  const clocks = Object.entries(report.fmax).filter(([name]) => !/clk_25mhz/i.test(name));
+  const hashing = clocks.sort((a, b) => a[1].achieved - b[1].achieved)[0];
+  if (!hashing) throw new Error('nextpnr-ecp5 reported no clock');
+  return { report, fmaxMhz: hashing[1].achieved };
+}
+
 async function synthesizeEcp5(o: SynthOptions): Promise<SynthReport> {
   const t0 = Date.now();
   const board = BOARDS[o.board];
@@ -370,21 +398,11 @@ async function synthesizeEcp5(o: SynthOptions): Promise<SynthReport> {
 
     progress('nextpnr-ecp5: place and route (minutes; the 85F\'s full pipeline, an hour or more)');
     const freq = pll?.achievedMhz ?? o.clockMhz;
-    await tools.run(
-      'nextpnr_ecp5',
-      [...NEXTPNR_DEVICE[o.device], '--json', 'design.json', ...(board.constraints ? ['--lpf', 'board.lpf'] : ['--lpf-allow-unconstrained']),
-        '--textcfg', 'design.config', '--freq', String(freq), '--timing-allow-fail', '--seed', String(o.seed), '--report', 'report.json'],
-      work,
-      (line) => {
-        if (/^Info: (Running|HeAP Placer Time|Routing \d+ arcs|Routing complete|Router1 time|Max frequency|\s+TRELLIS_(COMB|FF):)|ERROR/.test(line)) progress(line.replace(/^Info:\s+/, 'nextpnr: '));
-      },
-    );
-    const report = JSON.parse(readFileSync(join(work, 'report.json'), 'utf8')) as PnrReport;
-    // The hashing clock is the PLL's output; the 25 MHz input only feeds the PLL.
-    const clocks = Object.entries(report.fmax).filter(([name]) => !/clk_25mhz/i.test(name));
-    const hashing = clocks.sort((a, b) => a[1].achieved - b[1].achieved)[0];
-    if (!hashing) throw new Error('nextpnr-ecp5 reported no clock');
-    const fmaxMhz = hashing[1].achieved;
+    const { report, fmaxMhz } = await ecp5PlaceAndRoute(tools, work, o.device, {
+      freq, seed: o.seed, lpf: board.constraints !== undefined, onProgress: progress,
+      // router2: router1 had not routed the 85F pipeline (233 k arcs) after an hour.
+      router: 'router2',
+    });
     if (fmaxMhz < freq) throw new TimingMissed(fmaxMhz, freq, criticalPath(report.critical_paths));
 
     progress('ecppack: bitstream');
@@ -414,6 +432,70 @@ async function synthesizeEcp5(o: SynthOptions): Promise<SynthReport> {
       builtHashRate: (engines * freq * 1e6) / cyclesPerNonce,
       criticalPath: criticalPath(report.critical_paths),
       bitstream: new Uint8Array(readFileSync(join(work, 'design.bit'))),
+      seconds: (Date.now() - t0) / 1000,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `kilohash synth --stage-bench`: the pipelined core's stages alone, for their clock. */
+export interface StageBenchOptions {
+  device: Device;
+  pipeline: Pipeline;
+  /** Stages in the chain. */
+  stages: number;
+  seed: number;
+  onProgress?: (stage: string) => void;
+}
+
+export interface StageBenchReport {
+  device: Device;
+  pipeline: Pipeline;
+  stages: number;
+  seed: number;
+  /** What the chain takes: LUT4-sized cells and flip-flops, nextpnr's count. */
+  logicCells: number;
+  dff: number;
+  /** The stage-to-stage clock nextpnr closes: the most the pipeline's own path allows. */
+  fmaxMhz: number;
+  criticalPath: SynthReport['criticalPath'];
+  seconds: number;
+}
+
+/**
+ * Places and routes `stages` stages of the pipeline (hdl/bench/kh_stage_bench.v) on an empty
+ * part: its stage-to-stage fmax in minutes, where the 85F's whole core takes hours. A full
+ * part routes worse than an empty one, so the whole build comes out slower than its bench.
+ */
+export async function benchStages(o: StageBenchOptions): Promise<StageBenchReport> {
+  const t0 = Date.now();
+  if (DEVICE_FAMILY[o.device] !== 'ecp5') throw new Error(`the stage bench is for the ECP5 parts, not ${o.device}`);
+  const progress = o.onProgress ?? (() => undefined);
+  const tools = await ecp5Tools(progress);
+  const work = mkdtempSync(join(tmpdir(), 'kh-bench-'));
+  try {
+    const files = await yosysInput({
+      board: DEVICE_BOARD[o.device], device: o.device, core: { kind: 'pipeline', pipeline: o.pipeline }, clockMhz: 0, top: 'kh_stage_bench',
+      bench: { files: ['bench/kh_stage_bench.v'], parameters: { N: o.stages, LOOP: o.pipeline.loop, ROUNDS: o.pipeline.rounds } },
+    });
+    progress(`yosys: ${o.stages} stage${o.stages === 1 ? '' : 's'} (synth_ecp5)`);
+    const syn = await yosys(['-q', '-s', 'synth.ys'], files);
+    writeFileSync(join(work, 'design.json'), fileBytes(syn.files, 'design.json'));
+    progress('nextpnr-ecp5: place and route');
+    // Asked for more than any stage has reached, so the placer and router work for speed throughout.
+    const { report, fmaxMhz } = await ecp5PlaceAndRoute(tools, work, o.device, {
+      freq: 100, seed: o.seed, lpf: false, onProgress: progress,
+      // router1: a few stages on an empty part route in a minute or two; router2 had not finished
+      // one bench after ten minutes.
+      router: 'router1',
+    });
+    return {
+      device: o.device, pipeline: o.pipeline, stages: o.stages, seed: o.seed,
+      logicCells: report.utilization.TRELLIS_COMB?.used ?? 0,
+      dff: report.utilization.TRELLIS_FF?.used ?? 0,
+      fmaxMhz,
+      criticalPath: criticalPath(report.critical_paths),
       seconds: (Date.now() - t0) / 1000,
     };
   } finally {
