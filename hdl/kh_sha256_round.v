@@ -17,18 +17,16 @@ module kh_sha256_round #(
     output wire [31:0] e_out
 );
   wire [31:0] s1  = {e[5:0], e[31:6]} ^ {e[10:0], e[31:11]} ^ {e[24:0], e[31:25]};
+  wire [31:0] ch  = (e & f) ^ (~e & g);
   wire [31:0] s0  = {a[1:0], a[31:2]} ^ {a[12:0], a[31:13]} ^ {a[21:0], a[31:22]};
+  wire [31:0] maj = (a & b) ^ (a & c) ^ (b & c);
   generate
     if (CHAINS == 0) begin : merged
-      wire [31:0] ch  = (e & f) ^ (~e & g);
-      wire [31:0] maj = (a & b) ^ (a & c) ^ (b & c);
       wire [31:0] t1 = hkw + s1 + ch;
       wire [31:0] t2 = s0 + maj;
       assign a_out = t1 + t2;
       assign e_out = d + t1;
     end else begin : chained
-      wire [31:0] ch  = (e & f) ^ (~e & g);
-      wire [31:0] maj = (a & b) ^ (a & c) ^ (b & c);
       wire [31:0] t1, t2;
       kh_add_chain add_t2 (.x(s0), .y(maj), .s(t2));
       kh_add_chain add_a (.x(t1), .y(t2), .s(a_out));
