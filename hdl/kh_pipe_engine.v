@@ -13,6 +13,9 @@
 // starts at the range's first nonce and steps once per result: nothing rides along the
 // pipeline but a valid bit. A work runs until its last nonce has left; `stop` drops every
 // nonce in flight, unreported and uncounted, so NONCES_DONE counts exactly the nonces tested.
+//
+// The pipelines span the part, so the flush reaches their valid bits through a register (the
+// engine is busy for that clock and drops whatever leaves meanwhile).
 `default_nettype none
 module kh_pipe_engine #(
     parameter integer LOOP = 1,    // clocks per nonce: 1, 2, 4, 8, 16, 32 or 64
@@ -95,6 +98,15 @@ module kh_pipe_engine #(
 
   wire feed = feeding && advance;
 
+  // ── dropping the work ───────────────────────────────────────────────────────────────────
+  // `stop` and `rst` clear feeding and in_flight at once; the pipelines' valid bits (one in
+  // every stage, across the part) hear of it a clock later, from one register. Whatever
+  // leaves a pipeline in that clock is dropped, and the engine is busy meanwhile, so no work
+  // loads or starts into a pipeline still being flushed.
+  reg  flush_q;
+  always @(posedge clk) flush_q <= rst || stop;
+  wire dropping = rst || stop || flush_q;
+
   // ── hash 1 ──────────────────────────────────────────────────────────────────────────────
   wire [511:0] w1_in = {tail, bswap(feed_nonce), 32'h80000000, 320'd0, 32'd640};
   wire [31:0]  m7 = mid[31:0];
@@ -103,7 +115,7 @@ module kh_pipe_engine #(
   wire         h1_valid;
   wire [255:0] h1_state;
   kh_sha256_pipe #(.LOOP(LOOP), .ROUNDS(ROUNDS)) hash1 (
-      .clk(clk), .flush(rst || stop), .advance(advance), .step_next(step_next),
+      .clk(clk), .flush(flush_q), .advance(advance), .step_next(step_next),
       .in_valid(feed), .in_state(mid[255:32]), .in_hkw(hkw1_in), .in_w(w1_in),
       .out_valid(h1_valid), .out_state(h1_state));
 
@@ -119,7 +131,9 @@ module kh_pipe_engine #(
   endgenerate
   always @(posedge clk) begin
     h1 <= h1_sum;
-    if (rst || stop) h1_v <= 1'b0;
+    // Between the hashes, far from where stop comes from: the flush register is enough, as
+    // what this passes on in the flush's clock is cleared in hash 2's first stage with the rest.
+    if (flush_q) h1_v <= 1'b0;
     else if (h1_valid) h1_v <= 1'b1;
     else if (advance) h1_v <= 1'b0;
   end
@@ -132,7 +146,7 @@ module kh_pipe_engine #(
   wire [255:0] h2_state;
   /* verilator lint_on UNUSEDSIGNAL */
   kh_sha256_pipe #(.LOOP(LOOP), .ROUNDS(ROUNDS), .LAST_W(60)) hash2 (
-      .clk(clk), .flush(rst || stop), .advance(advance), .step_next(step_next),
+      .clk(clk), .flush(flush_q), .advance(advance), .step_next(step_next),
       .in_valid(h1_v), .in_state({IV0, IV1, IV2, IV3, IV4, IV5, IV6}), .in_hkw(hkw2_in), .in_w(w2_in),
       .out_valid(h2_valid), .out_state(h2_state));
 
@@ -140,14 +154,14 @@ module kh_pipe_engine #(
   reg         tested;
   reg  [31:0] h7;
   always @(posedge clk) begin
-    tested <= !(rst || stop) && h2_valid;
+    tested <= !dropping && h2_valid;
     h7     <= IV7 + h2_state[31:0];
   end
   wire meets = (h7 & mask) == 32'd0;
 
   assign found_lanes = 1'b1;
   assign hashed_count = 4'd1;
-  assign busy = feeding || in_flight != 9'd0;
+  assign busy = feeding || in_flight != 9'd0 || flush_q;
 
   always @(posedge clk) begin
     found  <= 1'b0;

@@ -79,13 +79,25 @@ describe.each(sims)('kh_engine under %s', (sim) => {
 interface PipeBuild { loop: number; rounds: number }
 const pipeParameters = (p: PipeBuild) => ({ LANES: 1, LOOP: p.loop, ROUNDS: p.rounds });
 
-function scanPipe(sim: Simulator, p: PipeBuild, w: ReturnType<typeof workFor>, first: number, last: number, threshold: number) {
+/** Stop the engine `at` clocks after the start, then run first..last to the end. */
+interface StopThenRun { at: number; first: number; last: number }
+
+function scanPipe(sim: Simulator, p: PipeBuild, w: ReturnType<typeof workFor>, first: number, last: number, threshold: number, stop?: StopThenRun) {
   const cmd = buildSimulation({ sim, top: 'tb_engine', sources: SOURCES, parameters: pipeParameters(p) });
-  const out = runTestbench(cmd, { midstate: w.midstate, tail: w.tail, first: u32ToHex(first), last: u32ToHex(last), threshold });
-  const found = [...out.matchAll(/^FOUND ([0-9a-f]{8})$/gm)].map((m) => Number.parseInt(m[1]!, 16));
+  const args = stop ? { stop_at: stop.at, first2: u32ToHex(stop.first), last2: u32ToHex(stop.last) } : {};
+  const out = runTestbench(cmd, { midstate: w.midstate, tail: w.tail, first: u32ToHex(first), last: u32ToHex(last), threshold, ...args });
+  const foundIn = (text: string) => [...text.matchAll(/^FOUND ([0-9a-f]{8})$/gm)].map((m) => Number.parseInt(m[1]!, 16));
   const done = /^DONE hashed=(\d+) cycles=(\d+)$/m.exec(out);
   if (!done) throw new Error(`testbench did not finish:\n${out}`);
-  return { found, hashed: Number(done[1]), cycles: Number(done[2]) };
+  const stopped = /^STOPPED hashed=(\d+)$/m.exec(out);
+  if (stop && !stopped) throw new Error(`testbench did not stop:\n${out}`);
+  const split = stopped ? stopped.index : out.length;
+  return {
+    found: foundIn(out), hashed: Number(done[1]), cycles: Number(done[2]),
+    // With a stop: what the stopped work reported, and what the next one did.
+    beforeStop: { found: foundIn(out.slice(0, split)), hashed: stopped ? Number(stopped[1]) : Number(done[1]) },
+    afterStop: { found: foundIn(out.slice(split)), hashed: stopped ? Number(done[1]) - Number(stopped[1]) : 0 },
+  };
 }
 
 /**
@@ -134,6 +146,22 @@ describe.each(sims)('kh_pipe_engine (the pipelined core for large parts) under %
       expect(scanPipe(sim, p, w, 0xffffff00, 0xffffffff, 5)).toMatchObject({ found: expected, hashed: 256 });
       expect(scanPipe(sim, p, w, w.nonce, w.nonce, 32)).toMatchObject({ found: [w.nonce], hashed: 1 });
       expect(scanPipe(sim, p, w, w.nonce, w.nonce - 1, 32)).toMatchObject({ found: [], hashed: 0 });
+    }
+  }, 900_000);
+
+  it('drops the nonces in flight at a stop: the stopped work reports a prefix of its range, the next one all of its own', () => {
+    const w = workFor(blocks.blocks[2]!.header);
+    const threshold = 5;
+    for (const p of builds) {
+      // Stopped with a pipeline full of nonces, about 20 of them already tested.
+      const through = 128 / p.rounds;
+      const r = scanPipe(sim, p, w, 0x1000, 0x1000 + 999, threshold, { at: through + 20 * p.loop, first: 0x9000, last: 0x9000 + 199 });
+      const label = JSON.stringify(p);
+      expect(r.beforeStop.hashed, label).toBeGreaterThan(0);
+      expect(r.beforeStop.hashed, label).toBeLessThan(1000);
+      // Nonces leave in order, so what was counted is the range's first n, and exactly those are reported.
+      expect(r.beforeStop.found, label).toEqual(referenceNonces(w.header, 0x1000, r.beforeStop.hashed, threshold));
+      expect(r.afterStop, label).toEqual({ found: referenceNonces(w.header, 0x9000, 200, threshold), hashed: 200 });
     }
   }, 900_000);
 });
