@@ -6,7 +6,7 @@
 //   feed      at each advance, the next nonce of the range enters hash 1: state = midstate,
 //             window = tail, nonce (byte-swapped, as in the header), padding
 //   hash 1    64 rounds; then H = midstate + state (registered)
-//   hash 2    state = IV, window = H, padding; 64 rounds
+//   hash 2    state = IV, window = H, padding; rounds 0..60 (h after round 63 is e after 60)
 //   test      H7 = IV7 + h; the nonce meets the threshold when H7 & mask is zero
 //
 // Nonces leave in the order they entered, so the nonce of each result is a counter that
@@ -14,8 +14,10 @@
 // pipeline but a valid bit. A work runs until its last nonce has left; `stop` drops every
 // nonce in flight, unreported and uncounted, so NONCES_DONE counts exactly the nonces tested.
 //
-// The pipelines span the part, so the flush reaches their valid bits through a register (the
-// engine is busy for that clock and drops whatever leaves meanwhile).
+// The pipelines span the part, so no path from the ends to the stages or between hash 1's two
+// ends is combinational: the flush reaches the valid bits through a register (the engine is
+// busy for that clock and drops whatever leaves meanwhile), and hash 1's feed-forward adds a
+// copy of the midstate kept beside it.
 `default_nettype none
 module kh_pipe_engine #(
     parameter integer LOOP = 1,    // clocks per nonce: 1, 2, 4, 8, 16, 32 or 64
@@ -114,19 +116,30 @@ module kh_pipe_engine #(
   always @(posedge clk) hkw1_in <= m7 + K0 + tail[95:64];
   wire         h1_valid;
   wire [255:0] h1_state;
+  /* verilator lint_off PINCONNECTEMPTY */   // out_e: the feed-forward reads the whole state
   kh_sha256_pipe #(.LOOP(LOOP), .ROUNDS(ROUNDS)) hash1 (
       .clk(clk), .flush(flush_q), .advance(advance), .step_next(step_next),
       .in_valid(feed), .in_state(mid[255:32]), .in_hkw(hkw1_in), .in_w(w1_in),
-      .out_valid(h1_valid), .out_state(h1_state));
+      .out_valid(h1_valid), .out_state(h1_state), .out_e());
+  /* verilator lint_on PINCONNECTEMPTY */
 
-  // H = midstate + state, registered; it waits there for hash 2's next advance.
+  // H = midstate + state, registered; it waits there for hash 2's next advance. The midstate
+  // comes from a copy two registers on from `mid`, which the placer can put beside these
+  // adders: hash 1's ends are 32 stages apart. The copy is settled long before the work's
+  // first nonce arrives (the loader starts a work clocks after its midstate, and the nonce
+  // then takes 64 / ROUNDS clocks to get here).
+  reg  [255:0] mid_on, mid_end;
+  always @(posedge clk) begin
+    mid_on  <= mid;
+    mid_end <= mid_on;
+  end
   reg  [255:0] h1;
   reg          h1_v;
   wire [255:0] h1_sum;
   genvar hw;
   generate
     for (hw = 0; hw < 8; hw = hw + 1) begin : feed_forward
-      assign h1_sum[255 - 32 * hw -: 32] = mid[255 - 32 * hw -: 32] + h1_state[255 - 32 * hw -: 32];
+      assign h1_sum[255 - 32 * hw -: 32] = mid_end[255 - 32 * hw -: 32] + h1_state[255 - 32 * hw -: 32];
     end
   endgenerate
   always @(posedge clk) begin
@@ -141,21 +154,24 @@ module kh_pipe_engine #(
   // ── hash 2 ──────────────────────────────────────────────────────────────────────────────
   wire [511:0] w2_in = {h1, 32'h80000000, 192'd0, 32'd256};
   wire [31:0]  hkw2_in = (IV7 + K0) + h1[255:224];
+  // The share test reads only h after round 63, which is e after round 60: the pipeline
+  // stops at the stage that applies round 60.
   wire         h2_valid;
-  /* verilator lint_off UNUSEDSIGNAL */   // the share test needs only h
+  /* verilator lint_off UNUSEDSIGNAL */
   wire [255:0] h2_state;
   /* verilator lint_on UNUSEDSIGNAL */
-  kh_sha256_pipe #(.LOOP(LOOP), .ROUNDS(ROUNDS), .LAST_W(60)) hash2 (
+  wire [31:0]  h2_e60;
+  kh_sha256_pipe #(.LOOP(LOOP), .ROUNDS(ROUNDS), .LAST_ROUND(60)) hash2 (
       .clk(clk), .flush(flush_q), .advance(advance), .step_next(step_next),
       .in_valid(h1_v), .in_state({IV0, IV1, IV2, IV3, IV4, IV5, IV6}), .in_hkw(hkw2_in), .in_w(w2_in),
-      .out_valid(h2_valid), .out_state(h2_state));
+      .out_valid(h2_valid), .out_state(h2_state), .out_e(h2_e60));
 
   // ── the share test ──────────────────────────────────────────────────────────────────────
   reg         tested;
   reg  [31:0] h7;
   always @(posedge clk) begin
     tested <= !dropping && h2_valid;
-    h7     <= IV7 + h2_state[31:0];
+    h7     <= IV7 + h2_e60;
   end
   wire meets = (h7 & mask) == 32'd0;
 

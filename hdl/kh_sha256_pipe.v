@@ -11,10 +11,12 @@
 // every h + K + W of the clock is formed beside the rounds, not after them) and the 16-word
 // message window.
 //
-// LAST_W is the last message word anything downstream needs (hash 2's share test reads the
-// state after round 60, so it needs W[0..60]): window slots that can only ever hold later
-// words are zero, so synthesis drops their flip-flops even when LOOP > 1 (where a stage's
-// registers also take their own next value, which would keep them alive).
+// LAST_ROUND is the last round whose result anything downstream reads (hash 2's share test
+// reads h after round 63, which is e after round 60): the pipeline ends with the stage that
+// applies it, out_e is e after it, and window slots that can only ever hold later words are
+// zero, so synthesis drops their flip-flops even when LOOP > 1 (where a stage's registers also
+// take their own next value, which would keep them alive). At one or two rounds a stage this
+// drops hash 2's last stages; at more, the stage that applies round 60 is the last anyway.
 //
 // A stage is its own module (kh_sha256_stage, kept whole through yosys' flatten), its round
 // constants an input: stages that differ only in their constants are one module, mapped once.
@@ -24,7 +26,7 @@
 module kh_sha256_pipe #(
     parameter integer LOOP   = 1,  // clocks a stage holds a block: 1, 2, 4, …, 64
     parameter integer ROUNDS = 1,  // rounds a stage applies per clock: 1, 2 or 4
-    parameter integer LAST_W = 63  // the last message word read downstream
+    parameter integer LAST_ROUND = 63  // the last round whose result is read downstream
 ) (
     input  wire         clk,
     input  wire         flush,       // every block in flight is dropped
@@ -36,11 +38,15 @@ module kh_sha256_pipe #(
     input  wire [223:0] in_state,    // {a, b, c, d, e, f, g}
     input  wire [31:0]  in_hkw,      // h + K[0] + W[0]
     input  wire [511:0] in_w,        // W[0] .. W[15], W[0] in the top word
-    output reg          out_valid,   // for one advance: out_state is a block's state after round 63
-    output reg  [255:0] out_state    // {a, b, c, d, e, f, g, h}
+    output reg          out_valid,   // for one advance: out_state and out_e are a block's
+    output reg  [255:0] out_state,   // {a, b, c, d, e, f, g, h} after the last stage's rounds
+    output wire [31:0]  out_e        // e after LAST_ROUND
 );
   localparam integer PER_STAGE = LOOP * ROUNDS;   // rounds a stage applies to a block
-  localparam integer STAGES = 64 / PER_STAGE;
+  localparam integer STAGES = (LAST_ROUND + PER_STAGE) / PER_STAGE;
+  localparam integer LAST_W = LAST_ROUND;         // the last message word a round reads
+  // Rounds the last stage applies after LAST_ROUND (0..3): e has moved on that many words.
+  localparam integer PAST = STAGES * PER_STAGE - 1 - LAST_ROUND;
   `include "kh_sha256_kfn.vh"
 
   // Each stage's outputs: its valid bit, and what it hands on at an advance.
@@ -98,5 +104,6 @@ module kh_sha256_pipe #(
     out_valid <= !flush && advance && v[STAGES - 1];
     if (advance) out_state <= {st_n[STAGES - 1], h_n[STAGES - 1]};
   end
+  assign out_e = out_state[127 - 32 * PAST -: 32];
 endmodule
 `default_nettype wire
