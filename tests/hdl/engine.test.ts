@@ -84,7 +84,7 @@ interface StopThenRun { at: number; first: number; last: number }
 
 function scanPipe(sim: Simulator, p: PipeBuild, w: ReturnType<typeof workFor>, first: number, last: number, threshold: number, stop?: StopThenRun) {
   const cmd = buildSimulation({ sim, top: 'tb_engine', sources: SOURCES, parameters: pipeParameters(p) });
-  const args = stop ? { stop_at: stop.at, first2: u32ToHex(stop.first), last2: u32ToHex(stop.last) } : {};
+  const args: Record<string, string | number> = stop ? { stop_at: stop.at, first2: u32ToHex(stop.first), last2: u32ToHex(stop.last) } : {};
   const out = runTestbench(cmd, { midstate: w.midstate, tail: w.tail, first: u32ToHex(first), last: u32ToHex(last), threshold, ...args });
   const foundIn = (text: string) => [...text.matchAll(/^FOUND ([0-9a-f]{8})$/gm)].map((m) => Number.parseInt(m[1]!, 16));
   const done = /^DONE hashed=(\d+) cycles=(\d+)$/m.exec(out);
