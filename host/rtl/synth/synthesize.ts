@@ -146,9 +146,18 @@ export function count(stat: string, cell: RegExp): number {
   return n;
 }
 
-export interface YosysBuild {
-  board: BoardName;
+/** What every yosys build says: the part, and what to add to the script. */
+interface YosysCommon {
   device: Device;
+  /** Further synth_ice40 / synth_ecp5 options. */
+  synthFlags?: string[];
+  /** Further script lines after synthesis. */
+  extra?: string[];
+}
+
+/** The core on a board (or bare, with `top: 'kh_top'`). */
+export interface CoreYosysBuild extends YosysCommon {
+  board: BoardName;
   core: CoreBuild;
   clockMhz: number;
   /** A UART board's baud rate (default: the top's). */
@@ -157,39 +166,29 @@ export interface YosysBuild {
   top?: string;
   /** The ULX3S's PLL dividers (ecppll's), as top parameters; default: the top's own. */
   ecp5Pll?: Ecp5Pll;
-  /** Further synth_ice40 / synth_ecp5 options. */
-  synthFlags?: string[];
-  /** Further script lines after synthesis. */
-  extra?: string[];
-  /** A top other than a board's (with `top`): its sources under hdl/ and its parameters, in place of the core's. */
-  bench?: { files: string[]; parameters: Record<string, number> };
 }
 
-/**
- * The sources and the yosys script of a build: what `kilohash synth` synthesises, and what
- * the netlist test simulates (host/rtl/synth/netlist.ts), from one place.
- */
-export async function yosysInput(b: YosysBuild): Promise<Tree> {
+/** Another top (the stage bench): its own sources under hdl/ and its parameters. */
+export interface TopYosysBuild extends YosysCommon {
+  top: string;
+  files: string[];
+  parameters: Record<string, number>;
+}
+
+export type YosysBuild = CoreYosysBuild | TopYosysBuild;
+
+/** What a build adds to hdl/: its top, sources, generated headers and parameters. */
+interface OwnTop { top: string; files: string[]; headers: Tree; params: Record<string, number> }
+
+/** A core build's top: its board's (or the one asked for), the board's sources, PLL header and parameters. */
+async function coreTop(b: CoreYosysBuild): Promise<OwnTop> {
   const board: Board = BOARDS[b.board];
-  const family = DEVICE_FAMILY[b.device];
   const top = b.top ?? board.top;
-  const files: Tree = {};
-  const sources: string[] = [];
-  for (const name of readdirSync(HDL_DIR)) {
-    if (name.endsWith('.v') || name.endsWith('.vh')) files[name] = readFileSync(join(HDL_DIR, name));
-    if (name.endsWith('.v')) sources.push(name);
-  }
-  for (const path of b.bench?.files ?? board.files) {
-    const name = basename(path);
-    files[name] = readFileSync(join(HDL_DIR, path));
-    sources.push(name);
-  }
-  if (board.pll === 'ice40-12mhz') files['kh_pll.vh'] = await pllHeader(b.clockMhz);
-  const clockHz = Math.round(b.clockMhz * 1e6);
-  const params: Record<string, number> = b.bench ? { ...b.bench.parameters } : b.core.kind === 'lanes'
+  const headers: Tree = board.pll === 'ice40-12mhz' ? { 'kh_pll.vh': await pllHeader(b.clockMhz) } : {};
+  const params: Record<string, number> = b.core.kind === 'lanes'
     ? { ENGINES: b.core.engines }
     : { ENGINES: 1, LOOP: b.core.pipeline.loop, ROUNDS: b.core.pipeline.rounds };
-  if (!b.bench) params.CLOCK_HZ = clockHz;
+  params.CLOCK_HZ = Math.round(b.clockMhz * 1e6);
   if (top === board.top && board.link === 'uart' && b.baud !== undefined) params.BAUD = b.baud;
   if (top === board.top && b.ecp5Pll) {
     params.PLL_CLKI_DIV = b.ecp5Pll.clkiDiv;
@@ -197,6 +196,29 @@ export async function yosysInput(b: YosysBuild): Promise<Tree> {
     params.PLL_CLKOP_DIV = b.ecp5Pll.clkopDiv;
     params.PLL_CLKOP_CPHASE = b.ecp5Pll.clkopCphase;
   }
+  return { top, files: board.files, headers, params };
+}
+
+/**
+ * The sources and the yosys script of a build: what `kilohash synth` synthesises, and what
+ * the netlist test simulates (host/rtl/synth/netlist.ts), from one place.
+ */
+export async function yosysInput(b: YosysBuild): Promise<Tree> {
+  const family = DEVICE_FAMILY[b.device];
+  const files: Tree = {};
+  const sources: string[] = [];
+  for (const name of readdirSync(HDL_DIR)) {
+    if (name.endsWith('.v') || name.endsWith('.vh')) files[name] = readFileSync(join(HDL_DIR, name));
+    if (name.endsWith('.v')) sources.push(name);
+  }
+  const own: OwnTop = 'files' in b ? { top: b.top, files: b.files, headers: {}, params: b.parameters } : await coreTop(b);
+  for (const path of own.files) {
+    const name = basename(path);
+    files[name] = readFileSync(join(HDL_DIR, path));
+    sources.push(name);
+  }
+  Object.assign(files, own.headers);
+  const { top, params } = own;
   const chparam = Object.entries(params).map(([k, v]) => `-set ${k} ${v}`).join(' ');
   files['synth.ys'] = [
     // The UP5K's DSP blocks take adders (kh_add32); the HX8K and the ECP5 builds do not use them.
@@ -476,8 +498,8 @@ export async function benchStages(o: StageBenchOptions): Promise<StageBenchRepor
   const work = mkdtempSync(join(tmpdir(), 'kh-bench-'));
   try {
     const files = await yosysInput({
-      board: DEVICE_BOARD[o.device], device: o.device, core: { kind: 'pipeline', pipeline: o.pipeline }, clockMhz: 0, top: 'kh_stage_bench',
-      bench: { files: ['bench/kh_stage_bench.v'], parameters: { N: o.stages, LOOP: o.pipeline.loop, ROUNDS: o.pipeline.rounds } },
+      device: o.device, top: 'kh_stage_bench', files: ['bench/kh_stage_bench.v'],
+      parameters: { N: o.stages, LOOP: o.pipeline.loop, ROUNDS: o.pipeline.rounds },
     });
     progress(`yosys: ${o.stages} stage${o.stages === 1 ? '' : 's'} (synth_ecp5)`);
     const syn = await yosys(['-q', '-s', 'synth.ys'], files);
