@@ -379,12 +379,13 @@ export async function synthesizeEcp5Cells(o: SynthOptions): Promise<Ecp5Cells> {
  */
 async function ecp5PlaceAndRoute(
   tools: Ecp5Tools, work: string, device: Device,
-  o: { freq: number; seed: number; lpf: boolean; router: 'router1' | 'router2'; onProgress: (line: string) => void },
+  o: { freq: number; seed: number; lpf: boolean; router: 'router1' | 'router2'; bitstream: boolean; onProgress: (line: string) => void },
 ): Promise<{ report: PnrReport; fmaxMhz: number }> {
   await tools.run(
     'nextpnr_ecp5',
     [...NEXTPNR_DEVICE[device], '--json', 'design.json', ...(o.lpf ? ['--lpf', 'board.lpf'] : ['--lpf-allow-unconstrained']),
-      '--textcfg', 'design.config', '--freq', String(o.freq), '--timing-allow-fail', '--seed', String(o.seed), '--report', 'report.json',
+      // The textual configuration is what ecppack turns into the bitstream.
+      ...(o.bitstream ? ['--textcfg', 'design.config'] : []), '--freq', String(o.freq), '--timing-allow-fail', '--seed', String(o.seed), '--report', 'report.json',
       '--router', o.router],
     work,
     (line) => {
@@ -421,7 +422,7 @@ async function synthesizeEcp5(o: SynthOptions): Promise<SynthReport> {
     progress('nextpnr-ecp5: place and route (minutes; the 85F\'s full pipeline, an hour or more)');
     const freq = pll?.achievedMhz ?? o.clockMhz;
     const { report, fmaxMhz } = await ecp5PlaceAndRoute(tools, work, o.device, {
-      freq, seed: o.seed, lpf: board.constraints !== undefined, onProgress: progress,
+      freq, seed: o.seed, lpf: board.constraints !== undefined, bitstream: true, onProgress: progress,
       // router2: router1 had not routed the 85F pipeline (233 k arcs) after an hour.
       router: 'router2',
     });
@@ -507,7 +508,7 @@ export async function benchStages(o: StageBenchOptions): Promise<StageBenchRepor
     progress('nextpnr-ecp5: place and route');
     // Asked for more than any stage has reached, so the placer and router work for speed throughout.
     const { report, fmaxMhz } = await ecp5PlaceAndRoute(tools, work, o.device, {
-      freq: 100, seed: o.seed, lpf: false, onProgress: progress,
+      freq: 100, seed: o.seed, lpf: false, bitstream: false, onProgress: progress,
       // router1: a few stages on an empty part route in a minute or two; router2 had not finished
       // one bench after ten minutes.
       router: 'router1',
