@@ -11,7 +11,7 @@ export interface Pipeline {
 export const PIPELINE_LOOPS: readonly number[] = [1, 2, 4, 8, 16, 32, 64];
 export const PIPELINE_ROUNDS: readonly number[] = [1, 2, 4];
 
-/** Register stages per hash. */
+/** Register stages per hash (hash 1's; hash 2 ends with the stage that applies round 60). */
 export function pipelineStages(p: Pipeline): number {
   return 64 / (p.loop * p.rounds);
 }
