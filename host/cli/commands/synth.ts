@@ -104,6 +104,7 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
       if (opts.synthOnly && family !== 'ecp5') throw new UsageError('--synth-only is for the ECP5 builds (an iCE40 build places and routes in a minute)');
       if (opts.stageBench !== undefined && family !== 'ecp5') throw new UsageError('--stage-bench measures the ECP5\'s pipelined core; the iCE40 builds place and route whole in a minute');
       if (opts.stageBench !== undefined && (opts.synthOnly || opts.seeds !== undefined)) throw new UsageError('--stage-bench places and routes one bench (one --seed); it goes with neither --synth-only nor --seeds');
+      if (opts.stageBench !== undefined && opts.clockMhz !== undefined) throw new UsageError('--stage-bench asks nextpnr for more than any stage reaches (100 MHz) and reports what it closes; --clock-mhz is for a whole build');
       const core = coreFor(device, opts);
       const clockMhz = opts.clockMhz ?? DEVICE_DEFAULTS[device].clockMhz;
       const baud = BOARDS[board].link === 'uart' ? opts.baud ?? UART_DEFAULT_BAUD : undefined;
