@@ -110,14 +110,16 @@ module kh_pipe_engine #(
   wire dropping = rst || stop || flush_q;
 
   // ── hash 1 ──────────────────────────────────────────────────────────────────────────────
-  wire [511:0] w1_in = {tail, bswap(feed_nonce), 32'h80000000, 320'd0, 32'd640};
+  // W[4..15] are the padding of an 80-byte header, fixed: the stages that read them fold them in.
+  localparam [383:0] PAD1 = {32'h80000000, 320'd0, 32'd640};
+  wire [511:0] w1_in = {tail, bswap(feed_nonce), PAD1};
   wire [31:0]  m7 = mid[31:0];
   reg  [31:0]  hkw1_in;         // M7 + K0 + W0: the same for every nonce of the work
   always @(posedge clk) hkw1_in <= m7 + K0 + tail[95:64];
   wire         h1_valid;
   wire [255:0] h1_state;
   /* verilator lint_off PINCONNECTEMPTY */   // out_e: the feed-forward reads the whole state
-  kh_sha256_pipe #(.LOOP(LOOP), .ROUNDS(ROUNDS)) hash1 (
+  kh_sha256_pipe #(.LOOP(LOOP), .ROUNDS(ROUNDS), .W_FIXED(16'h0fff), .W_VALUE({128'd0, PAD1})) hash1 (
       .clk(clk), .flush(flush_q), .advance(advance), .step_next(step_next),
       .in_valid(feed), .in_state(mid[255:32]), .in_hkw(hkw1_in), .in_w(w1_in),
       .out_valid(h1_valid), .out_state(h1_state), .out_e());
@@ -152,7 +154,10 @@ module kh_pipe_engine #(
   end
 
   // ── hash 2 ──────────────────────────────────────────────────────────────────────────────
-  wire [511:0] w2_in = {h1, 32'h80000000, 192'd0, 32'd256};
+  // W[8..15] are the padding of a 32-byte message and a..g the IV: fixed, and folded in.
+  localparam [255:0] PAD2 = {32'h80000000, 192'd0, 32'd256};
+  localparam [223:0] IV_AG = {IV0, IV1, IV2, IV3, IV4, IV5, IV6};
+  wire [511:0] w2_in = {h1, PAD2};
   wire [31:0]  hkw2_in = (IV7 + K0) + h1[255:224];
   // The share test reads only h after round 63, which is e after round 60: the pipeline
   // stops at the stage that applies round 60.
@@ -161,9 +166,10 @@ module kh_pipe_engine #(
   wire [255:0] h2_state;
   /* verilator lint_on UNUSEDSIGNAL */
   wire [31:0]  h2_e60;
-  kh_sha256_pipe #(.LOOP(LOOP), .ROUNDS(ROUNDS), .LAST_ROUND(60)) hash2 (
+  kh_sha256_pipe #(.LOOP(LOOP), .ROUNDS(ROUNDS), .LAST_ROUND(60),
+                   .W_FIXED(16'h00ff), .W_VALUE({256'd0, PAD2}), .ST_FIXED(1'b1), .ST_VALUE(IV_AG)) hash2 (
       .clk(clk), .flush(flush_q), .advance(advance), .step_next(step_next),
-      .in_valid(h1_v), .in_state({IV0, IV1, IV2, IV3, IV4, IV5, IV6}), .in_hkw(hkw2_in), .in_w(w2_in),
+      .in_valid(h1_v), .in_state(IV_AG), .in_hkw(hkw2_in), .in_w(w2_in),
       .out_valid(h2_valid), .out_state(h2_state), .out_e(h2_e60));
 
   // ── the share test ──────────────────────────────────────────────────────────────────────

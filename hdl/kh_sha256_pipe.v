@@ -21,12 +21,22 @@
 // A stage is its own module (kh_sha256_stage, kept whole through yosys' flatten), its round
 // constants an input: stages that differ only in their constants are one module, mapped once.
 // A flattened 85F pipeline needs more memory than the WebAssembly yosys has
-// (docs/core-design.md); the price is that constants no longer fold across a stage's ports.
+// (docs/core-design.md). Constants would not fold across a stage's ports, so what every block
+// holds when it enters (W_FIXED/W_VALUE, ST_FIXED/ST_VALUE: hash 1's padding, hash 2's IV and
+// padding) is handed as parameters to the stages that read it, at LOOP 1: those stages are
+// modules of their own, and synthesis folds the words into their sums and drops their
+// flip-flops.
 `default_nettype none
 module kh_sha256_pipe #(
     parameter integer LOOP   = 1,  // clocks a stage holds a block: 1, 2, 4, …, 64
     parameter integer ROUNDS = 1,  // rounds a stage applies per clock: 1, 2 or 4
-    parameter integer LAST_ROUND = 63  // the last round whose result is read downstream
+    parameter integer LAST_ROUND = 63, // the last round whose result is read downstream
+    // What in_w and in_state hold for every block, known when the design is built: at LOOP 1
+    // the stages that read them fold them in (kh_sha256_stage). Bit 15 of W_FIXED is W[0].
+    parameter [15:0]  W_FIXED = 16'h0000,
+    parameter [511:0] W_VALUE = 512'd0,
+    parameter [0:0]   ST_FIXED = 1'b0,
+    parameter [223:0] ST_VALUE = 224'd0
 ) (
     input  wire         clk,
     input  wire         flush,       // every block in flight is dropped
@@ -48,6 +58,15 @@ module kh_sha256_pipe #(
   // Rounds the last stage applies after LAST_ROUND (0..3): e has moved on that many words.
   localparam integer PAST = STAGES * PER_STAGE - 1 - LAST_ROUND;
   `include "kh_sha256_kfn.vh"
+  // The constants of a stage's rounds at LOOP 1, for h + K + W formed a round early: K of the
+  // rounds after each of them.
+  function [32 * ROUNDS - 1:0] stage_k(input [6:0] first);
+    integer i;
+    begin
+      stage_k = {ROUNDS{32'd0}};
+      for (i = 0; i < ROUNDS; i = i + 1) stage_k[32 * (ROUNDS - i) - 1 -: 32] = sha256_k(first + i[6:0] + 7'd1);
+    end
+  endfunction
 
   // Each stage's outputs: its valid bit, and what it hands on at an advance.
   wire         v     [0:STAGES-1];
@@ -69,10 +88,7 @@ module kh_sha256_pipe #(
       // was the slowest path of the 45F's build: step counter → table → two adders).
       wire [32 * ROUNDS - 1:0] k;
       if (LOOP == 1) begin : fixed
-        for (r = 0; r < ROUNDS; r = r + 1) begin : constant
-          localparam [6:0] NEXT = r + 1;
-          assign k[32 * (ROUNDS - r) - 1 -: 32] = sha256_k(FIRST7 + NEXT);
-        end
+        assign k = stage_k(FIRST7);
       end else begin : stepped
         wire [6:0] next_first = FIRST7 + {1'b0, step_next} * ROUNDS7;
         reg [32 * ROUNDS - 1:0] k_r;
@@ -86,13 +102,21 @@ module kh_sha256_pipe #(
       // least W[FIRST + ROUNDS + slot] once the stage has stepped).
       localparam [15:0] LIVE = (FIRST + ROUNDS > LAST_W) ? 16'h0000
                              : ~(16'hffff >> (LAST_W - FIRST - ROUNDS + 1 > 16 ? 16 : LAST_W - FIRST - ROUNDS + 1));
+      // At LOOP 1 stage s reads W[FIRST..FIRST+15], of which those below 16 may be fixed;
+      // a stage that reads any fixed word is its own module, so it takes its constants as
+      // parameters too.
+      localparam [15:0] SLOTS_FIXED = LOOP == 1 ? W_FIXED << FIRST : 16'h0000;
+      localparam [0:0]   STATE_FIXED = LOOP == 1 && s == 0 ? ST_FIXED : 1'b0;
+      localparam [0:0]   OWN_K = SLOTS_FIXED != 16'h0000 || STATE_FIXED != 0;
       if (s == 0) begin : first
-        kh_sha256_stage #(.LOOP(LOOP), .ROUNDS(ROUNDS), .LIVE(LIVE)) body (
+        kh_sha256_stage #(.LOOP(LOOP), .ROUNDS(ROUNDS), .LIVE(LIVE), .W_FIXED(SLOTS_FIXED), .W_VALUE(W_VALUE << (32 * FIRST)),
+                          .ST_FIXED(STATE_FIXED), .ST_VALUE(ST_VALUE), .K_FIXED(OWN_K), .K_VALUE(stage_k(FIRST7))) body (
             .clk(clk), .flush(flush), .advance(advance), .k(k),
             .in_valid(in_valid), .in_state(in_state), .in_hkw(in_hkw), .in_w(in_w),
             .valid(v[s]), .st_n(st_n[s]), .hkw_n(hkw_n[s]), .w_n(w_n[s]), .h_n(h_n[s]));
       end else begin : next
-        kh_sha256_stage #(.LOOP(LOOP), .ROUNDS(ROUNDS), .LIVE(LIVE)) body (
+        kh_sha256_stage #(.LOOP(LOOP), .ROUNDS(ROUNDS), .LIVE(LIVE), .W_FIXED(SLOTS_FIXED), .W_VALUE(W_VALUE << (32 * FIRST)),
+                          .K_FIXED(OWN_K), .K_VALUE(stage_k(FIRST7))) body (
             .clk(clk), .flush(flush), .advance(advance), .k(k),
             .in_valid(v[s - 1]), .in_state(st_n[s - 1]), .in_hkw(hkw_n[s - 1]), .in_w(w_n[s - 1]),
             .valid(v[s]), .st_n(st_n[s]), .hkw_n(hkw_n[s]), .w_n(w_n[s]), .h_n(h_n[s]));

@@ -9,19 +9,38 @@
 `default_nettype none
 module kh_sha256_round #(
     parameter integer CHAINS = 0,
-    parameter integer EARLY_E = 0   // with CHAINS = 1: the new e two chains after Σ1, not three
+    parameter integer EARLY_E = 0,  // with CHAINS = 1: the new e two chains after Σ1, not three
+    parameter [0:0]   FIXED = 1'b0,  // with CHAINS = 1: a..g are FIXED_STATE, the ports unread
+    parameter [223:0] FIXED_STATE = 224'd0
 ) (
+    /* verilator lint_off UNUSEDSIGNAL */   // unread when FIXED
     input  wire [31:0] a, b, c, d, e, f, g,
+    /* verilator lint_on UNUSEDSIGNAL */
     input  wire [31:0] hkw,        // h + K[t] + W[t]
     output wire [31:0] a_out,
     output wire [31:0] e_out
 );
+  /* verilator lint_off UNUSEDSIGNAL */   // unread when FIXED
   wire [31:0] s1  = {e[5:0], e[31:6]} ^ {e[10:0], e[31:11]} ^ {e[24:0], e[31:25]};
   wire [31:0] ch  = (e & f) ^ (~e & g);
   wire [31:0] s0  = {a[1:0], a[31:2]} ^ {a[12:0], a[31:13]} ^ {a[21:0], a[31:22]};
   wire [31:0] maj = (a & b) ^ (a & c) ^ (b & c);
+  /* verilator lint_on UNUSEDSIGNAL */
+  function [31:0] fixed_word(input integer i);   // 0: a … 6: g
+    fixed_word = FIXED_STATE[223 - 32 * i -: 32];
+  endfunction
+  function [31:0] rotr(input [31:0] x, input integer n);
+    rotr = (x >> n) | (x << (32 - n));
+  endfunction
+  localparam [31:0] FA = fixed_word(0), FB = fixed_word(1), FC = fixed_word(2), FD = fixed_word(3);
+  localparam [31:0] FE = fixed_word(4), FF = fixed_word(5), FG = fixed_word(6);
+  localparam [31:0] F_T1 = (rotr(FE, 6) ^ rotr(FE, 11) ^ rotr(FE, 25)) + ((FE & FF) ^ (~FE & FG));   // T1 - hkw
+  localparam [31:0] F_T2 = (rotr(FA, 2) ^ rotr(FA, 13) ^ rotr(FA, 22)) + ((FA & FB) ^ (FA & FC) ^ (FB & FC));
   generate
-    if (CHAINS == 0) begin : merged
+    if (CHAINS != 0 && FIXED != 0) begin : fixed
+      kh_add_chain add_a (.x(hkw), .y(F_T1 + F_T2), .s(a_out));
+      kh_add_chain add_e (.x(hkw), .y(F_T1 + FD), .s(e_out));
+    end else if (CHAINS == 0) begin : merged
       wire [31:0] t1 = hkw + s1 + ch;
       wire [31:0] t2 = s0 + maj;
       assign a_out = t1 + t2;

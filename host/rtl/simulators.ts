@@ -14,7 +14,7 @@ export const HDL_DIR = fileURLToPath(new URL('../../hdl/', import.meta.url));
 const CACHE = resolve(fileURLToPath(new URL('../../', import.meta.url)), 'build', 'sim');
 
 /** The engine's RTL (relative to hdl/), and the whole core's: one list for tests, co-sim and lint. */
-export const ENGINE_RTL = ['kh_sha256_k.v', 'kh_add_chain.v', 'kh_sha256_round.v', 'kh_add32.v', 'kh_lane.v', 'kh_engine.v', 'kh_sha256_stage.v', 'kh_sha256_pipe.v', 'kh_pipe_engine.v'];
+export const ENGINE_RTL = ['kh_sha256_k.v', 'kh_add_chain.v', 'kh_add_fold.v', 'kh_sha256_round.v', 'kh_add32.v', 'kh_lane.v', 'kh_engine.v', 'kh_sha256_stage.v', 'kh_sha256_pipe.v', 'kh_pipe_engine.v'];
 /** The core behind either link: frames, registers, queue, engines, results. */
 const CORE_BODY_RTL = [
   ...ENGINE_RTL, 'kh_frame_parser.v', 'kh_regfile.v', 'kh_work_queue.v', 'kh_result_fifo.v', 'kh_result_arbiter.v', 'kh_counter64.v', 'kh_core.v',
