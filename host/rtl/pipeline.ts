@@ -43,9 +43,16 @@ export function pipelineFromFlags(loop: number | undefined, stages: number | und
   return p;
 }
 
-/** "a nonce every clock, 32 stages of 2 rounds a hash". */
+/** Hash 2's register stages: it ends with the stage that applies round 60 (the share test reads e after it). */
+export function hash2Stages(p: Pipeline): number {
+  return Math.ceil(61 / (p.loop * p.rounds));
+}
+
+/** "a nonce every clock, 2 rounds a clock: 32 stages for hash 1, 31 for hash 2". */
 export function describePipeline(p: Pipeline): string {
   const every = p.loop === 1 ? 'a nonce every clock' : `a nonce every ${p.loop} clocks`;
-  const stages = pipelineStages(p);
-  return `${every}, ${stages} stage${stages === 1 ? '' : 's'} of ${p.rounds} round${p.rounds === 1 ? '' : 's'} a clock per hash`;
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const [one, two] = [pipelineStages(p), hash2Stages(p)];
+  const stages = one === two ? `${plural(one, 'stage')} a hash` : `${plural(one, 'stage')} for hash 1, ${two} for hash 2`;
+  return `${every}, ${plural(p.rounds, 'round')} a clock: ${stages}`;
 }
