@@ -1,6 +1,6 @@
 // SHA-256 round constants K[0..63] (FIPS 180-4) as a function, for logic that wants them as
-// constants (kh_sha256_pipe: each stage's own rounds). kh_sha256_k.v holds the same table in
-// block RAM for the iterative lanes.
+// constants (kh_sha256_pipe: each stage's own rounds), and to fill kh_sha256_k's block RAM
+// for the iterative lanes.
 function [31:0] sha256_k(input [6:0] t);
   case (t)
     7'd0: sha256_k = 32'h428a2f98;   7'd1: sha256_k = 32'h71374491;   7'd2: sha256_k = 32'hb5c0fbcf;   7'd3: sha256_k = 32'he9b5dba5;
