@@ -58,7 +58,8 @@ module kh_pipe_engine #(
   reg [31:0]  to_feed;          // nonces still to enter, less one
   reg         empty;            // the loaded range ends before it starts
   reg         feeding;          // nonces remain to enter
-  reg [31:0]  mask;             // byte-swapped: the bits of H7 that must be zero
+  reg [31:0]  mask_set;         // byte-swapped: the bits of H7 that must be zero, set at start
+  reg [31:0]  mask;             // its copy beside the share test (below)
   reg [8:0]   in_flight;        // nonces entered and not yet tested (at most 2·64 + 3)
 
   always @(posedge clk) begin
@@ -179,6 +180,11 @@ module kh_pipe_engine #(
     tested <= !dropping && h2_valid;
     h7     <= IV7 + h2_e60;
   end
+  // The share test sits at hash 2's end, which may be across the part from the core's
+  // registers and the start logic: it reads a copy of the mask taken every clock, with no
+  // enable, so the start decision does not have to reach it. The copy is a clock behind,
+  // long before a work's first nonce gets here.
+  always @(posedge clk) mask <= mask_set;
   wire meets = (h7 & mask) == 32'd0;
 
   assign found_lanes = 1'b1;
@@ -198,7 +204,7 @@ module kh_pipe_engine #(
       if (start && !busy && !empty) begin
         feeding   <= 1'b1;
         out_nonce <= feed_nonce;
-        mask      <= bswap((threshold >= 6'd32) ? 32'hffffffff : ~(32'hffffffff >> threshold));
+        mask_set  <= bswap((threshold >= 6'd32) ? 32'hffffffff : ~(32'hffffffff >> threshold));
       end
       if (feed) begin
         feed_nonce <= feed_nonce + 32'd1;
