@@ -20,22 +20,29 @@ module kh_sha256_round #(
     output wire [31:0] a_out,
     output wire [31:0] e_out
 );
+  function [31:0] big_sigma1(input [31:0] x);
+    big_sigma1 = {x[5:0], x[31:6]} ^ {x[10:0], x[31:11]} ^ {x[24:0], x[31:25]};
+  endfunction
+  function [31:0] big_sigma0(input [31:0] x);
+    big_sigma0 = {x[1:0], x[31:2]} ^ {x[12:0], x[31:13]} ^ {x[21:0], x[31:22]};
+  endfunction
+  function [31:0] choose(input [31:0] x, input [31:0] y, input [31:0] z);
+    choose = (x & y) ^ (~x & z);
+  endfunction
+  function [31:0] majority(input [31:0] x, input [31:0] y, input [31:0] z);
+    majority = (x & y) ^ (x & z) ^ (y & z);
+  endfunction
   /* verilator lint_off UNUSEDSIGNAL */   // unread when FIXED
-  wire [31:0] s1  = {e[5:0], e[31:6]} ^ {e[10:0], e[31:11]} ^ {e[24:0], e[31:25]};
-  wire [31:0] ch  = (e & f) ^ (~e & g);
-  wire [31:0] s0  = {a[1:0], a[31:2]} ^ {a[12:0], a[31:13]} ^ {a[21:0], a[31:22]};
-  wire [31:0] maj = (a & b) ^ (a & c) ^ (b & c);
+  wire [31:0] s1  = big_sigma1(e);
+  wire [31:0] ch  = choose(e, f, g);
+  wire [31:0] s0  = big_sigma0(a);
+  wire [31:0] maj = majority(a, b, c);
   /* verilator lint_on UNUSEDSIGNAL */
-  function [31:0] fixed_word(input integer i);   // 0: a … 6: g
-    fixed_word = FIXED_STATE[223 - 32 * i -: 32];
-  endfunction
-  function [31:0] rotr(input [31:0] x, input integer n);
-    rotr = (x >> n) | (x << (32 - n));
-  endfunction
-  localparam [31:0] FA = fixed_word(0), FB = fixed_word(1), FC = fixed_word(2), FD = fixed_word(3);
-  localparam [31:0] FE = fixed_word(4), FF = fixed_word(5), FG = fixed_word(6);
-  localparam [31:0] F_T1 = (rotr(FE, 6) ^ rotr(FE, 11) ^ rotr(FE, 25)) + ((FE & FF) ^ (~FE & FG));   // T1 - hkw
-  localparam [31:0] F_T2 = (rotr(FA, 2) ^ rotr(FA, 13) ^ rotr(FA, 22)) + ((FA & FB) ^ (FA & FC) ^ (FB & FC));
+  // With FIXED: a..g, and the parts of T1 (less hkw) and T2 they make.
+  localparam [31:0] FA = FIXED_STATE[223:192], FB = FIXED_STATE[191:160], FC = FIXED_STATE[159:128];
+  localparam [31:0] FD = FIXED_STATE[127:96], FE = FIXED_STATE[95:64], FF = FIXED_STATE[63:32], FG = FIXED_STATE[31:0];
+  localparam [31:0] F_T1 = big_sigma1(FE) + choose(FE, FF, FG);
+  localparam [31:0] F_T2 = big_sigma0(FA) + majority(FA, FB, FC);
   generate
     if (CHAINS != 0 && FIXED != 0) begin : fixed
       kh_add_chain add_a (.x(hkw), .y(F_T1 + F_T2), .s(a_out));
