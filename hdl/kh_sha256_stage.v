@@ -73,7 +73,7 @@ module kh_sha256_stage #(
   genvar r;
   generate
     for (r = 0; r < 16; r = r + 1) begin : window
-      assign word[r] = W_FIXED[15 - r] ? W_VALUE[511 - 32 * r -: 32] : w[511 - 32 * r -: 32];
+      assign word[r] = slot_fixed(r) ? slot_value(r) : w[511 - 32 * r -: 32];
     end
     for (r = 0; r < ROUNDS; r = r + 1) begin : schedule
       // Three 2-operand chains, not one 4-operand sum (kh_add_chain says why); a sum of
