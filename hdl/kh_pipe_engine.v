@@ -14,10 +14,12 @@
 // pipeline but a valid bit. A work runs until its last nonce has left; `stop` drops every
 // nonce in flight, unreported and uncounted, so NONCES_DONE counts exactly the nonces tested.
 //
-// The pipelines span the part, so no path from the ends to the stages or between hash 1's two
-// ends is combinational: the flush reaches the valid bits through a register (the engine is
-// busy for that clock and drops whatever leaves meanwhile), and hash 1's feed-forward adds a
-// copy of the midstate kept beside it.
+// The pipelines span the part, so no path from one end of them to the other, or from the core
+// to hash 2's end, is combinational: the flush reaches the valid bits through a register (the
+// engine is busy for that clock and drops whatever leaves meanwhile); hash 1's feed-forward
+// adds a copy of the midstate kept beside it; the loader's words and start reach the work
+// registers a clock late, in order; and the share test's verdict comes back a clock after it
+// is made, at hash 2's end (the engine stays busy for that clock).
 `default_nettype none
 module kh_pipe_engine #(
     parameter integer LOOP = 1,    // clocks per nonce: 1, 2, 4, 8, 16, 32 or 64
@@ -60,22 +62,37 @@ module kh_pipe_engine #(
   reg         feeding;          // nonces remain to enter
   reg [31:0]  mask_set;         // byte-swapped: the bits of H7 that must be zero, set at start
   reg [31:0]  mask;             // its copy beside the share test (below)
-  reg [8:0]   in_flight;        // nonces entered and not yet tested (at most 2·64 + 3)
+  reg [8:0]   in_flight;        // nonces entered and not yet reported (at most 2·64 + 4)
+
+  // The loader sits by the core, and the work's registers by hash 1's entry, which may be
+  // across the part: its words and its start take a register on the way, in the order they
+  // came. The start is dropped with the range if `stop` or `rst` comes with it, and the engine
+  // is busy while it is on its way, as it would have been had it been taken at once.
+  reg         load_q, start_q;
+  reg  [3:0]  load_idx_q;
+  reg  [31:0] load_word_q;
+  wire        active;           // feeding, nonces in flight, or flushing
+  always @(posedge clk) begin
+    load_q      <= load && !busy;
+    load_idx_q  <= load_idx;
+    load_word_q <= load_word;
+    start_q     <= start && !busy && !rst && !stop;
+  end
 
   always @(posedge clk) begin
-    if (load && !busy) begin
-      case (load_idx)
-        4'd0: mid[255:224] <= load_word;
-        4'd1: mid[223:192] <= load_word;
-        4'd2: mid[191:160] <= load_word;
-        4'd3: mid[159:128] <= load_word;
-        4'd4: mid[127:96]  <= load_word;
-        4'd5: mid[95:64]   <= load_word;
-        4'd6: mid[63:32]   <= load_word;
-        4'd7: mid[31:0]    <= load_word;
-        4'd8: tail[95:64]  <= load_word;
-        4'd9: tail[63:32]  <= load_word;
-        4'd10: tail[31:0]  <= load_word;
+    if (load_q) begin
+      case (load_idx_q)
+        4'd0: mid[255:224] <= load_word_q;
+        4'd1: mid[223:192] <= load_word_q;
+        4'd2: mid[191:160] <= load_word_q;
+        4'd3: mid[159:128] <= load_word_q;
+        4'd4: mid[127:96]  <= load_word_q;
+        4'd5: mid[95:64]   <= load_word_q;
+        4'd6: mid[63:32]   <= load_word_q;
+        4'd7: mid[31:0]    <= load_word_q;
+        4'd8: tail[95:64]  <= load_word_q;
+        4'd9: tail[63:32]  <= load_word_q;
+        4'd10: tail[31:0]  <= load_word_q;
         default: ;
       endcase
     end
@@ -174,22 +191,26 @@ module kh_pipe_engine #(
       .out_valid(h2_valid), .out_state(h2_state), .out_e(h2_e60));
 
   // ── the share test ──────────────────────────────────────────────────────────────────────
-  reg         tested;
-  reg  [31:0] h7;
-  always @(posedge clk) begin
-    tested <= !dropping && h2_valid;
-    h7     <= IV7 + h2_e60;
-  end
   // The share test sits at hash 2's end, which may be across the part from the core's
-  // registers and the start logic: it reads a copy of the mask taken every clock, with no
-  // enable, so the start decision does not have to reach it. The copy is a clock behind,
-  // long before a work's first nonce gets here.
+  // registers and the start logic. It reads a copy of the mask taken every clock, with no
+  // enable, so the start decision does not have to reach it (the copy is a clock behind, long
+  // before a work's first nonce gets here); it hears of a flush from the flush register, as
+  // the stages do; and its verdict, one bit, goes to the core through a register, where the
+  // drop is applied again: what was tested in the clock `stop` came is not reported.
+  reg         tested_end, tested, meets;
+  reg  [31:0] h7;
   always @(posedge clk) mask <= mask_set;
-  wire meets = (h7 & mask) == 32'd0;
+  always @(posedge clk) begin
+    tested_end <= !flush_q && h2_valid;
+    h7         <= IV7 + h2_e60;
+    meets      <= (h7 & mask) == 32'd0;
+    tested     <= !dropping && tested_end;
+  end
 
   assign found_lanes = 1'b1;
   assign hashed_count = 4'd1;
-  assign busy = feeding || in_flight != 9'd0 || flush_q;
+  assign active = feeding || in_flight != 9'd0 || flush_q;
+  assign busy = active || start_q;
 
   always @(posedge clk) begin
     found  <= 1'b0;
@@ -199,9 +220,9 @@ module kh_pipe_engine #(
       in_flight <= 9'd0;
     end else begin
       // The range is measured as it loads, so starting a work is not a 32-bit subtraction.
-      if (load && !busy && load_idx == 4'd11) feed_nonce <= load_word;
-      if (load && !busy && load_idx == 4'd12) {empty, to_feed} <= {1'b0, load_word} - {1'b0, feed_nonce};
-      if (start && !busy && !empty) begin
+      if (load_q && load_idx_q == 4'd11) feed_nonce <= load_word_q;
+      if (load_q && load_idx_q == 4'd12) {empty, to_feed} <= {1'b0, load_word_q} - {1'b0, feed_nonce};
+      if (start_q && !active && !empty) begin
         feeding   <= 1'b1;
         out_nonce <= feed_nonce;
         mask_set  <= bswap((threshold >= 6'd32) ? 32'hffffffff : ~(32'hffffffff >> threshold));

@@ -103,14 +103,16 @@ function scanPipe(sim: Simulator, p: PipeBuild, w: ReturnType<typeof workFor>, f
 /**
  * Busy clocks for a range at one nonce per clock: one in each clock, then the last one's way
  * through hash 1's stages and hash 2's up to the one that applies round 60 (a stage a clock
- * at LOOP = 1), the feed-forward, the share test and the report. With LOOP > 1 a nonce
+ * at LOOP = 1), and six clocks more for the report and what stands between the core and the
+ * pipelines' ends: the start's register, the feed-forward, the share test, and the verdict's
+ * register on its way back. With LOOP > 1 a nonce
  * enters on the pipeline's next step, so a start waits up to LOOP - 1 clocks, and hash 2
  * takes hash 1's output on its next step too.
  */
 function pipeBusyCycles(nonces: number, { loop, rounds }: PipeBuild): { min: number; max: number } {
   const perStage = loop * rounds;
   const through = (64 / perStage + Math.ceil(61 / perStage)) * loop;
-  return loop === 1 ? { min: nonces + through + 4, max: nonces + through + 4 } : { min: nonces * loop + through, max: nonces * loop + through + 4 + 2 * loop };
+  return loop === 1 ? { min: nonces + through + 6, max: nonces + through + 6 } : { min: nonces * loop + through, max: nonces * loop + through + 4 + 2 * loop };
 }
 
 describe.each(sims)('kh_pipe_engine (the pipelined core for large parts) under %s', (sim) => {
