@@ -63,6 +63,8 @@ describe('kilohash synth', () => {
     [['--device', 'up5k', '--stage-bench', '2'], /--stage-bench measures the ECP5's pipelined core/],
     [['--device', 'ecp5-25f', '--stage-bench', '2', '--synth-only'], /--stage-bench places and routes one bench \(one --seed\); it goes with neither --synth-only nor --seeds/],
     [['--device', 'ecp5-25f', '--stage-bench', '0'], /--stage-bench.*1/],
+    [['--device', 'ecp5-25f', '--stage-bench', '2', '--out', 'x'], /--out is where the bitstream goes; --stage-bench writes none/],
+    [['--device', 'ecp5-85f', '--synth-only', '--out', 'x'], /--out is where the bitstream goes; --synth-only writes none/],
     [['--device', 'ecp5-25f', '--stage-bench', '2', '--clock-mhz', '60'], /--stage-bench asks nextpnr for more than any stage reaches \(100 MHz\).*--clock-mhz is for a whole build/],
     [['--board', 'icev-wireless', '--baud', '115200'], /--baud is for a board on a UART \(icebreaker\); icev-wireless talks SPI/],
     [['--board', 'icebreaker', '--baud', '3000000', '--clock-mhz', '20'], /--baud: 3000000 baud needs at least 8 clock cycles a bit: a 20 MHz core runs at most 2500000 baud/],

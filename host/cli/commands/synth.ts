@@ -97,7 +97,7 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
     .option('--stage-bench <n>', 'ECP5: place and route n stages of the pipeline (--loop, --stages) alone on the part and report their clock: minutes, not hours (no bitstream)', intOption(1, 64))
     .option('--synth-only', 'ECP5: stop after yosys and report the cells (no Python, no place and route, no bitstream)')
     .option('--json', 'print one JSON object')
-    .action(async (opts: SynthFlags) => {
+    .action(async (opts: SynthFlags, command: Command) => {
       const { board, device } = boardAndDevice(opts.board, opts.device);
       const family = DEVICE_FAMILY[device];
       if (opts.baud !== undefined && BOARDS[board].link !== 'uart') throw new UsageError(`--baud is for a board on a UART (icebreaker); ${board} talks SPI`);
@@ -105,6 +105,9 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
       if (opts.stageBench !== undefined && family !== 'ecp5') throw new UsageError('--stage-bench measures the ECP5\'s pipelined core; the iCE40 builds place and route whole in a minute');
       if (opts.stageBench !== undefined && (opts.synthOnly || opts.seeds !== undefined)) throw new UsageError('--stage-bench places and routes one bench (one --seed); it goes with neither --synth-only nor --seeds');
       if (opts.stageBench !== undefined && opts.clockMhz !== undefined) throw new UsageError('--stage-bench asks nextpnr for more than any stage reaches (100 MHz) and reports what it closes; --clock-mhz is for a whole build');
+      if ((opts.stageBench !== undefined || opts.synthOnly) && command.getOptionValueSource('out') === 'cli') {
+        throw new UsageError(`--out is where the bitstream goes; ${opts.synthOnly ? '--synth-only' : '--stage-bench'} writes none`);
+      }
       const core = coreFor(device, opts);
       const clockMhz = opts.clockMhz ?? DEVICE_DEFAULTS[device].clockMhz;
       const baud = BOARDS[board].link === 'uart' ? opts.baud ?? UART_DEFAULT_BAUD : undefined;
