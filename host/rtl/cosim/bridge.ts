@@ -7,6 +7,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { match } from 'ts-pattern';
 import { fileURLToPath } from 'node:url';
 import { CoreLinkError, type CoreLink, type ReadyLine } from '../../../src/core/link.ts';
 import { bytesToHex, hexToBytes } from '../../../src/work/bytes.ts';
@@ -33,8 +34,8 @@ export interface CosimOptions {
    */
   freeRun?: boolean;
   /**
-   * Simulate this synthesised netlist of `kh_top` (host/rtl/synth/netlist.ts) on yosys' cell
-   * models instead of the RTL; its engines and CLOCK_HZ are what it was synthesised with.
+   * Simulate this synthesised (host/rtl/synth/netlist.ts) or routed (routed-netlist.ts)
+   * netlist of `kh_top` on its cell models instead of the RTL; its engines and CLOCK_HZ are what it was synthesised with.
    */
   netlist?: SynthesizedNetlist;
 }
@@ -44,8 +45,12 @@ export function buildCosim(simulator: Simulator, engines: number, clockHz: numbe
   if (netlist !== undefined) {
     // Verilator only: a gate-level netlist under Icarus runs ~10^3 cycles a second.
     if (simulator !== 'verilator') throw new Error('a synthesised netlist is simulated under Verilator only');
-    if (netlist.cells === 'inline') return buildSimulation({ sim: 'verilator', top: 'kh_top', sources: [], libraries: [netlist.verilog], harness: HARNESS });
-    return buildSimulation({ sim: 'verilator', top: 'kh_top', sources: [], libraries: [netlist.verilog, ICE40_CELLS_SIM], defines: ['NO_ICE40_DEFAULT_ASSIGNMENTS'], harness: HARNESS });
+    const cells = match(netlist.cells)
+      .with('inline', () => ({ sources: [], libraries: [netlist.verilog] }))
+      .with('ice40', () => ({ sources: [], libraries: [netlist.verilog, ICE40_CELLS_SIM], defines: ['NO_ICE40_DEFAULT_ASSIGNMENTS'] }))
+      .with('ecp5-packed', () => ({ sources: ['tb/ecp5_packed_cells.v'], libraries: [netlist.verilog] }))
+      .exhaustive();
+    return buildSimulation({ sim: 'verilator', top: 'kh_top', harness: HARNESS, ...cells });
   }
   if (!Number.isInteger(engines) || engines < 1 || engines > MAX_LANES) {
     throw new RangeError(`the RTL core has 1 to ${MAX_LANES} engines, not ${engines}`);

@@ -31,8 +31,11 @@ export interface NetlistOptions {
 /** A synthesised `kh_top` and the cell models it needs beside it. */
 export interface SynthesizedNetlist {
   verilog: string;
-  /** 'ice40': simulate with yosys' iCE40 cells_sim.v; 'inline': the models are in the netlist. */
-  cells: 'ice40' | 'inline';
+  /**
+   * 'ice40': simulate with yosys' iCE40 cells_sim.v; 'inline': the models are in the netlist;
+   * 'ecp5-packed': nextpnr-ecp5's packed cells, simulated on hdl/tb/ecp5_packed_cells.v.
+   */
+  cells: 'ice40' | 'inline' | 'ecp5-packed';
 }
 
 /** Synthesises (or finds in the cache) the netlist. */

@@ -91,7 +91,7 @@ export interface SynthReport {
   seconds: number;
 }
 
-const NEXTPNR_DEVICE: Record<Device, string[]> = {
+export const NEXTPNR_DEVICE: Record<Device, string[]> = {
   up5k: ['--up5k', '--package', 'sg48'],
   hx8k: ['--hx8k', '--package', 'ct256'],
   // Every ULX3S part is in the CABGA381 package, speed grade 6.
