@@ -7,8 +7,8 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { match } from 'ts-pattern';
 import { fileURLToPath } from 'node:url';
+import { match } from 'ts-pattern';
 import { CoreLinkError, type CoreLink, type ReadyLine } from '../../../src/core/link.ts';
 import { bytesToHex, hexToBytes } from '../../../src/work/bytes.ts';
 import { type Pipeline, pipelineProblem } from '../pipeline.ts';
@@ -35,7 +35,8 @@ export interface CosimOptions {
   freeRun?: boolean;
   /**
    * Simulate this synthesised (host/rtl/synth/netlist.ts) or routed (routed-netlist.ts)
-   * netlist of `kh_top` on its cell models instead of the RTL; its engines and CLOCK_HZ are what it was synthesised with.
+   * netlist of `kh_top` on its cell models instead of the RTL; its engines and CLOCK_HZ are
+   * what it was synthesised with.
    */
   netlist?: SynthesizedNetlist;
 }

@@ -38,6 +38,20 @@ export interface SynthesizedNetlist {
   cells: 'ice40' | 'inline' | 'ecp5-packed';
 }
 
+/**
+ * Where a netlist built from these tool inputs is cached: build/netlist/<name>-<hash of every
+ * input file, after `salt`>.
+ */
+export function netlistCacheDir(name: string, files: Tree, salt?: string): string {
+  const hash = createHash('sha256');
+  if (salt !== undefined) hash.update(salt);
+  for (const file of Object.keys(files).sort()) {
+    hash.update(file);
+    hash.update(files[file] as string | Uint8Array);
+  }
+  return join(CACHE, `${name}-${hash.digest('hex').slice(0, 16)}`);
+}
+
 /** Synthesises (or finds in the cache) the netlist. */
 export async function synthesizedNetlist(o: NetlistOptions): Promise<SynthesizedNetlist> {
   const ecp5 = DEVICE_FAMILY[o.device] === 'ecp5';
@@ -46,12 +60,7 @@ export async function synthesizedNetlist(o: NetlistOptions): Promise<Synthesized
     ...(ecp5 ? { synthFlags: ['-nobram'] } : {}),
     extra: [...(ecp5 ? ['flatten', 'techmap -autoproc -map +/ecp5/cells_sim.v', 'opt_clean'] : []), 'write_verilog -noattr netlist.v'],
   });
-  const hash = createHash('sha256');
-  for (const name of Object.keys(files).sort()) {
-    hash.update(name);
-    hash.update(files[name] as string | Uint8Array);
-  }
-  const dir = join(CACHE, `${o.device}-${hash.digest('hex').slice(0, 16)}`);
+  const dir = netlistCacheDir(o.device, files as Tree);
   const out = join(dir, 'kh_top.v');
   if (!existsSync(out)) {
     const syn = await yosys(['-q', '-s', 'synth.ys'], files as Tree);

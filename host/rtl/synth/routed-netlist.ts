@@ -14,18 +14,14 @@
  * distributed RAM, as nextpnr packs it, is modelled, and neither holds any hashing.
  * Cached under build/netlist by the hash of the sources, the script and the seed.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DEVICE_BOARD, DEVICE_FAMILY, type CoreBuild, type Device } from './devices.ts';
 import { ecp5Tools } from './ecp5-tools.ts';
-import type { SynthesizedNetlist } from './netlist.ts';
+import { netlistCacheDir, type SynthesizedNetlist } from './netlist.ts';
 import { NEXTPNR_DEVICE, yosysInput } from './synthesize.ts';
 import { fileBytes, fileText, yosys, type Tree } from './toolchain.ts';
-
-const CACHE = resolve(fileURLToPath(new URL('../../../', import.meta.url)), 'build', 'netlist');
 
 /** A nextpnr JSON netlist, as far as this reads it. */
 interface JsonCell {
@@ -88,13 +84,7 @@ export async function routedNetlist(o: RoutedNetlistOptions): Promise<Synthesize
     board: DEVICE_BOARD[o.device], device: o.device, core: o.core, clockMhz: o.clockHz / 1e6, top: 'kh_top',
     synthFlags: ['-nobram', '-nolutram'],
   });
-  const hash = createHash('sha256');
-  hash.update(`routed seed=${o.seed}`);
-  for (const name of Object.keys(files).sort()) {
-    hash.update(name);
-    hash.update(files[name] as string | Uint8Array);
-  }
-  const dir = join(CACHE, `${o.device}-routed-${hash.digest('hex').slice(0, 16)}`);
+  const dir = netlistCacheDir(`${o.device}-routed`, files as Tree, `routed seed=${o.seed}`);
   const out = join(dir, 'kh_top.v');
   if (existsSync(out)) return { verilog: out, cells: 'ecp5-packed' };
 
