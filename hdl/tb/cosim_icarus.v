@@ -1,6 +1,7 @@
 // Icarus Verilog harness for the co-simulation bridge (host/rtl/cosim/bridge.ts): the same line
 // protocol as host/rtl/cosim/harness.cpp, read from stdin:
 //   T <hex bytes>  → R <hex bytes> <cycles> <ready>      C <n> → C <cycles> <ready>      Q
+//   W <n> → C <cycles> <ready>: up to n cycles, stopping once READY is high
 `timescale 1ns/1ps
 `default_nettype none
 module cosim_icarus;
@@ -18,6 +19,7 @@ module cosim_icarus;
   integer half = 4;
   task tick; begin #5 clk = 1; #5 clk = 0; cycles = cycles + 1; end endtask
   task run(input [63:0] n); reg [63:0] i; begin for (i = 0; i < n; i = i + 1) tick; end endtask
+  task run_until_ready(input [63:0] n); reg [63:0] i; begin for (i = 0; i < n && !ready; i = i + 1) tick; end endtask
 
   reg [8*1024-1:0] line;
   reg [7:0] frame [0:511];
@@ -51,6 +53,10 @@ module cosim_icarus;
       if (c == "C") begin
         r = $sscanf(line, "C %d", count);
         run(count);
+        $display("C %0d %0d", cycles, ready);
+      end else if (c == "W") begin
+        r = $sscanf(line, "W %d", count);
+        run_until_ready(count);
         $display("C %0d %0d", cycles, ready);
       end else if (c == "T") begin
         at = 1;

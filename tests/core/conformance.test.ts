@@ -52,9 +52,9 @@ const PROFILES: Profile[] = [
   { kind: 'verilator', engines: 2, window: 1024, nonces: Math.max(extra, 10_000), threshold: 8 },
   { kind: 'icarus', engines: 2, window: 48, nonces: Math.max(extra / 100, 400), threshold: 5 },
   // The pipelined engine as the ECP5-85F gets it: a nonce every clock, two rounds a stage.
-  // 12 bits, not 10: the simulation runs freely between the driver's polls, and at a nonce a
-  // clock a result every 2^10 clocks filled the 16-deep FIFO during one stalled poll on a
-  // loaded machine (one result lost); at 2^12 a poll may stall four times as long.
+  // A stalled poll on a loaded machine cannot overflow the FIFO: the simulation waits for the
+  // driver once READY rises (tests/hdl/cosim-waits.test.ts). Before it did, one run at 10 bits
+  // lost a result, most likely that way.
   { kind: 'verilator', engines: 1, pipeline: { loop: 1, rounds: 2 }, window: 4096, nonces: Math.max(extra, 200_000), threshold: 12 },
   // Every frame crosses the pty and the simulated 3 Mbaud line both ways.
   { kind: 'serial', engines: 2, window: 1024, nonces: Math.max(extra, 10_000), threshold: 8 },

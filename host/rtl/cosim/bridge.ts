@@ -34,6 +34,14 @@ export interface CosimOptions {
    */
   freeRun?: boolean;
   /**
+   * Free running: while READY is high (results waiting), run cycles only in frames, so the
+   * simulated core waits for the host to read them (default true). A board's host answers
+   * READY within microseconds; a host process on a loaded machine can take milliseconds,
+   * millions of simulated cycles, and a fast core would overflow its FIFO in them: a loss
+   * the simulation made, not the core. Off, the simulation runs on as a board would.
+   */
+  waitForHost?: boolean;
+  /**
    * Simulate this synthesised (host/rtl/synth/netlist.ts) or routed (routed-netlist.ts)
    * netlist of `kh_top` on its cell models instead of the RTL; its engines and CLOCK_HZ are
    * what it was synthesised with.
@@ -81,6 +89,9 @@ export class CosimLink implements CoreLink {
   private closed = false;
   private failure: Error | undefined;
   private freeRun: boolean;
+  private readonly waitForHost: boolean;
+  /** The free-running pump stopped because results are waiting; a frame that clears READY restarts it. */
+  private parked = false;
   /**
    * Cycles per free-running chunk, tuned to `chunkMs` of wall time: a frame waits for at most
    * one chunk, so chunks stay short next to the driver's poll interval.
@@ -91,6 +102,7 @@ export class CosimLink implements CoreLink {
 
   private constructor(command: string[], options: CosimOptions) {
     this.freeRun = options.freeRun ?? true;
+    this.waitForHost = options.waitForHost ?? true;
     this.chunk = options.simulator === 'verilator' ? 2048 : 64;
     this.chunkMs = options.simulator === 'verilator' ? 1 : 5;
     const half = options.sckHalfCycles ?? 4;
@@ -174,14 +186,24 @@ export class CosimLink implements CoreLink {
     if (line.startsWith('E')) p.reject(new CoreLinkError(`co-simulation: ${line}`));
     else p.resolve(line);
     if (rose) for (const cb of this.risers) cb();
+    if (this.parked && !ready) {
+      this.parked = false;
+      setImmediate(() => this.pump());
+    }
     this.next();
   }
 
   /** Free running: whenever nothing else is waiting, run another chunk of cycles. */
   private pump(): void {
     if (!this.freeRun || this.failure) return;
+    if (this.waitForHost && this.readyLevel) {
+      this.parked = true;
+      return;
+    }
     const t0 = performance.now();
-    this.send(`C ${this.chunk}`).then(
+    // Waiting for the host, a chunk ends at READY's rise, so no cycle runs between a result
+    // and the host hearing of it but those of the frames that read it.
+    this.send(`${this.waitForHost ? 'W' : 'C'} ${this.chunk}`).then(
       () => {
         const ms = performance.now() - t0;
         if (ms < this.chunkMs / 2) this.chunk = Math.min(this.chunk * 2, 1 << 20);

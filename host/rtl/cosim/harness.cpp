@@ -2,6 +2,7 @@
 // cycle by cycle and speaks the bridge's line protocol on stdin/stdout (docs/core-driver.md):
 //   T <hex bytes>   one SPI frame (mode 0, SCK = clk / (2 * half))  → R <hex bytes> <cycles> <ready>
 //   C <n>           run n clock cycles                              → C <cycles> <ready>
+//   W <n>           run up to n clock cycles, stopping once READY is high → C <cycles> <ready>
 //   Q               quit
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +24,11 @@ static inline void tick() {
 
 static void run(uint64_t n) {
   for (uint64_t i = 0; i < n; i++) tick();
+}
+
+// Runs up to n cycles and stops at the first one after which READY is high.
+static void run_until_ready(uint64_t n) {
+  for (uint64_t i = 0; i < n && !top->ready; i++) tick();
 }
 
 static int hexval(char c) {
@@ -49,6 +55,9 @@ int main(int argc, char **argv) {
     if (line[0] == 'Q') break;
     if (line[0] == 'C') {
       run(strtoull(line + 1, nullptr, 10));
+      printf("C %llu %d\n", (unsigned long long)cycles, top->ready ? 1 : 0);
+    } else if (line[0] == 'W') {
+      run_until_ready(strtoull(line + 1, nullptr, 10));
       printf("C %llu %d\n", (unsigned long long)cycles, top->ready ? 1 : 0);
     } else if (line[0] == 'T') {
       size_t n = 0;
