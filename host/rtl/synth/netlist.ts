@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEVICE_BOARD, DEVICE_FAMILY, type CoreBuild, type Device } from './devices.ts';
 import { yosysInput } from './synthesize.ts';
@@ -52,6 +52,17 @@ export function netlistCacheDir(name: string, files: Tree, salt?: string): strin
   return join(CACHE, `${name}-${hash.digest('hex').slice(0, 16)}`);
 }
 
+/**
+ * Writes a cached file aside and renames it into place, so a test file building the same
+ * netlist at the same time never reads half of it.
+ */
+export function writeCached(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const part = `${path}.${process.pid}.part`;
+  writeFileSync(part, text);
+  renameSync(part, path);
+}
+
 /** Synthesises (or finds in the cache) the netlist. */
 export async function synthesizedNetlist(o: NetlistOptions): Promise<SynthesizedNetlist> {
   const ecp5 = DEVICE_FAMILY[o.device] === 'ecp5';
@@ -64,11 +75,7 @@ export async function synthesizedNetlist(o: NetlistOptions): Promise<Synthesized
   const out = join(dir, 'kh_top.v');
   if (!existsSync(out)) {
     const syn = await yosys(['-q', '-s', 'synth.ys'], files as Tree);
-    mkdirSync(dir, { recursive: true });
-    // Written aside and renamed, so a test file building the same netlist never reads half of it.
-    const part = `${out}.${process.pid}.part`;
-    writeFileSync(part, fileText(syn.files, 'netlist.v'));
-    renameSync(part, out);
+    writeCached(out, fileText(syn.files, 'netlist.v'));
   }
   return { verilog: out, cells: ecp5 ? 'inline' : 'ice40' };
 }

@@ -14,13 +14,13 @@
  * distributed RAM, as nextpnr packs it, is modelled, and neither holds any hashing.
  * Cached under build/netlist by the hash of the sources, the script and the seed.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEVICE_BOARD, DEVICE_FAMILY, type CoreBuild, type Device } from './devices.ts';
 import { ecp5Tools } from './ecp5-tools.ts';
-import { netlistCacheDir, type SynthesizedNetlist } from './netlist.ts';
-import { NEXTPNR_DEVICE, yosysInput } from './synthesize.ts';
+import { netlistCacheDir, writeCached, type SynthesizedNetlist } from './netlist.ts';
+import { ecp5PlaceAndRoute, yosysInput } from './synthesize.ts';
 import { fileBytes, fileText, yosys, type Tree } from './toolchain.ts';
 
 /** A nextpnr JSON netlist, as far as this reads it. */
@@ -95,19 +95,14 @@ export async function routedNetlist(o: RoutedNetlistOptions): Promise<Synthesize
   try {
     writeFileSync(join(work, 'design.json'), fileBytes(syn.files, 'design.json'));
     progress('nextpnr-ecp5: place and route, out of context');
-    await tools.run('nextpnr_ecp5', [
-      ...NEXTPNR_DEVICE[o.device], '--json', 'design.json', '--lpf-allow-unconstrained', '--out-of-context',
-      '--freq', String(o.clockHz / 1e6), '--timing-allow-fail', '--seed', String(o.seed), '--router', 'router1',
-      '--write', 'routed.json',
-    ], work);
+    await ecp5PlaceAndRoute(tools, work, o.device, {
+      freq: o.clockHz / 1e6, seed: o.seed, constraints: 'out-of-context', router: 'router1', bitstream: false, write: 'routed.json',
+    });
     const routed = forPackedCellModels(JSON.parse(readFileSync(join(work, 'routed.json'), 'utf8')) as JsonNetlist);
     progress('yosys: the routed netlist as Verilog');
     // nextpnr names the top `top`; the co-simulation harness instantiates kh_top.
     const back = await yosys(['-q', '-p', 'read_json routed.json; rename top kh_top; write_verilog -noattr netlist.v'], { 'routed.json': JSON.stringify(routed) });
-    mkdirSync(dir, { recursive: true });
-    const part = `${out}.${process.pid}.part`;
-    writeFileSync(part, fileText(back.files, 'netlist.v'));
-    renameSync(part, out);
+    writeCached(out, fileText(back.files, 'netlist.v'));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

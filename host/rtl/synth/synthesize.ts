@@ -377,19 +377,40 @@ export async function synthesizeEcp5Cells(o: SynthOptions): Promise<Ecp5Cells> {
  * nextpnr-ecp5 on `design.json` in `work` (and `board.lpf` when `lpf`), writing design.config:
  * its report and the hashing clock's fmax. Timing is reported, never fatal, here.
  */
-async function ecp5PlaceAndRoute(
-  tools: Ecp5Tools, work: string, device: Device,
-  o: { freq: number; seed: number; lpf: boolean; router: 'router1' | 'router2'; bitstream: boolean; onProgress: (line: string) => void },
-): Promise<{ report: PnrReport; fmaxMhz: number }> {
+/** How nextpnr-ecp5 is run: every place and route of an ECP5 design goes through here. */
+export interface Ecp5PnrOptions {
+  freq: number;
+  seed: number;
+  /**
+   * The board's pins (`board.lpf` in the work folder), none (ports left where the placer
+   * puts them), or out of context: no I/O buffers and no global clock buffers, the ports
+   * stay ports (for simulating the routed netlist).
+   */
+  constraints: 'lpf' | 'none' | 'out-of-context';
+  router: 'router1' | 'router2';
+  /** Also write the textual configuration (design.config) that ecppack turns into the bitstream. */
+  bitstream: boolean;
+  /** Also write the routed design as nextpnr JSON to this file. */
+  write?: string;
+  onProgress?: (line: string) => void;
+}
+
+export async function ecp5PlaceAndRoute(tools: Ecp5Tools, work: string, device: Device, o: Ecp5PnrOptions): Promise<{ report: PnrReport; fmaxMhz: number }> {
+  const constraints = {
+    lpf: ['--lpf', 'board.lpf'],
+    none: ['--lpf-allow-unconstrained'],
+    'out-of-context': ['--lpf-allow-unconstrained', '--out-of-context'],
+  }[o.constraints];
+  const progress = o.onProgress ?? (() => undefined);
   await tools.run(
     'nextpnr_ecp5',
-    [...NEXTPNR_DEVICE[device], '--json', 'design.json', ...(o.lpf ? ['--lpf', 'board.lpf'] : ['--lpf-allow-unconstrained']),
-      // The textual configuration is what ecppack turns into the bitstream.
-      ...(o.bitstream ? ['--textcfg', 'design.config'] : []), '--freq', String(o.freq), '--timing-allow-fail', '--seed', String(o.seed), '--report', 'report.json',
+    [...NEXTPNR_DEVICE[device], '--json', 'design.json', ...constraints,
+      ...(o.bitstream ? ['--textcfg', 'design.config'] : []), ...(o.write ? ['--write', o.write] : []),
+      '--freq', String(o.freq), '--timing-allow-fail', '--seed', String(o.seed), '--report', 'report.json',
       '--router', o.router],
     work,
     (line) => {
-      if (/^Info: (Running|HeAP Placer Time|Routing \d+ arcs|Routing complete|Router[12] time|\s+iter=\d+|Max frequency|\s+TRELLIS_(COMB|FF):)|ERROR/.test(line)) o.onProgress(line.replace(/^Info:\s+/, 'nextpnr: '));
+      if (/^Info: (Running|HeAP Placer Time|Routing \d+ arcs|Routing complete|Router[12] time|\s+iter=\d+|Max frequency|\s+TRELLIS_(COMB|FF):)|ERROR/.test(line)) progress(line.replace(/^Info:\s+/, 'nextpnr: '));
     },
   );
   const report = JSON.parse(readFileSync(join(work, 'report.json'), 'utf8')) as PnrReport;
@@ -422,7 +443,7 @@ async function synthesizeEcp5(o: SynthOptions): Promise<SynthReport> {
     progress('nextpnr-ecp5: place and route (minutes; the 85F\'s full pipeline, an hour or more)');
     const freq = pll?.achievedMhz ?? o.clockMhz;
     const { report, fmaxMhz } = await ecp5PlaceAndRoute(tools, work, o.device, {
-      freq, seed: o.seed, lpf: board.constraints !== undefined, bitstream: true, onProgress: progress,
+      freq, seed: o.seed, constraints: board.constraints !== undefined ? 'lpf' : 'none', bitstream: true, onProgress: progress,
       // router2: router1 had not routed the 85F pipeline (233 k arcs) after an hour.
       router: 'router2',
     });
@@ -508,7 +529,7 @@ export async function benchStages(o: StageBenchOptions): Promise<StageBenchRepor
     progress('nextpnr-ecp5: place and route');
     // Asked for more than any stage has reached, so the placer and router work for speed throughout.
     const { report, fmaxMhz } = await ecp5PlaceAndRoute(tools, work, o.device, {
-      freq: 100, seed: o.seed, lpf: false, bitstream: false, onProgress: progress,
+      freq: 100, seed: o.seed, constraints: 'none', bitstream: false, onProgress: progress,
       // router1: a few stages on an empty part route in a minute or two; router2 had not finished
       // one bench after ten minutes.
       router: 'router1',
