@@ -373,10 +373,6 @@ export async function synthesizeEcp5Cells(o: SynthOptions): Promise<Ecp5Cells> {
   return (await ecp5Yosys(o, undefined)).cells;
 }
 
-/**
- * nextpnr-ecp5 on `design.json` in `work` (and `board.lpf` when `lpf`), writing design.config:
- * its report and the hashing clock's fmax. Timing is reported, never fatal, here.
- */
 /** How nextpnr-ecp5 is run: every place and route of an ECP5 design goes through here. */
 export interface Ecp5PnrOptions {
   freq: number;
@@ -395,6 +391,10 @@ export interface Ecp5PnrOptions {
   onProgress?: (line: string) => void;
 }
 
+/**
+ * nextpnr-ecp5 on `design.json` in `work`: its report and the hashing clock's fmax. Timing is
+ * reported, never fatal, here.
+ */
 export async function ecp5PlaceAndRoute(tools: Ecp5Tools, work: string, device: Device, o: Ecp5PnrOptions): Promise<{ report: PnrReport; fmaxMhz: number }> {
   const constraints = {
     lpf: ['--lpf', 'board.lpf'],
