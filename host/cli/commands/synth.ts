@@ -15,6 +15,7 @@ import { uartBaudProblem } from '../../../src/core/uart-framing.ts';
 import { MAX_LANES } from '../../rtl/simulators.ts';
 import { UsageError } from '../errors.ts';
 import { intOption, loopOption, pipelineFlags, positiveNumberOption, STAGES_HELP } from '../options.ts';
+import { FLOORPLANS } from '../../rtl/synth/floorplan.ts';
 
 type Summary = Omit<SynthReport, 'bitstream'> & { bitstream: string };
 
@@ -33,6 +34,7 @@ function describe(r: Summary): string {
     `  fmax         ${r.fmaxMhz.toFixed(2)} MHz (PLL set to ${r.requestedClockMhz} MHz${r.timingMet ? '' : ' — TIMING NOT MET: rebuild with --clock-mhz at or below fmax before flashing'})`,
     `  nonces/clock ${Number(r.noncesPerClock.toPrecision(3))} (${r.cyclesPerNonce} cycles a nonce per engine)`,
     ...(r.criticalPath ? [`  critical     ${r.criticalPath.delayNs} ns, ${r.criticalPath.cells} logic cells: ${r.criticalPath.from} → ${r.criticalPath.to}`] : []),
+    ...(r.floorplan ? [`  floorplan    ${r.floorplan.stages} stages in order in ${r.floorplan.strips} strips (${r.floorplan.pinned} flip-flops pinned)`] : []),
     `  hash rate    ${mhs} MH/s at fmax`,
     ...(r.builtHashRate === null ? [] : [`  as built     ${(r.builtHashRate / 1e6).toFixed(3)} MH/s at ${r.requestedClockMhz} MHz${r.builtHashRate < r.hashRate * 0.95 ? ' (raise --clock-mhz towards fmax for more)' : ''}`]),
     `  bitstream    ${r.bitstream}  (${r.seconds.toFixed(0)} s)`,
@@ -72,6 +74,8 @@ interface SynthFlags {
   clockMhz?: number;
   out: string;
   synthOnly?: boolean;
+  /** false with --no-floorplan. */
+  floorplan: boolean;
   json?: boolean;
 }
 
@@ -96,6 +100,7 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
     .option('--out <dir>', 'where to write the bitstream', 'build/synth')
     .option('--stage-bench <n>', 'ECP5: place and route n stages of the pipeline (--loop, --stages) alone on the part and report their clock: minutes, not hours (no bitstream)', intOption(1, 64))
     .option('--synth-only', 'ECP5: stop after yosys and report the cells (no Python, no place and route, no bitstream)')
+    .option('--no-floorplan', `ECP5-85F at --loop 1: leave the pipeline's stages to the placer instead of laying them out in order (for comparison)`)
     .option('--json', 'print one JSON object')
     .action(async (opts: SynthFlags, command: Command) => {
       const { board, device } = boardAndDevice(opts.board, opts.device);
@@ -109,6 +114,10 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
         throw new UsageError(`--out is where the bitstream goes; ${opts.synthOnly ? '--synth-only' : '--stage-bench'} writes none`);
       }
       const core = coreFor(device, opts);
+      if (command.getOptionValueSource('floorplan') === 'cli') {
+        if (opts.synthOnly || opts.stageBench !== undefined) throw new UsageError(`--no-floorplan is for placing a whole build; ${opts.synthOnly ? '--synth-only places nothing' : '--stage-bench places a few stages on their own'}`);
+        if (!FLOORPLANS[device] || core.kind !== 'pipeline' || core.pipeline.loop !== 1) throw new UsageError(`--no-floorplan: the ${device} build${core.kind === 'pipeline' ? ` at --loop ${core.pipeline.loop}` : ''} has no floorplan to leave out (only ${Object.keys(FLOORPLANS).join(', ')} at --loop 1)`);
+      }
       const clockMhz = opts.clockMhz ?? DEVICE_DEFAULTS[device].clockMhz;
       const baud = BOARDS[board].link === 'uart' ? opts.baud ?? UART_DEFAULT_BAUD : undefined;
       if (baud !== undefined) {
@@ -139,7 +148,7 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
       mkdirSync(outDir, { recursive: true });
       const results: Summary[] = [];
       for (const seed of seeds) {
-        const report = await synthesize({ board, device, core, ...(baud !== undefined ? { baud } : {}), seed, clockMhz, onProgress });
+        const report = await synthesize({ board, device, core, ...(baud !== undefined ? { baud } : {}), seed, clockMhz, floorplan: opts.floorplan, onProgress });
         const file = join(outDir, bitstreamName(board, device, core, seed));
         // Written aside and renamed: a bitstream under its own name is always a whole one.
         const part = `${file}.part`;

@@ -19,22 +19,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEVICE_BOARD, DEVICE_FAMILY, type CoreBuild, type Device } from './devices.ts';
 import { ecp5Tools } from './ecp5-tools.ts';
+import type { JsonNetlist } from './json-netlist.ts';
 import { netlistCacheDir, writeCached, type SynthesizedNetlist } from './netlist.ts';
 import { ecp5PlaceAndRoute, yosysInput } from './synthesize.ts';
 import { fileBytes, fileText, yosys, type Tree } from './toolchain.ts';
-
-/** A nextpnr JSON netlist, as far as this reads it. */
-interface JsonCell {
-  type: string;
-  parameters: Record<string, string>;
-  attributes: Record<string, string>;
-  connections: Record<string, (number | string)[]>;
-  [other: string]: unknown;
-}
-interface JsonNetlist {
-  modules: Record<string, { cells: Record<string, JsonCell>; [other: string]: unknown }>;
-  [other: string]: unknown;
-}
 
 /** The packed cells hdl/tb/ecp5_packed_cells.v models. */
 const MODELLED = new Set(['TRELLIS_COMB', 'TRELLIS_FF']);

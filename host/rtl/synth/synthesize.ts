@@ -12,6 +12,8 @@ import type { Pipeline } from '../pipeline.ts';
 import { HDL_DIR, ICE40_DSP_DEFINE, rtlCyclesPerNonce } from '../simulators.ts';
 import { BOARDS, describeCore, DEVICE_BOARD, DEVICE_FAMILY, type Board, type BoardName, type CoreBuild, type Device } from './devices.ts';
 import { ecp5Tools, type Ecp5Tools } from './ecp5-tools.ts';
+import { FLOORPLANS, floorplanStages, type Floorplan } from './floorplan.ts';
+import type { JsonNetlist } from './json-netlist.ts';
 import { fileBytes, fileText, icepack, icepll, nextpnr, yosys, type Tree } from './toolchain.ts';
 
 export type { BoardName, Device } from './devices.ts';
@@ -50,6 +52,11 @@ export interface SynthOptions {
   seed: number;
   /** The clock the PLL is set to (and nextpnr is asked to meet), MHz. */
   clockMhz: number;
+  /**
+   * Lay the pipeline's stages out in order before placing (host/rtl/synth/floorplan.ts), on
+   * the parts that have a floorplan, at `LOOP` 1 (default true).
+   */
+  floorplan?: boolean;
   onProgress?: (stage: string) => void;
 }
 
@@ -87,6 +94,8 @@ export interface SynthReport {
   builtHashRate: number | null;
   /** The slowest path nextpnr found: the cells it starts and ends at, and its logic depth. */
   criticalPath: { from: string; to: string; delayNs: number; cells: number } | null;
+  /** The stages' floorplan, where the build had one: strips, stages laid out, flip-flops pinned. */
+  floorplan: { strips: number; stages: number; pinned: number } | null;
   bitstream: Uint8Array;
   seconds: number;
 }
@@ -330,6 +339,7 @@ async function synthesizeIce40(o: SynthOptions): Promise<SynthReport> {
     hashRate: (engines * fmaxMhz * 1e6) / cyclesPerNonce,
     builtHashRate: fmaxMhz >= o.clockMhz ? (engines * o.clockMhz * 1e6) / cyclesPerNonce : null,
     criticalPath: criticalPath(report.critical_paths),
+    floorplan: null,
     bitstream: fileBytes(packed.files, 'design.bin'),
     seconds: (Date.now() - t0) / 1000,
   };
@@ -348,11 +358,30 @@ export interface Ecp5Cells {
   seconds: number;
 }
 
-async function ecp5Yosys(o: SynthOptions, pll: Ecp5Pll | undefined): Promise<{ cells: Ecp5Cells; design: Uint8Array }> {
+/** The floorplan a build gets: its part's, for the pipeline at `LOOP` 1, unless turned off. */
+function floorplanOf(o: SynthOptions): Floorplan | undefined {
+  if (o.floorplan === false || o.core.kind !== 'pipeline' || o.core.pipeline.loop !== 1) return undefined;
+  return FLOORPLANS[o.device];
+}
+
+async function ecp5Yosys(o: SynthOptions, pll: Ecp5Pll | undefined, place: boolean): Promise<{ cells: Ecp5Cells; design: Uint8Array; floorplan: SynthReport['floorplan'] }> {
   const t0 = Date.now();
-  const files = await yosysInput({ board: o.board, device: o.device, core: o.core, clockMhz: o.clockMhz, ...(pll ? { ecp5Pll: pll } : {}) });
-  (o.onProgress ?? (() => undefined))('yosys: synthesis (synth_ecp5)');
+  const progress = o.onProgress ?? (() => undefined);
+  const plan = place ? floorplanOf(o) : undefined;
+  const files = await yosysInput({
+    board: o.board, device: o.device, core: o.core, clockMhz: o.clockMhz, ...(pll ? { ecp5Pll: pll } : {}),
+  });
+  progress('yosys: synthesis (synth_ecp5)');
   const syn = await yosys(['-q', '-s', 'synth.ys'], files);
+  let design = fileBytes(syn.files, 'design.json');
+  let floorplan: SynthReport['floorplan'] = null;
+  if (plan) {
+    const netlist = JSON.parse(new TextDecoder().decode(design)) as JsonNetlist;
+    const stages = floorplanStages(netlist, BOARDS[o.board].top, plan);
+    floorplan = { strips: plan.strips, stages: stages.length, pinned: stages.reduce((n, st) => n + st.anchors, 0) };
+    progress(`floorplan: ${floorplan.stages} stages in ${plan.strips} strips, ${floorplan.pinned} flip-flops pinned`);
+    design = new TextEncoder().encode(JSON.stringify(netlist));
+  }
   const stat = fileText(syn.files, 'stat.txt');
   const lut4 = count(stat, /LUT4/);
   const carry = count(stat, /CCU2C/);
@@ -364,13 +393,14 @@ async function ecp5Yosys(o: SynthOptions, pll: Ecp5Pll | undefined): Promise<{ c
       bram: count(stat, /DP16KD/),
       seconds: (Date.now() - t0) / 1000,
     },
-    design: fileBytes(syn.files, 'design.json'),
+    design,
+    floorplan,
   };
 }
 
 /** Synthesis only: the cells an ECP5 build needs, without place and route (nor Python). */
 export async function synthesizeEcp5Cells(o: SynthOptions): Promise<Ecp5Cells> {
-  return (await ecp5Yosys(o, undefined)).cells;
+  return (await ecp5Yosys(o, undefined, false)).cells;
 }
 
 /** How nextpnr-ecp5 is run: every place and route of an ECP5 design goes through here. */
@@ -433,7 +463,7 @@ async function synthesizeEcp5(o: SynthOptions): Promise<SynthReport> {
       const out = await tools.run('ecppll', ['-i', '25', '-o', String(o.clockMhz), '-f', 'pll.v'], work);
       pll = parseEcppll(readFileSync(join(work, 'pll.v'), 'utf8'), out);
     }
-    const { cells, design } = await ecp5Yosys(o, pll);
+    const { cells, design, floorplan } = await ecp5Yosys(o, pll, true);
     // The fit is known before place and route; nextpnr would take minutes to say the same.
     if (cells.logicCells.used > cells.logicCells.available) throw new DoesNotFit(o.device, o.core, cells.logicCells.used, cells.logicCells.available, 'LUT4-sized cells');
     if (cells.dff > CELLS[o.device]) throw new DoesNotFit(o.device, o.core, cells.dff, CELLS[o.device], 'flip-flops');
@@ -475,6 +505,7 @@ async function synthesizeEcp5(o: SynthOptions): Promise<SynthReport> {
       hashRate: (engines * fmaxMhz * 1e6) / cyclesPerNonce,
       builtHashRate: (engines * freq * 1e6) / cyclesPerNonce,
       criticalPath: criticalPath(report.critical_paths),
+      floorplan,
       bitstream: new Uint8Array(readFileSync(join(work, 'design.bit'))),
       seconds: (Date.now() - t0) / 1000,
     };
