@@ -364,19 +364,18 @@ function floorplanOf(o: SynthOptions): Floorplan | undefined {
   return FLOORPLANS[o.device];
 }
 
-async function ecp5Yosys(o: SynthOptions, pll: Ecp5Pll | undefined, place: boolean): Promise<{ cells: Ecp5Cells; design: Uint8Array; floorplan: SynthReport['floorplan'] }> {
+/** yosys for an ECP5 build; `toPlace`: the design goes on to nextpnr, floorplanned where the build has a floorplan. */
+async function ecp5Yosys(o: SynthOptions, pll: Ecp5Pll | undefined, toPlace: boolean): Promise<{ cells: Ecp5Cells; design: Uint8Array; floorplan: SynthReport['floorplan'] }> {
   const t0 = Date.now();
   const progress = o.onProgress ?? (() => undefined);
-  const plan = place ? floorplanOf(o) : undefined;
-  const files = await yosysInput({
-    board: o.board, device: o.device, core: o.core, clockMhz: o.clockMhz, ...(pll ? { ecp5Pll: pll } : {}),
-  });
+  const plan = toPlace ? floorplanOf(o) : undefined;
+  const files = await yosysInput({ board: o.board, device: o.device, core: o.core, clockMhz: o.clockMhz, ...(pll ? { ecp5Pll: pll } : {}) });
   progress('yosys: synthesis (synth_ecp5)');
   const syn = await yosys(['-q', '-s', 'synth.ys'], files);
   let design = fileBytes(syn.files, 'design.json');
   let floorplan: SynthReport['floorplan'] = null;
   if (plan) {
-    const netlist = JSON.parse(new TextDecoder().decode(design)) as JsonNetlist;
+    const netlist = JSON.parse(fileText(syn.files, 'design.json')) as JsonNetlist;
     const stages = floorplanStages(netlist, BOARDS[o.board].top, plan);
     floorplan = { strips: plan.strips, stages: stages.length, pinned: stages.reduce((n, st) => n + st.anchors, 0) };
     progress(`floorplan: ${floorplan.stages} stages in ${plan.strips} strips, ${floorplan.pinned} flip-flops pinned`);
