@@ -7,8 +7,9 @@
  * strip, up the second, and so on, each stage a block of its strip. A few flip-flops of each
  * stage's state are pinned (nextpnr's `BEL` attribute) at points spread over its block; the
  * placer pulls the rest of the stage to them and places everything else as before. On the
- * 85F build (seed 1, 50 MHz) this took nextpnr's estimate after placement from 36.62 to
- * 48.34 MHz (docs/core-design.md).
+ * 85F build (seed 1, 50 MHz) this took nextpnr's estimate after placement from 36.62 MHz to
+ * 48.34 MHz in 8 strips and 55.24 MHz in 4 (docs/core-design.md): wider stages hand their
+ * wires on over a longer border.
  *
  * A stage module is shared by the stages that differ only in their constants, and a pin on
  * one of its cells would land on every one of them: each stage gets its own copy of its
@@ -38,7 +39,7 @@ export interface Floorplan {
  * checks it where nextpnr-ecp5 is installed).
  */
 export const FLOORPLANS: Partial<Record<Device, Floorplan>> = {
-  'ecp5-85f': { grid: { cols: [2, 124], rows: [2, 93], gaps: [10, 22, 34, 46, 58, 70, 82] }, strips: 8 },
+  'ecp5-85f': { grid: { cols: [2, 124], rows: [2, 93], gaps: [10, 22, 34, 46, 58, 70, 82] }, strips: 4 },
 };
 
 /** Where one stage went. */
