@@ -8,20 +8,17 @@
  * each simulator.
  */
 import { describe, expect, it } from 'vitest';
-import { buildWrite, buildRead, parseRead } from '../../src/core/frames.ts';
+import { buildWrite } from '../../src/core/frames.ts';
 import { ERR, REG, WORK_WORDS, decodeStatus, emptyStatus, encodeWork, frameBytes } from '../../src/core/protocol.ts';
 import { SELF_TEST } from '../../src/core/self-test.ts';
 import { CosimLink } from '../../host/rtl/cosim/bridge.ts';
 import { hexToBytes } from '../../src/work/bytes.ts';
 import { headerWork } from '../../src/work/header-work.ts';
+import { readRegisters } from '../helpers/register-stimulus.ts';
 import { simulatorsHere } from '../helpers/simulators.ts';
 
 async function status(link: CosimLink) {
-  const f = buildRead(new Uint8Array(frameBytes(1)), REG.STATUS, 1);
-  await link.transfer(f);
-  const w = new Uint32Array(1);
-  expect(parseRead(f, 1, w)).toBe(true);
-  return decodeStatus(w[0]!, emptyStatus());
+  return decodeStatus((await readRegisters(link, REG.STATUS, 1)).words[0]!, emptyStatus());
 }
 
 /** A work over the whole nonce space at a one-bit threshold. */
@@ -31,7 +28,7 @@ async function pushFloodingWork(link: CosimLink): Promise<void> {
   await link.transfer(buildWrite(new Uint8Array(frameBytes(WORK_WORDS)), REG.WORK, work));
 }
 
-/** Resolves once `done()` holds, checking after every reply; fails after `ms`. */
+/** Resolves once `done()` holds, checked every 2 ms; fails after `ms`. */
 async function until(done: () => boolean, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
   while (!done()) {

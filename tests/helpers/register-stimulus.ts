@@ -17,7 +17,8 @@ export interface Reading {
   status: number;
 }
 
-async function read(link: CosimLink, addr: number, count: number): Promise<{ words: Uint32Array; start: number; end: number }> {
+/** Reads `count` registers from `addr` in one frame, and the cycles the frame took. */
+export async function readRegisters(link: CosimLink, addr: number, count: number): Promise<{ words: Uint32Array; start: number; end: number }> {
   const f = buildRead(new Uint8Array(frameBytes(count)), addr, count);
   const start = link.cycles;
   await link.transfer(f);
@@ -34,15 +35,15 @@ export async function registerStimulus(link: CosimLink): Promise<Reading[]> {
   try {
     const out: Reading[] = [];
     await link.runCycles(1000);
-    await read(link, REG.STATUS, 6); // leaves the multiplexer's address past WORK_ID
+    await readRegisters(link, REG.STATUS, 6); // leaves the multiplexer's address past WORK_ID
     for (const gap of [1000, 333, 5000]) {
       await link.runCycles(gap);
-      const a = await read(link, REG.CYCLES_LO, 2); // CYCLES_LO is word 0
+      const a = await readRegisters(link, REG.CYCLES_LO, 2); // CYCLES_LO is word 0
       expect(a.words[0]).toBeGreaterThanOrEqual(a.start);
       expect(a.words[0]).toBeLessThanOrEqual(a.end);
       out.push({ offset: a.words[0]! - a.start, value: a.words[0]!, status: 0 });
       await link.runCycles(gap);
-      const b = await read(link, REG.STATUS, 6); // CYCLES_LO is word 3
+      const b = await readRegisters(link, REG.STATUS, 6); // CYCLES_LO is word 3
       out.push({ offset: b.words[3]! - b.start - 3 * 4 * BYTE_CLOCKS, value: b.words[3]!, status: b.words[0]! });
     }
     // STATUS right after a work is queued: BUSY as the core has it when the word is captured.
@@ -50,7 +51,7 @@ export async function registerStimulus(link: CosimLink): Promise<Reading[]> {
     work[12] = 0xffff; // nonces 0..65535: busy for the rest of the test
     work[14] = 32;
     await link.transfer(buildWrite(new Uint8Array(frameBytes(15)), REG.WORK, work));
-    const s = await read(link, REG.STATUS, 1);
+    const s = await readRegisters(link, REG.STATUS, 1);
     out.push({ offset: 0, value: 0, status: s.words[0]! });
     return out;
   } finally {
