@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rtlCyclesPerNonce } from '../../host/rtl/simulators.ts';
-import { kilohash } from '../helpers/cli.ts';
+import { KILOHASH_BIN, kilohash } from '../helpers/cli.ts';
 import { checkBitstream } from '../../src/platform/ice40/bitstream.ts';
-import { ecp5ToolsInstalled } from '../../host/rtl/synth/ecp5-tools.ts';
+import { ECP5_TOOLS_DIR, ecp5ToolsInstalled } from '../../host/rtl/synth/ecp5-tools.ts';
 
 describe('kilohash synth', () => {
   // A functional check that the npm-only toolchain runs end to end on a clean machine; the
@@ -107,6 +108,52 @@ describe('kilohash synth for the ECP5 (ULX3S)', () => {
     expect(r.stderr).toMatch(/sudo apt-get install python3 python3-pip/);
     expect(readdirSync(out)).toEqual([]);
   });
+
+  it('stops the tool it is running when it is stopped, and leaves no work folder or half-installed tools behind', async () => {
+    // A stand-in Python that passes the checks and then, for whatever tool it is asked to run
+    // (pip installing nextpnr-ecp5 on a clean machine, ecppll where it is installed), sits
+    // there as a long place and route would.
+    const dir = mkdtempSync(join(tmpdir(), 'kh-stop-'));
+    const work = join(dir, 'tmp');
+    const out = join(dir, 'out');
+    mkdirSync(work);
+    const pidFile = join(dir, 'tool.pid');
+    const python = join(dir, 'python3');
+    writeFileSync(python, [
+      '#!/bin/sh',
+      'case "$*" in',
+      '  *version_info*) echo 3.11; exit 0 ;;',
+      '  "-m pip --version") echo "pip 24.0"; exit 0 ;;',
+      'esac',
+      `echo $$ > '${pidFile}.part' && mv '${pidFile}.part' '${pidFile}'`,
+      'exec sleep 600',
+    ].join('\n'));
+    chmodSync(python, 0o755);
+    const toolsBefore = existsSync(ECP5_TOOLS_DIR) ? readdirSync(ECP5_TOOLS_DIR) : [];
+    const cli = spawn(process.execPath, [KILOHASH_BIN, 'synth', '--device', 'ecp5-12f', '--out', out], {
+      env: { ...process.env, KILOHASH_PYTHON: python, TMPDIR: work }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    cli.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => cli.on('close', resolve));
+    try {
+      await vi.waitFor(() => { if (!existsSync(pidFile)) throw new Error('the tool has not started'); }, { timeout: 120_000, interval: 100 });
+      const toolPid = Number(readFileSync(pidFile, 'utf8'));
+      cli.kill('SIGTERM');
+      expect(await exited).toBe(128 + 15);
+      expect(stderr).toMatch(/interrupted by SIGTERM; the tool it was running was stopped and nothing was written/);
+      // The stand-in was stopped (not left to run on, orphaned) ...
+      expect(() => process.kill(toolPid, 0)).toThrow(/ESRCH/);
+      // ... and nothing is left: no work folder, no bitstream, no half-installed tools.
+      // (tsx keeps its compile cache in the temporary folder too.)
+      expect(readdirSync(work).filter((f) => f.startsWith('kh-'))).toEqual([]);
+      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+      expect(existsSync(ECP5_TOOLS_DIR) ? readdirSync(ECP5_TOOLS_DIR) : []).toEqual(toolsBefore);
+    } finally {
+      cli.kill('SIGKILL');
+      if (existsSync(pidFile)) try { process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL'); } catch { /* already gone */ }
+    }
+  }, 180_000);
 
   // Place and route needs nextpnr-ecp5 from PyPI; CI has no pip, so this runs where a
   // `kilohash synth --device ecp5-…` has installed it (docs/core-design.md has the figures).

