@@ -38,7 +38,7 @@ export const DEVICE_DEFAULTS: Record<Device, DeviceDefaults> = {
   'ecp5-12f': { core: { kind: 'pipeline', pipeline: { loop: 32, rounds: 1 } }, clockMhz: 70 },
   'ecp5-25f': { core: { kind: 'pipeline', pipeline: { loop: 16, rounds: 1 } }, clockMhz: 70 },
   'ecp5-45f': { core: { kind: 'pipeline', pipeline: { loop: 8, rounds: 1 } }, clockMhz: 70 },
-  'ecp5-85f': { core: { kind: 'pipeline', pipeline: { loop: 1, rounds: 2 } }, clockMhz: 40 },
+  'ecp5-85f': { core: { kind: 'pipeline', pipeline: { loop: 1, rounds: 2 } }, clockMhz: 50 },
 };
 
 export type BoardName = 'icev-wireless' | 'icebreaker' | 'hx8k' | 'ulx3s';
