@@ -15,7 +15,7 @@ import { uartBaudProblem } from '../../../src/core/uart-framing.ts';
 import { MAX_LANES } from '../../rtl/simulators.ts';
 import { UsageError } from '../errors.ts';
 import { intOption, loopOption, pipelineFlags, positiveNumberOption, STAGES_HELP } from '../options.ts';
-import { FLOORPLANS } from '../../rtl/synth/floorplan.ts';
+import { FLOORPLANS, floorplanFor } from '../../rtl/synth/floorplan.ts';
 
 type Summary = Omit<SynthReport, 'bitstream'> & { bitstream: string };
 
@@ -116,7 +116,7 @@ export function registerSynth(program: Command, print: (s: string) => void): voi
       const core = coreFor(device, opts);
       if (command.getOptionValueSource('floorplan') === 'cli') {
         if (opts.synthOnly || opts.stageBench !== undefined) throw new UsageError(`--no-floorplan is for placing a whole build; ${opts.synthOnly ? '--synth-only places nothing' : '--stage-bench places a few stages on their own'}`);
-        if (!FLOORPLANS[device] || core.kind !== 'pipeline' || core.pipeline.loop !== 1) throw new UsageError(`--no-floorplan: the ${device} build${core.kind === 'pipeline' ? ` at --loop ${core.pipeline.loop}` : ''} has no floorplan to leave out (only ${Object.keys(FLOORPLANS).join(', ')} at --loop 1)`);
+        if (!floorplanFor(device, core)) throw new UsageError(`--no-floorplan: the ${device} build${core.kind === 'pipeline' ? ` at --loop ${core.pipeline.loop}` : ''} has no floorplan to leave out (only ${Object.keys(FLOORPLANS).join(', ')} at --loop 1)`);
       }
       const clockMhz = opts.clockMhz ?? DEVICE_DEFAULTS[device].clockMhz;
       const baud = BOARDS[board].link === 'uart' ? opts.baud ?? UART_DEFAULT_BAUD : undefined;

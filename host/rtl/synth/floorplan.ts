@@ -16,7 +16,7 @@
  * module first (nextpnr flattens the hierarchy as it reads the netlist anyway). Copying is
  * seconds; a yosys `flatten` of the 85F build took longer than its synthesis.
  */
-import type { Device } from './devices.ts';
+import type { CoreBuild, Device } from './devices.ts';
 import type { JsonCell, JsonNetlist } from './json-netlist.ts';
 
 /** Where an ECP5 part's slices are: the tile columns and rows that hold them. */
@@ -41,6 +41,14 @@ export interface Floorplan {
 export const FLOORPLANS: Partial<Record<Device, Floorplan>> = {
   'ecp5-85f': { grid: { cols: [2, 124], rows: [2, 93], gaps: [10, 22, 34, 46, 58, 70, 82] }, strips: 4 },
 };
+
+/**
+ * The floorplan a build gets: its part's, for the pipeline at `LOOP` 1 (a chain of stages
+ * each holding one round pair); none for lanes or a looped pipeline.
+ */
+export function floorplanFor(device: Device, core: CoreBuild): Floorplan | undefined {
+  return core.kind === 'pipeline' && core.pipeline.loop === 1 ? FLOORPLANS[device] : undefined;
+}
 
 /** Where one stage went. */
 export interface PlacedStage {

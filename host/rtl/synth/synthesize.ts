@@ -12,7 +12,7 @@ import type { Pipeline } from '../pipeline.ts';
 import { HDL_DIR, ICE40_DSP_DEFINE, rtlCyclesPerNonce } from '../simulators.ts';
 import { BOARDS, describeCore, DEVICE_BOARD, DEVICE_FAMILY, type Board, type BoardName, type CoreBuild, type Device } from './devices.ts';
 import { ecp5Tools, type Ecp5Tools } from './ecp5-tools.ts';
-import { FLOORPLANS, floorplanStages, type Floorplan } from './floorplan.ts';
+import { floorplanFor, floorplanStages, type Floorplan } from './floorplan.ts';
 import type { JsonNetlist } from './json-netlist.ts';
 import { fileBytes, fileText, icepack, icepll, nextpnr, yosys, type Tree } from './toolchain.ts';
 
@@ -358,10 +358,9 @@ export interface Ecp5Cells {
   seconds: number;
 }
 
-/** The floorplan a build gets: its part's, for the pipeline at `LOOP` 1, unless turned off. */
+/** The floorplan a build gets (floorplanFor), unless turned off. */
 function floorplanOf(o: SynthOptions): Floorplan | undefined {
-  if (o.floorplan === false || o.core.kind !== 'pipeline' || o.core.pipeline.loop !== 1) return undefined;
-  return FLOORPLANS[o.device];
+  return o.floorplan === false ? undefined : floorplanFor(o.device, o.core);
 }
 
 /** yosys for an ECP5 build; `toPlace`: the design goes on to nextpnr, floorplanned where the build has a floorplan. */
