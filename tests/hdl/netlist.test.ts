@@ -13,6 +13,7 @@ import { keepAliveClock } from '../../host/platform/node.ts';
 import { ecp5ToolsInstalled } from '../../host/rtl/synth/ecp5-tools.ts';
 import { synthesizedNetlist, type SynthesizedNetlist } from '../../host/rtl/synth/netlist.ts';
 import { routedNetlist } from '../../host/rtl/synth/routed-netlist.ts';
+import { DEVICE_DEFAULTS } from '../../host/rtl/synth/devices.ts';
 import { CoreDriver } from '../../src/core/driver.ts';
 import { SELF_TEST } from '../../src/core/self-test.ts';
 import { PROTOCOL_VERSION } from '../../src/core/protocol.ts';
@@ -24,7 +25,7 @@ import { hasSimulator } from '../helpers/simulators.ts';
 const CLOCK_HZ = 36_000_000;
 
 /** Identity, the known-answer test, and every fixture block's nonce found by the netlist through the driver. */
-async function answersAsACore(netlist: SynthesizedNetlist, identity: { engines: number; cyclesPerNonce?: number }): Promise<void> {
+async function answersAsACore(netlist: SynthesizedNetlist, identity: { engines: number; cyclesPerNonce?: number; clockHz?: number }): Promise<void> {
   const link = CosimLink.start({ simulator: 'verilator', netlist });
   try {
     const driver = new CoreDriver({ link, clock: keepAliveClock, hangTimeoutMs: 60_000 });
@@ -82,4 +83,18 @@ describe.skipIf(!hasSimulator('verilator') || noNextpnr !== undefined)(`the plac
     expect(netlist.cells).toBe('ecp5-packed');
     await answersAsACore(netlist, { engines: 1, cyclesPerNonce: 32 });
   }, 60 * 60_000);
+});
+
+// The 85F's own build: a nonce a clock, 32 stages a hash, laid out by the floorplan as
+// `kilohash synth --device ecp5-85f` lays them out, asked for its 50 MHz, routed by router1.
+// About an hour and a half of place and route, and its Verilator build, on a first run: so it
+// runs only when asked for, where nextpnr-ecp5 is installed.
+const ROUTED_85F = 'KILOHASH_ROUTED_85F';
+const no85f = noNextpnr ?? (process.env[ROUTED_85F] === '1' ? undefined : `about two hours on a first run; set ${ROUTED_85F}=1 to run it`);
+describe.skipIf(!hasSimulator('verilator') || no85f !== undefined)(`the placed and routed ECP5-85F netlist (floorplanned, nextpnr-ecp5, packed cells, Verilator)${no85f ? ` (skipped: ${no85f})` : ''}`, () => {
+  it('places, routes and answers as a kilohash core at a nonce a clock: identity, known answer, every fixture block', async () => {
+    const netlist = await routedNetlist({ device: 'ecp5-85f', core: DEVICE_DEFAULTS['ecp5-85f'].core, clockHz: DEVICE_DEFAULTS['ecp5-85f'].clockMhz * 1e6, seed: 1 });
+    expect(netlist.cells).toBe('ecp5-packed');
+    await answersAsACore(netlist, { engines: 1, cyclesPerNonce: 1, clockHz: DEVICE_DEFAULTS['ecp5-85f'].clockMhz * 1e6 });
+  }, 4 * 60 * 60_000);
 });

@@ -156,3 +156,20 @@ export function floorplanStages(netlist: JsonNetlist, top: string, plan: Floorpl
   for (const type of shared) if (!used.has(type)) delete netlist.modules[type];
   return placed;
 }
+
+/** What a floorplanned build reports: strips, stages laid out, flip-flops pinned. */
+export interface FloorplanSummary {
+  strips: number;
+  stages: number;
+  pinned: number;
+}
+
+/** synth_ecp5's JSON netlist (`design`) with the stages of `top` laid out as `plan` says (floorplanStages). */
+export function floorplanDesign(design: string, top: string, plan: Floorplan): { design: Uint8Array; summary: FloorplanSummary } {
+  const netlist = JSON.parse(design) as JsonNetlist;
+  const stages = floorplanStages(netlist, top, plan);
+  return {
+    design: new TextEncoder().encode(JSON.stringify(netlist)),
+    summary: { strips: plan.strips, stages: stages.length, pinned: stages.reduce((n, st) => n + st.anchors, 0) },
+  };
+}

@@ -12,13 +12,14 @@
  *
  * Memories become flip-flops (`-nobram -nolutram`): neither the block RAM nor the
  * distributed RAM, as nextpnr packs it, is modelled, and neither holds any hashing.
- * Cached under build/netlist by the hash of the sources, the script and the seed.
+ * Cached under build/netlist by the hash of the sources, the script, the seed and the floorplan.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEVICE_BOARD, DEVICE_FAMILY, type CoreBuild, type Device } from './devices.ts';
 import { ecp5Tools } from './ecp5-tools.ts';
+import { floorplanDesign, floorplanFor } from './floorplan.ts';
 import type { JsonNetlist } from './json-netlist.ts';
 import { netlistCacheDir, writeCached, type SynthesizedNetlist } from './netlist.ts';
 import { ecp5PlaceAndRoute, yosysInput } from './synthesize.ts';
@@ -72,7 +73,10 @@ export async function routedNetlist(o: RoutedNetlistOptions): Promise<Synthesize
     board: DEVICE_BOARD[o.device], device: o.device, core: o.core, clockMhz: o.clockHz / 1e6, top: 'kh_top',
     synthFlags: ['-nobram', '-nolutram'],
   });
-  const dir = netlistCacheDir(`${o.device}-routed`, files as Tree, `routed seed=${o.seed}`);
+  // The stages laid out as `kilohash synth` lays them out (floorplanFor): on the 85F, router1
+  // routes that placement, and the placer alone leaves stages crossing the part.
+  const plan = floorplanFor(o.device, o.core);
+  const dir = netlistCacheDir(`${o.device}-routed`, files as Tree, `routed seed=${o.seed}${plan ? ` floorplan strips=${plan.strips}` : ''}`);
   const out = join(dir, 'kh_top.v');
   if (existsSync(out)) return { verilog: out, cells: 'ecp5-packed' };
 
@@ -81,7 +85,13 @@ export async function routedNetlist(o: RoutedNetlistOptions): Promise<Synthesize
   const tools = await ecp5Tools(progress);
   const work = mkdtempSync(join(tmpdir(), 'kh-routed-'));
   try {
-    writeFileSync(join(work, 'design.json'), fileBytes(syn.files, 'design.json'));
+    let design = fileBytes(syn.files, 'design.json');
+    if (plan) {
+      const laid = floorplanDesign(fileText(syn.files, 'design.json'), 'kh_top', plan);
+      design = laid.design;
+      progress(`floorplan: ${laid.summary.stages} stages in ${plan.strips} strips, ${laid.summary.pinned} flip-flops pinned`);
+    }
+    writeFileSync(join(work, 'design.json'), design);
     progress('nextpnr-ecp5: place and route, out of context');
     await ecp5PlaceAndRoute(tools, work, o.device, {
       freq: o.clockHz / 1e6, seed: o.seed, constraints: 'out-of-context', router: 'router1', bitstream: false, write: 'routed.json',

@@ -12,8 +12,7 @@ import type { Pipeline } from '../pipeline.ts';
 import { HDL_DIR, ICE40_DSP_DEFINE, rtlCyclesPerNonce } from '../simulators.ts';
 import { BOARDS, describeCore, DEVICE_BOARD, DEVICE_FAMILY, type Board, type BoardName, type CoreBuild, type Device } from './devices.ts';
 import { ecp5Tools, type Ecp5Tools } from './ecp5-tools.ts';
-import { floorplanFor, floorplanStages, type Floorplan } from './floorplan.ts';
-import type { JsonNetlist } from './json-netlist.ts';
+import { floorplanDesign, floorplanFor, type Floorplan, type FloorplanSummary } from './floorplan.ts';
 import { fileBytes, fileText, icepack, icepll, nextpnr, yosys, type Tree } from './toolchain.ts';
 
 export type { BoardName, Device } from './devices.ts';
@@ -95,7 +94,7 @@ export interface SynthReport {
   /** The slowest path nextpnr found: the cells it starts and ends at, and its logic depth. */
   criticalPath: { from: string; to: string; delayNs: number; cells: number } | null;
   /** The stages' floorplan, where the build had one: strips, stages laid out, flip-flops pinned. */
-  floorplan: { strips: number; stages: number; pinned: number } | null;
+  floorplan: FloorplanSummary | null;
   bitstream: Uint8Array;
   seconds: number;
 }
@@ -374,11 +373,8 @@ async function ecp5Yosys(o: SynthOptions, pll: Ecp5Pll | undefined, toPlace: boo
   let design = fileBytes(syn.files, 'design.json');
   let floorplan: SynthReport['floorplan'] = null;
   if (plan) {
-    const netlist = JSON.parse(fileText(syn.files, 'design.json')) as JsonNetlist;
-    const stages = floorplanStages(netlist, BOARDS[o.board].top, plan);
-    floorplan = { strips: plan.strips, stages: stages.length, pinned: stages.reduce((n, st) => n + st.anchors, 0) };
+    ({ design, summary: floorplan } = floorplanDesign(fileText(syn.files, 'design.json'), BOARDS[o.board].top, plan));
     progress(`floorplan: ${floorplan.stages} stages in ${plan.strips} strips, ${floorplan.pinned} flip-flops pinned`);
-    design = new TextEncoder().encode(JSON.stringify(netlist));
   }
   const stat = fileText(syn.files, 'stat.txt');
   const lut4 = count(stat, /LUT4/);
