@@ -94,7 +94,7 @@ export async function routedNetlist(o: RoutedNetlistOptions): Promise<Synthesize
     writeFileSync(join(work, 'design.json'), design);
     progress('nextpnr-ecp5: place and route, out of context');
     await ecp5PlaceAndRoute(tools, work, o.device, {
-      freq: o.clockHz / 1e6, seed: o.seed, constraints: 'out-of-context', router: 'router1', bitstream: false, write: 'routed.json',
+      freq: o.clockHz / 1e6, seed: o.seed, constraints: 'out-of-context', router: 'router1', bitstream: false, write: 'routed.json', onProgress: progress,
     });
     const routed = forPackedCellModels(JSON.parse(readFileSync(join(work, 'routed.json'), 'utf8')) as JsonNetlist);
     progress('yosys: the routed netlist as Verilog');
