@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -106,11 +106,11 @@ export function buildSimulation(b: SimulationBuild): string[] {
     try {
       if (b.sim === 'icarus') {
         const p = params.flatMap(([k, v]) => ['-P', `${b.top}.${k}=${v}`]);
-        run('iverilog', ['-g2012', '-I', HDL_DIR, ...defines.map((d) => `-D${d}`), '-s', b.top, ...p, '-o', join(work, name), ...files]);
+        run('iverilog', ['-g2012', '-I', HDL_DIR, ...defines.map((d) => `-D${d}`), '-s', b.top, ...p, '-o', join(work, name), ...files], join(work, 'build.log'));
       } else {
         const p = params.map(([k, v]) => `-G${k}=${v}`);
         const mode = b.harness ? ['--cc', '--exe', '--build', '-j', '2', b.harness] : ['--binary', '--timing'];
-        run('verilator', [...mode, '-o', name, ...VERILATOR_FLAGS, `-I${HDL_DIR}`, ...defines.map((d) => `-D${d}`), '--top-module', b.top, ...p, '-Mdir', work, ...files]);
+        run('verilator', [...mode, '-o', name, ...VERILATOR_FLAGS, `-I${HDL_DIR}`, ...defines.map((d) => `-D${d}`), '--top-module', b.top, ...p, '-Mdir', work, ...files], join(work, 'build.log'));
       }
       mkdirSync(dir, { recursive: true });
       renameSync(join(work, name), out);
@@ -128,7 +128,25 @@ export function runTestbench(command: string[], plusargs: Record<string, string 
   return r.stdout;
 }
 
-function run(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}):\n${r.stderr || r.stdout}`);
+/** How much of a failed build's output an error quotes: its end, where the reason is. */
+const LOG_TAIL = 16 << 10;
+
+/**
+ * Runs a build tool with its output in `log`, a file, not in memory: Verilator warns about
+ * every packed cell's unused pins, 225 k warnings (tens of MB) on the 85F's routed netlist,
+ * which overran spawnSync's buffer and killed the build with no reason given.
+ */
+function run(cmd: string, args: string[], log: string): void {
+  const fd = openSync(log, 'w');
+  let r;
+  try {
+    r = spawnSync(cmd, args, { stdio: ['ignore', fd, fd] });
+  } finally {
+    closeSync(fd);
+  }
+  if (r.status === 0) return;
+  const out = readFileSync(log);
+  const tail = out.subarray(Math.max(0, out.length - LOG_TAIL)).toString('utf8');
+  const why = r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit ${r.status}`;
+  throw new Error(`${cmd} failed (${why}); the end of its output${out.length > LOG_TAIL ? ` (${out.length} bytes in all)` : ''}:\n${tail}`);
 }
