@@ -87,10 +87,11 @@ describe.skipIf(!hasSimulator('verilator') || noNextpnr !== undefined)(`the plac
 
 // The 85F's own build: a nonce a clock, 32 stages a hash, laid out by the floorplan as
 // `kilohash synth --device ecp5-85f` lays them out, asked for its 50 MHz, routed by router1.
-// About an hour and a half of place and route, and its Verilator build, on a first run: so it
-// runs only when asked for, where nextpnr-ecp5 is installed.
+// On a first run about two hours of place and route, half an hour of yosys writing the routed
+// netlist as Verilog, and its Verilator build: so it runs only when asked for, where
+// nextpnr-ecp5 is installed.
 const ROUTED_85F = 'KILOHASH_ROUTED_85F';
-const no85f = noNextpnr ?? (process.env[ROUTED_85F] === '1' ? undefined : `about two hours on a first run; set ${ROUTED_85F}=1 to run it`);
+const no85f = noNextpnr ?? (process.env[ROUTED_85F] === '1' ? undefined : `about three hours on a first run; set ${ROUTED_85F}=1 to run it`);
 describe.skipIf(!hasSimulator('verilator') || no85f !== undefined)(`the placed and routed ECP5-85F netlist (floorplanned, nextpnr-ecp5, packed cells, Verilator)${no85f ? ` (skipped: ${no85f})` : ''}`, () => {
   it('places, routes and answers as a kilohash core at a nonce a clock: identity, known answer, every fixture block', async () => {
     const netlist = await routedNetlist({ device: 'ecp5-85f', core: DEVICE_DEFAULTS['ecp5-85f'].core, clockHz: DEVICE_DEFAULTS['ecp5-85f'].clockMhz * 1e6, seed: 1 });
