@@ -133,7 +133,7 @@ const LOG_TAIL = 16 << 10;
 
 /**
  * Runs a build tool with its output in `log`, a file, not in memory: Verilator warns about
- * every packed cell's unused pins, 225 k warnings (tens of MB) on the 85F's routed netlist,
+ * every packed cell's unused pins, about a million warnings (330 MB) on the 85F's routed netlist,
  * which overran spawnSync's buffer and killed the build with no reason given.
  */
 function run(cmd: string, args: string[], log: string): void {
