@@ -94,8 +94,9 @@ const ROUTED_85F = 'KILOHASH_ROUTED_85F';
 const no85f = noNextpnr ?? (process.env[ROUTED_85F] === '1' ? undefined : `about three hours on a first run; set ${ROUTED_85F}=1 to run it`);
 describe.skipIf(!hasSimulator('verilator') || no85f !== undefined)(`the placed and routed ECP5-85F netlist (floorplanned, nextpnr-ecp5, packed cells, Verilator)${no85f ? ` (skipped: ${no85f})` : ''}`, () => {
   it('places, routes and answers as a kilohash core at a nonce a clock: identity, known answer, every fixture block', async () => {
-    const netlist = await routedNetlist({ device: 'ecp5-85f', core: DEVICE_DEFAULTS['ecp5-85f'].core, clockHz: DEVICE_DEFAULTS['ecp5-85f'].clockMhz * 1e6, seed: 1 });
+    const { core, clockMhz } = DEVICE_DEFAULTS['ecp5-85f'];
+    const netlist = await routedNetlist({ device: 'ecp5-85f', core, clockHz: clockMhz * 1e6, seed: 1 });
     expect(netlist.cells).toBe('ecp5-packed');
-    await answersAsACore(netlist, { engines: 1, cyclesPerNonce: 1, clockHz: DEVICE_DEFAULTS['ecp5-85f'].clockMhz * 1e6 });
+    await answersAsACore(netlist, { engines: 1, cyclesPerNonce: 1, clockHz: clockMhz * 1e6 });
   }, 4 * 60 * 60_000);
 });

@@ -1,7 +1,7 @@
 /**
  * A simulation build that fails says why, from the end of the tool's output, and keeps that
- * output in a file rather than in memory: the 85F's routed netlist made Verilator print tens
- * of MB of warnings, which overran the old in-memory buffer and killed the build unexplained.
+ * output in a file rather than in memory: the 85F's routed netlist made Verilator print about
+ * a million warnings (330 MB), which overran the old in-memory buffer and killed the build unexplained.
  */
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

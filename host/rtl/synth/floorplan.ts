@@ -164,6 +164,11 @@ export interface FloorplanSummary {
   pinned: number;
 }
 
+/** The progress line a floorplanned build prints. */
+export function describeFloorplan(f: FloorplanSummary): string {
+  return `floorplan: ${f.stages} stages in ${f.strips} strips, ${f.pinned} flip-flops pinned`;
+}
+
 /** synth_ecp5's JSON netlist (`design`) with the stages of `top` laid out as `plan` says (floorplanStages). */
 export function floorplanDesign(design: string, top: string, plan: Floorplan): { design: Uint8Array; summary: FloorplanSummary } {
   const netlist = JSON.parse(design) as JsonNetlist;

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEVICE_BOARD, DEVICE_FAMILY, type CoreBuild, type Device } from './devices.ts';
 import { ecp5Tools } from './ecp5-tools.ts';
-import { floorplanDesign, floorplanFor } from './floorplan.ts';
+import { describeFloorplan, floorplanDesign, floorplanFor } from './floorplan.ts';
 import type { JsonNetlist } from './json-netlist.ts';
 import { netlistCacheDir, writeCached, type SynthesizedNetlist } from './netlist.ts';
 import { ecp5PlaceAndRoute, yosysInput } from './synthesize.ts';
@@ -85,13 +85,9 @@ export async function routedNetlist(o: RoutedNetlistOptions): Promise<Synthesize
   const tools = await ecp5Tools(progress);
   const work = mkdtempSync(join(tmpdir(), 'kh-routed-'));
   try {
-    let design = fileBytes(syn.files, 'design.json');
-    if (plan) {
-      const laid = floorplanDesign(fileText(syn.files, 'design.json'), 'kh_top', plan);
-      design = laid.design;
-      progress(`floorplan: ${laid.summary.stages} stages in ${plan.strips} strips, ${laid.summary.pinned} flip-flops pinned`);
-    }
-    writeFileSync(join(work, 'design.json'), design);
+    const laid = plan ? floorplanDesign(fileText(syn.files, 'design.json'), 'kh_top', plan) : undefined;
+    if (laid) progress(describeFloorplan(laid.summary));
+    writeFileSync(join(work, 'design.json'), laid?.design ?? fileBytes(syn.files, 'design.json'));
     progress('nextpnr-ecp5: place and route, out of context');
     await ecp5PlaceAndRoute(tools, work, o.device, {
       freq: o.clockHz / 1e6, seed: o.seed, constraints: 'out-of-context', router: 'router1', bitstream: false, write: 'routed.json', onProgress: progress,

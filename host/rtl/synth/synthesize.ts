@@ -12,7 +12,7 @@ import type { Pipeline } from '../pipeline.ts';
 import { HDL_DIR, ICE40_DSP_DEFINE, rtlCyclesPerNonce } from '../simulators.ts';
 import { BOARDS, describeCore, DEVICE_BOARD, DEVICE_FAMILY, type Board, type BoardName, type CoreBuild, type Device } from './devices.ts';
 import { ecp5Tools, type Ecp5Tools } from './ecp5-tools.ts';
-import { floorplanDesign, floorplanFor, type Floorplan, type FloorplanSummary } from './floorplan.ts';
+import { describeFloorplan, floorplanDesign, floorplanFor, type Floorplan, type FloorplanSummary } from './floorplan.ts';
 import { fileBytes, fileText, icepack, icepll, nextpnr, yosys, type Tree } from './toolchain.ts';
 
 export type { BoardName, Device } from './devices.ts';
@@ -374,7 +374,7 @@ async function ecp5Yosys(o: SynthOptions, pll: Ecp5Pll | undefined, toPlace: boo
   let floorplan: SynthReport['floorplan'] = null;
   if (plan) {
     ({ design, summary: floorplan } = floorplanDesign(fileText(syn.files, 'design.json'), BOARDS[o.board].top, plan));
-    progress(`floorplan: ${floorplan.stages} stages in ${plan.strips} strips, ${floorplan.pinned} flip-flops pinned`);
+    progress(describeFloorplan(floorplan));
   }
   const stat = fileText(syn.files, 'stat.txt');
   const lut4 = count(stat, /LUT4/);
