@@ -56,6 +56,8 @@ export interface SimulationBuild {
   defines?: string[];
   /** Further Verilog files by absolute path (a vendor's cell models). */
   libraries?: string[];
+  /** Verilator: flags after VERILATOR_FLAGS, for this build only (a large netlist's). */
+  verilatorFlags?: string[];
 }
 
 /** yosys' simulation models of the iCE40 primitives (SB_MAC16 …), shipped with @yowasp/yosys. */
@@ -88,7 +90,8 @@ export function buildSimulation(b: SimulationBuild): string[] {
   const params = Object.entries(b.parameters ?? {}).sort(([x], [y]) => x.localeCompare(y));
   const defines = [...(b.defines ?? [])].sort();
   const hash = createHash('sha256');
-  hash.update(b.sim + b.top + JSON.stringify(params) + JSON.stringify(defines) + (b.sim === 'verilator' ? VERILATOR_FLAGS.join(' ') : ''));
+  const verilatorFlags = b.sim === 'verilator' ? [...VERILATOR_FLAGS, ...(b.verilatorFlags ?? [])] : [];
+  hash.update(b.sim + b.top + JSON.stringify(params) + JSON.stringify(defines) + verilatorFlags.join(' '));
   for (const f of files) hash.update(readFileSync(f));
   if (b.harness) hash.update(readFileSync(b.harness));
   // Included headers change the build too.
@@ -110,7 +113,7 @@ export function buildSimulation(b: SimulationBuild): string[] {
       } else {
         const p = params.map(([k, v]) => `-G${k}=${v}`);
         const mode = b.harness ? ['--cc', '--exe', '--build', '-j', '2', b.harness] : ['--binary', '--timing'];
-        run('verilator', [...mode, '-o', name, ...VERILATOR_FLAGS, `-I${HDL_DIR}`, ...defines.map((d) => `-D${d}`), '--top-module', b.top, ...p, '-Mdir', work, ...files], join(work, 'build.log'));
+        run('verilator', [...mode, '-o', name, ...verilatorFlags, `-I${HDL_DIR}`, ...defines.map((d) => `-D${d}`), '--top-module', b.top, ...p, '-Mdir', work, ...files], join(work, 'build.log'));
       }
       mkdirSync(dir, { recursive: true });
       renameSync(join(work, name), out);
