@@ -88,8 +88,8 @@ describe.skipIf(!hasSimulator('verilator') || noNextpnr !== undefined)(`the plac
 // The 85F's own build: a nonce a clock, 32 stages a hash, laid out by the floorplan as
 // `kilohash synth --device ecp5-85f` lays them out, asked for its 50 MHz, routed by router1.
 // On a first run about two hours of place and route, half an hour of yosys writing the routed
-// netlist as Verilog, and its Verilator build: so it runs only when asked for, where
-// nextpnr-ecp5 is installed.
+// netlist as Verilog and half an hour of Verilator building it, then a minute of simulation:
+// so it runs only when asked for, where nextpnr-ecp5 is installed.
 const ROUTED_85F = 'KILOHASH_ROUTED_85F';
 const no85f = noNextpnr ?? (process.env[ROUTED_85F] === '1' ? undefined : `about three hours on a first run; set ${ROUTED_85F}=1 to run it`);
 describe.skipIf(!hasSimulator('verilator') || no85f !== undefined)(`the placed and routed ECP5-85F netlist (floorplanned, nextpnr-ecp5, packed cells, Verilator)${no85f ? ` (skipped: ${no85f})` : ''}`, () => {
