@@ -75,7 +75,7 @@ describe.skipIf(!hasSimulator('verilator'))('the synthesised ECP5 netlist (yosys
 // context), simulated on the packed cells' models: what the FPGA gets, short of the
 // bitstream. Place and route needs nextpnr-ecp5 from PyPI, which CI does not install; this
 // runs where a `kilohash synth --device ecp5-…` has installed it. About ten minutes of place
-// and route and as many of Verilator on a first run; both are cached in build/.
+// and route and two of Verilator on a first run; both are cached in build/.
 const noNextpnr = ecp5ToolsInstalled() ? undefined : 'nextpnr-ecp5 is not installed in .kilohash-cache/tools; any `kilohash synth --device ecp5-…` installs it';
 describe.skipIf(!hasSimulator('verilator') || noNextpnr !== undefined)(`the placed and routed ECP5 netlist (nextpnr-ecp5, packed cells, Verilator)${noNextpnr ? ` (skipped: ${noNextpnr})` : ''}`, () => {
   it('places, routes and answers as a kilohash core: identity, known answer, every fixture block', async () => {
