@@ -135,9 +135,10 @@ export function runTestbench(command: string[], plusargs: Record<string, string 
 const LOG_TAIL = 16 << 10;
 
 /**
- * Runs a build tool with its output in `log`, a file, not in memory: Verilator warns about
- * every packed cell's unused pins, about a million warnings (330 MB) on the 85F's routed netlist,
- * which overran spawnSync's buffer and killed the build with no reason given.
+ * Runs a build tool with its output in `log`, a file, not in memory: a build's output has no
+ * bound. Verilator's warnings about the packed cells' unused pins (about a million, 330 MB, on
+ * the 85F's routed netlist, before those builds turned PINMISSING off) overran spawnSync's
+ * buffer and killed the build with no reason given.
  */
 function run(cmd: string, args: string[], log: string): void {
   const fd = openSync(log, 'w');
